@@ -1,0 +1,36 @@
+/**
+ * The case API as a Fastify app factory; `server.ts` only wires real clients and
+ * listens, tests build the same app with the same options.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Client } from '@temporalio/client';
+import { fastifyOptions, registerHealth, registerOpenApi, registerProblemHandlers, temporalReachable, type Logger, type Pool } from '@minqing/shared';
+import { CaseRepository } from './case.repository';
+import { CaseService } from './case.service';
+import { casesRoutes } from './routes/cases.routes';
+
+export interface ApiDeps {
+  pool: Pool;
+  temporal: Client;
+  taskQueue: string;
+  logger?: Logger;
+  logLevel?: string;
+}
+
+export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
+  const app = Fastify(fastifyOptions({ service: 'case-api', logLevel: deps.logLevel ?? 'info', logger: deps.logger })).withTypeProvider<TypeBoxTypeProvider>();
+  registerProblemHandlers(app);
+  await registerOpenApi(app, {
+    title: 'minqing case API',
+    version: '1.0.0',
+    description: 'Cases for hall staff, cadres, managers and residents. Errors are application/problem+json (RFC 9457).',
+  });
+  registerHealth(app, {
+    postgres: () => deps.pool.query('SELECT 1'),
+    temporal: () => temporalReachable(deps.temporal),
+  });
+  const service = new CaseService({ temporal: deps.temporal, taskQueue: deps.taskQueue, repository: new CaseRepository(deps.pool) });
+  await app.register(casesRoutes, { prefix: '/api/v1', service });
+  return app;
+}

@@ -1,0 +1,99 @@
+/**
+ * Rules for opening and reading cases. No SQL and no HTTP here: the repository
+ * does I/O, the routes map errors to problem documents.
+ */
+import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  canonicalHash, DependencyUnavailableError, deriveCaseId, IdempotencyKeyReusedError, NotFoundError, SA, trackingCodeFor,
+  type CaseView, type CaseWorkflowInput, type OpenCaseBody,
+} from '@minqing/shared';
+import { getCaseState } from '@minqing/workflows';
+import type { caseWorkflow } from '@minqing/workflows/case/workflows';
+import type { CaseRepository } from './case.repository';
+
+export interface OpenedCase {
+  id: string;
+  trackingCode: string;
+  status: 'submitted';
+  openedAt: string;
+  /** false when an earlier request with the same Idempotency-Key opened it */
+  created: boolean;
+}
+
+function isUnavailable(err: unknown): boolean {
+  const e = err as { code?: number; name?: string; message?: string };
+  // gRPC UNAVAILABLE / DEADLINE_EXCEEDED, or the connection could not be made.
+  return e?.code === 14 || e?.code === 4 || e?.name === 'TransportError' || /connect|ECONNREFUSED|unavailable/i.test(e?.message ?? '');
+}
+
+export class CaseService {
+  constructor(
+    private readonly deps: { temporal: Client; taskQueue: string; repository: CaseRepository },
+  ) {}
+
+  async openCase(body: OpenCaseBody, opts: { idempotencyKey?: string; actor: string | null; now?: Date }): Promise<OpenedCase> {
+    const request = { ...body, priority: body.priority ?? 'normal' } as CaseWorkflowInput['request'];
+    const requestHash = canonicalHash(request);
+    const caseId = deriveCaseId(opts.idempotencyKey);
+    const trackingCode = trackingCodeFor(caseId);
+    const openedAt = (opts.now ?? new Date()).toISOString();
+    const input: CaseWorkflowInput = { caseId, trackingCode, requestHash, openedAt, openedBy: opts.actor, request };
+    try {
+      await this.deps.temporal.workflow.start<typeof caseWorkflow>('caseWorkflow', {
+        taskQueue: this.deps.taskQueue,
+        workflowId: caseId,
+        args: [input],
+        // A case id is never reused, even after the case workflow has finished.
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        workflowIdConflictPolicy: 'FAIL',
+        memo: { requestHash, openedAt, trackingCode },
+        typedSearchAttributes: [
+          { key: SA.status, value: 'submitted' },
+          { key: SA.category, value: request.category },
+          { key: SA.priority, value: request.priority },
+          ...(request.villageCode ? [{ key: SA.village, value: request.villageCode }] : []),
+        ],
+      });
+      return { id: caseId, trackingCode, status: 'submitted', openedAt, created: true };
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) {
+        const description = await this.deps.temporal.workflow.getHandle(caseId).describe();
+        const memo = (description.memo ?? {}) as { requestHash?: string; openedAt?: string };
+        if (memo.requestHash !== requestHash) throw new IdempotencyKeyReusedError(opts.idempotencyKey ?? '');
+        return { id: caseId, trackingCode, status: 'submitted', openedAt: memo.openedAt ?? openedAt, created: false };
+      }
+      if (isUnavailable(err)) throw new DependencyUnavailableError('the workflow engine');
+      throw err;
+    }
+  }
+
+  async getCase(id: string): Promise<CaseView> {
+    const row = await this.deps.repository.findById(id);
+    if (row) return row;
+    // Accepted but not yet in the read model (the intake activity is still
+    // running): answer from the workflow itself rather than a false 404.
+    try {
+      const s = await this.deps.temporal.workflow.getHandle(id).query(getCaseState);
+      return {
+        id: s.caseId,
+        trackingCode: s.trackingCode,
+        status: s.status,
+        category: s.category,
+        priority: s.priority,
+        channel: s.channel,
+        servicePointCode: s.servicePointCode,
+        title: s.title,
+        description: s.description,
+        villageCode: s.villageCode,
+        householdCode: s.householdCode,
+        openedAt: s.openedAt,
+        updatedAt: s.openedAt,
+      };
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new NotFoundError('case', id);
+      if (isUnavailable(err)) throw new DependencyUnavailableError('the workflow engine');
+      throw err;
+    }
+  }
+}

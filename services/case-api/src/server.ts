@@ -1,0 +1,35 @@
+/** case-api entry point: read config, connect, migrate, listen, close on SIGTERM. */
+import {
+  CASEWORK_MIGRATIONS_DIR, CASEWORK_SCHEMA, closeOnSignals, ConfigError, connectTemporal, createLogger, createPool, migrate,
+} from '@minqing/shared';
+import { buildApp } from './app';
+import { loadApiConfig } from './config';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadApiConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`case-api: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger('case-api', config.LOG_LEVEL);
+  await migrate({ databaseUrl: config.DATABASE_URL, dir: CASEWORK_MIGRATIONS_DIR, schema: CASEWORK_SCHEMA, logger });
+  const pool = createPool(config.DATABASE_URL, { application: 'case-api' });
+  const temporal = await connectTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+  const app = await buildApp({ pool, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, logger });
+  await app.listen({ host: config.API_HOST, port: config.API_PORT });
+  closeOnSignals(logger, async () => {
+    await app.close();
+    await temporal.connection.close();
+    await pool.end();
+  });
+}
+
+main().catch((err) => {
+  process.stderr.write(`case-api failed to start: ${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,92 @@
+/**
+ * case-worker entry point: the Temporal worker for the case task queue, the
+ * outbox relay, and a small HTTP server for /healthz, /readyz and the relay's lag.
+ */
+import { NativeConnection, Worker } from '@temporalio/worker';
+import Fastify from 'fastify';
+import { fileURLToPath } from 'node:url';
+import {
+  CASEWORK_MIGRATIONS_DIR, CASEWORK_SCHEMA, closeOnSignals, ConfigError, createIdempotentProducer, createKafka,
+  createLogger, createPool, ensureTopics, fastifyOptions, migrate, registerHealth, registerProblemHandlers,
+} from '@minqing/shared';
+import { loadWorkerConfig } from './config';
+import { createActivities } from './activities';
+import { OutboxRelay } from './outbox-relay';
+
+const workflowsPath = fileURLToPath(import.meta.resolve('@minqing/workflows/case/workflows'));
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadWorkerConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`case-worker: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger('case-worker', config.LOG_LEVEL);
+
+  await migrate({ databaseUrl: config.DATABASE_URL, dir: CASEWORK_MIGRATIONS_DIR, schema: CASEWORK_SCHEMA, logger });
+  const pool = createPool(config.DATABASE_URL, { application: 'case-worker', max: 10 });
+
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? 'minqing-case-worker', logger });
+  await ensureTopics(kafka, [{ topic: config.CASE_EVENTS_TOPIC, numPartitions: config.KAFKA_TOPIC_PARTITIONS }]);
+  const producer = createIdempotentProducer(kafka);
+  await producer.connect();
+
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const worker = await Worker.create({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    workflowsPath,
+    activities: createActivities({
+      pool,
+      logger,
+      eventSource: config.EVENT_SOURCE,
+      caseEventsTopic: config.CASE_EVENTS_TOPIC,
+    }),
+    shutdownGraceTime: '10 seconds',
+  });
+
+  const relay = new OutboxRelay({ pool, producer, logger, batchSize: config.OUTBOX_BATCH_SIZE, pollMs: config.OUTBOX_POLL_MS });
+  relay.start();
+
+  const app = Fastify(fastifyOptions({ service: 'case-worker', logLevel: config.LOG_LEVEL, logger }));
+  registerProblemHandlers(app);
+  registerHealth(app, {
+    postgres: () => pool.query('SELECT 1'),
+    temporalWorker: async () => {
+      if (worker.getState() !== 'RUNNING') throw new Error(`worker is ${worker.getState()}`);
+    },
+    outboxRelay: async () => {
+      const lag = await relay.lag();
+      if (lag.lastError && (lag.oldestUnpublishedAgeMs ?? 0) > 30_000) throw new Error(`relay stuck: ${lag.lastError}`);
+    },
+  });
+  app.get('/outbox/lag', async () => relay.lag());
+  await app.listen({ host: config.WORKER_HOST, port: config.WORKER_PORT });
+
+  const running = worker.run();
+  closeOnSignals(logger, async () => {
+    await app.close();
+    worker.shutdown();
+    await running.catch((err) => logger.error({ err }, 'worker stopped with error'));
+    await relay.stop();
+    await producer.disconnect();
+    await connection.close();
+    await pool.end();
+  });
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, port: config.WORKER_PORT }, 'case-worker started');
+  await running.catch((err) => {
+    logger.fatal({ err }, 'worker crashed');
+    process.exit(1);
+  });
+}
+
+main().catch((err) => {
+  process.stderr.write(`case-worker failed to start: ${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});

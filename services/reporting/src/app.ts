@@ -1,0 +1,28 @@
+/** The reporting HTTP app (factory); the consumer is wired in server.ts. */
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { fastifyOptions, registerHealth, registerOpenApi, registerProblemHandlers, type Logger, type Pool } from '@minqing/shared';
+import { ReportRepository } from './report.repository';
+import { reportsRoutes } from './routes/reports.routes';
+
+export async function buildApp(deps: { pool: Pool; logger?: Logger; logLevel?: string; consumerReady?: () => boolean }): Promise<FastifyInstance> {
+  const app = Fastify(fastifyOptions({ service: 'reporting', logLevel: deps.logLevel ?? 'info', logger: deps.logger })).withTypeProvider<TypeBoxTypeProvider>();
+  registerProblemHandlers(app);
+  await registerOpenApi(app, {
+    title: 'minqing reporting API',
+    version: '1.0.0',
+    description: 'Evaluation figures computed from the case event stream.',
+  });
+  registerHealth(app, {
+    postgres: () => deps.pool.query('SELECT 1'),
+    ...(deps.consumerReady
+      ? {
+          consumer: async () => {
+            if (!deps.consumerReady!()) throw new Error('event consumer has not joined its group');
+          },
+        }
+      : {}),
+  });
+  await app.register(reportsRoutes, { prefix: '/api/v1', repository: new ReportRepository(deps.pool) });
+  return app;
+}

@@ -1,0 +1,13 @@
+import { Type } from '@sinclair/typebox';
+import { CommonConfig, DatabaseUrl, Host, KafkaConfig, loadConfig, Port } from '@minqing/shared';
+
+export const ReportingConfigSchema = Type.Object({
+  ...CommonConfig,
+  ...KafkaConfig,
+  DATABASE_URL: DatabaseUrl,
+  REPORTING_HOST: Host(),
+  REPORTING_PORT: Port(8081),
+  REPORTING_GROUP_ID: Type.String({ minLength: 1, default: 'minqing-reporting' }),
+});
+export type ReportingConfig = ReturnType<typeof loadReportingConfig>;
+export const loadReportingConfig = (env = process.env) => loadConfig(ReportingConfigSchema, env);

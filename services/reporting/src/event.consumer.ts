@@ -1,0 +1,103 @@
+/**
+ * Consumes case events. Each message is validated against the shared catalogue;
+ * a valid one is applied in one transaction together with its event id (so a
+ * redelivery is a no-op), an invalid one goes to the dead-letter topic with the
+ * reason and is recorded in reporting.dead_letters — counted, never dropped.
+ * Offsets are committed only after the message was applied or dead-lettered.
+ */
+import {
+  fromKafkaMessage, inTransaction, type Consumer, type KafkaClient, type KafkaMessage, type Logger, type Pool, type Producer,
+} from '@minqing/shared';
+import type { ReportRepository } from './report.repository';
+
+function headersAsStrings(msg: KafkaMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(msg.headers ?? {})) {
+    if (v === undefined) continue;
+    out[k] = (Array.isArray(v) ? v.map(String).join(',') : v.toString());
+  }
+  return out;
+}
+
+export class EventConsumer {
+  private consumer: Consumer;
+  private producer: Producer;
+  private joined = false;
+  private crashed: string | null = null;
+  applied = 0;
+  duplicates = 0;
+  deadLettered = 0;
+
+  constructor(
+    kafka: KafkaClient,
+    private readonly deps: { pool: Pool; repository: ReportRepository; logger: Logger; topic: string; dlqTopic: string; groupId: string },
+  ) {
+    this.consumer = kafka.consumer({ groupId: deps.groupId, allowAutoTopicCreation: false, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      this.joined = true;
+      this.crashed = null;
+    });
+    this.consumer.on(this.consumer.events.CRASH, (e) => {
+      this.crashed = e.payload.error.message;
+      this.deps.logger.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
+    });
+  }
+
+  get ready(): boolean {
+    return this.joined && this.crashed === null;
+  }
+
+  async start(): Promise<void> {
+    await this.producer.connect();
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: this.deps.topic, fromBeginning: true });
+    await this.consumer.run({
+      partitionsConsumedConcurrently: 3,
+      eachMessage: async ({ topic, partition, message }) => this.handle(topic, partition, message),
+    });
+  }
+
+  private async handle(topic: string, partition: number, message: KafkaMessage): Promise<void> {
+    const pos = { topic, partition, offset: message.offset };
+    const decoded = fromKafkaMessage(message);
+    if (!decoded.ok) {
+      await this.deadLetter(pos, message, decoded.reason, decoded.id, decoded.type);
+      return;
+    }
+    const applied = await inTransaction(this.deps.pool, (client) => this.deps.repository.apply(client, decoded.event, pos));
+    if (applied) this.applied++;
+    else this.duplicates++;
+  }
+
+  private async deadLetter(pos: { topic: string; partition: number; offset: string }, message: KafkaMessage, reason: string, eventId?: string, eventType?: string) {
+    const headers = headersAsStrings(message);
+    this.deps.logger.warn({ ...pos, eventId, eventType, reason }, 'event failed validation; dead-lettered');
+    // DLQ first, then the table: if we crash between the two, the redelivery
+    // re-sends to the DLQ (harmless) and the table insert is idempotent by position.
+    await this.producer.send({
+      topic: this.deps.dlqTopic,
+      acks: -1,
+      messages: [
+        {
+          key: message.key,
+          value: message.value,
+          headers: {
+            ...headers,
+            dlq_reason: reason,
+            dlq_source_topic: pos.topic,
+            dlq_source_partition: String(pos.partition),
+            dlq_source_offset: pos.offset,
+          },
+        },
+      ],
+    });
+    const value = message.value === null ? null : message.value.toString('utf8');
+    if (await this.deps.repository.recordDeadLetter({ ...pos, eventId, eventType, reason, headers, value })) this.deadLettered++;
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+    await this.producer.disconnect();
+  }
+}

@@ -1,0 +1,98 @@
+/** SQL of the reporting schema: idempotent projection of events, and the summary figures. */
+import type { CloudEvent, Pool, PoolClient } from '@minqing/shared';
+import { EventType } from '@minqing/shared';
+
+export interface EventPosition {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+export interface Summary {
+  totalCases: number;
+  byCategory: Record<string, number>;
+  byPriority: Record<string, number>;
+  byChannel: Record<string, number>;
+  eventsProcessed: number;
+  deadLetters: number;
+  lastEventAt: string | null;
+}
+
+export class ReportRepository {
+  constructor(private readonly pool: Pool) {}
+
+  /**
+   * Apply one event. Returns false when the event id was already processed; the
+   * insert into processed_events and the figure changes share one transaction.
+   */
+  async apply(client: PoolClient, event: CloudEvent, pos: EventPosition): Promise<boolean> {
+    const first = await client.query(
+      `INSERT INTO reporting.processed_events (event_id, event_type, case_id, event_time, topic, kafka_partition, kafka_offset)
+       VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (event_id) DO NOTHING`,
+      [event.id, event.type, event.subject, event.time, pos.topic, pos.partition, pos.offset],
+    );
+    if (first.rowCount === 0) return false;
+    switch (event.type) {
+      case EventType.caseOpenedV1: {
+        const d = event.data;
+        await client.query(
+          `INSERT INTO reporting.case_facts (case_id, tracking_code, category, priority, channel, service_point_code, village_code, opened_at, opened_event_id)
+           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (case_id) DO NOTHING`,
+          [d.caseId, d.trackingCode, d.category, d.priority, d.channel, d.servicePointCode, d.villageCode, d.openedAt, event.id],
+        );
+        break;
+      }
+    }
+    return true;
+  }
+
+  async recordDeadLetter(args: EventPosition & { eventId?: string; eventType?: string; reason: string; headers: Record<string, string>; value: string | null }): Promise<boolean> {
+    const r = await this.pool.query(
+      `INSERT INTO reporting.dead_letters (topic, kafka_partition, kafka_offset, event_id, event_type, reason, headers, value)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (topic, kafka_partition, kafka_offset) DO NOTHING`,
+      [args.topic, args.partition, args.offset, args.eventId ?? null, args.eventType ?? null, args.reason, args.headers, args.value],
+    );
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  async summary(filter: { from?: string; to?: string }): Promise<Summary> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.from) {
+      params.push(filter.from);
+      where.push(`opened_at >= $${params.length}`);
+    }
+    if (filter.to) {
+      params.push(filter.to);
+      where.push(`opened_at < $${params.length}`);
+    }
+    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const grouped = await this.pool.query<{ dim: string; key: string; n: string }>(
+      `SELECT 'category' AS dim, category AS key, count(*) AS n FROM reporting.case_facts ${w} GROUP BY category
+       UNION ALL SELECT 'priority', priority, count(*) FROM reporting.case_facts ${w} GROUP BY priority
+       UNION ALL SELECT 'channel', channel, count(*) FROM reporting.case_facts ${w} GROUP BY channel`,
+      params,
+    );
+    const totals = await this.pool.query<{ cases: string; events: string; dead: string; last: Date | null }>(
+      `SELECT (SELECT count(*) FROM reporting.case_facts ${w}) AS cases,
+              (SELECT count(*) FROM reporting.processed_events) AS events,
+              (SELECT count(*) FROM reporting.dead_letters) AS dead,
+              (SELECT max(processed_at) FROM reporting.processed_events) AS last`,
+      params,
+    );
+    const out: Summary = {
+      totalCases: Number(totals.rows[0]?.cases ?? 0),
+      byCategory: {},
+      byPriority: {},
+      byChannel: {},
+      eventsProcessed: Number(totals.rows[0]?.events ?? 0),
+      deadLetters: Number(totals.rows[0]?.dead ?? 0),
+      lastEventAt: totals.rows[0]?.last?.toISOString() ?? null,
+    };
+    for (const row of grouped.rows) {
+      const target = row.dim === 'category' ? out.byCategory : row.dim === 'priority' ? out.byPriority : out.byChannel;
+      target[row.key] = Number(row.n);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Configuration is read once from the environment, validated against a TypeBox
+ * schema and returned typed. A missing or bad variable stops start-up with a
+ * message that names it, instead of failing later in some driver.
+ */
+import { Type, type Static, type TObject, type TProperties } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(
+      'invalid configuration:\n' +
+        problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parse `env` against `schema`; property names are the variable names. */
+export function loadConfig<T extends TObject>(
+  schema: T,
+  env: Record<string, string | undefined> = process.env,
+): Static<T> {
+  const picked: Record<string, unknown> = {};
+  for (const key of Object.keys(schema.properties)) {
+    const raw = env[key];
+    if (raw !== undefined && raw !== '') picked[key] = raw;
+  }
+  const withDefaults = Value.Default(schema, picked);
+  const converted = Value.Convert(schema, withDefaults);
+  const errors = [...Value.Errors(schema, converted)];
+  if (errors.length > 0) {
+    const seen = new Set<string>();
+    const problems = [];
+    for (const e of errors) {
+      const variable = e.path.replace(/^\//, '') || '(root)';
+      if (seen.has(variable)) continue;
+      seen.add(variable);
+      const missing = env[variable] === undefined || env[variable] === '';
+      problems.push({
+        variable,
+        message: missing ? `is required (${e.message})` : `${e.message}, got ${JSON.stringify(env[variable])}`,
+      });
+    }
+    throw new ConfigError(problems);
+  }
+  return converted as Static<T>;
+}
+
+// Reusable pieces so every service spells its variables the same way.
+export const Port = (def: number) => Type.Integer({ minimum: 0, maximum: 65535, default: def });
+export const Host = (def = '127.0.0.1') => Type.String({ minLength: 1, default: def });
+export const LogLevel = Type.Union(
+  ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+  { default: 'info' },
+);
+export const DatabaseUrl = Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL connection URL' });
+export const KafkaBrokers = Type.String({
+  pattern: '^[^,\\s]+:\\d+(,[^,\\s]+:\\d+)*$',
+  description: 'comma-separated host:port list',
+});
+export const TemporalAddress = Type.String({ pattern: '^[^\\s:]+:\\d+$', default: '127.0.0.1:7233' });
+
+/** Variables every minqing service reads. */
+export const CommonConfig = {
+  LOG_LEVEL: LogLevel,
+  SERVICE_INSTANCE: Type.Optional(Type.String()),
+} satisfies TProperties;
+
+export const TemporalConfig = {
+  TEMPORAL_ADDRESS: TemporalAddress,
+  TEMPORAL_NAMESPACE: Type.String({ minLength: 1, default: 'default' }),
+  TEMPORAL_TASK_QUEUE: Type.String({ minLength: 1, default: 'minqing-cases' }),
+} satisfies TProperties;
+
+export const KafkaConfig = {
+  KAFKA_BROKERS: KafkaBrokers,
+  KAFKA_CLIENT_ID: Type.Optional(Type.String({ minLength: 1 })),
+  CASE_EVENTS_TOPIC: Type.String({ minLength: 1, default: 'case-events' }),
+  CASE_EVENTS_DLQ_TOPIC: Type.String({ minLength: 1, default: 'case-events.dlq' }),
+  KAFKA_TOPIC_PARTITIONS: Type.Integer({ minimum: 1, default: 6 }),
+} satisfies TProperties;

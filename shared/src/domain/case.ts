@@ -1,0 +1,120 @@
+/**
+ * The case vocabulary shared by the API, the workflow, the worker and the
+ * reporting service. Pure data and schemas only: this module is also imported
+ * (as types) by workflow code, so it must stay free of I/O and Node built-ins.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import './formats';
+
+/** Case categories (domain brief, "Case categories"); configurable later via the directory. */
+export const CaseCategory = {
+  policyQuestion: 'policy_question', // 政策咨询
+  developmentGuidance: 'development_guidance', // 发展指导
+  livelihoodDifficulty: 'livelihood_difficulty', // 民生困难
+  disputeMediation: 'dispute_mediation', // 矛盾纠纷调解
+  proxyMatter: 'proxy_matter', // 代办事项
+  environmentCivility: 'environment_civility', // 环境卫生
+  careVisit: 'care_visit', // 走访慰问
+  other: 'other',
+} as const;
+export type CaseCategory = (typeof CaseCategory)[keyof typeof CaseCategory];
+export const CASE_CATEGORIES = Object.values(CaseCategory);
+
+export const CasePriority = { urgent: 'urgent', normal: 'normal' } as const;
+export type CasePriority = (typeof CasePriority)[keyof typeof CasePriority];
+
+/** Where the resident's request came in (定点服务 / 定时服务 and remote channels). */
+export const IntakeChannel = {
+  hall: 'hall', // 一站式便民服务大厅
+  station: 'station', // 社区便民服务工作站
+  marketDay: 'market_day', // 集贸日联合办公
+  phone: 'phone',
+  online: 'online',
+  visit: 'visit', // opened by a cadre during a household visit
+} as const;
+export type IntakeChannel = (typeof IntakeChannel)[keyof typeof IntakeChannel];
+
+export const CaseStatus = {
+  submitted: 'submitted',
+  assigned: 'assigned',
+  accepted: 'accepted',
+  inProgress: 'in_progress',
+  waitingOnResident: 'waiting_on_resident',
+  forwardedUpstream: 'forwarded_upstream',
+  resolved: 'resolved',
+  followedUp: 'followed_up',
+  closed: 'closed',
+  withdrawn: 'withdrawn',
+  rejected: 'rejected',
+  merged: 'merged',
+} as const;
+export type CaseStatus = (typeof CaseStatus)[keyof typeof CaseStatus];
+
+const literalUnion = <T extends string>(values: readonly T[], options: object = {}) =>
+  Type.Union(values.map((v) => Type.Literal(v)), options);
+
+export const CategorySchema = literalUnion(CASE_CATEGORIES, {
+  description: 'case category',
+});
+export const PrioritySchema = literalUnion(Object.values(CasePriority), { description: 'urgent cases run on clock hours' });
+export const ChannelSchema = literalUnion(Object.values(IntakeChannel), { description: 'intake channel' });
+export const StatusSchema = literalUnion(Object.values(CaseStatus));
+
+/** Mainland mobile numbers, or a landline with area code. */
+export const PHONE_PATTERN = '^(1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8})$';
+const Code = (description: string) =>
+  Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$', description });
+
+/** Body of `openCase` (POST /api/v1/cases). */
+export const OpenCaseBodySchema = Type.Object(
+  {
+    category: CategorySchema,
+    priority: Type.Optional(PrioritySchema),
+    channel: ChannelSchema,
+    servicePointCode: Type.Optional(Code('the hall, station or session where the case was opened')),
+    title: Type.String({ minLength: 1, maxLength: 200, description: 'one line summary' }),
+    description: Type.String({ minLength: 1, maxLength: 5000 }),
+    resident: Type.Object(
+      {
+        name: Type.String({ minLength: 1, maxLength: 50 }),
+        phone: Type.String({ pattern: PHONE_PATTERN, description: 'mobile (11 digits) or landline with area code' }),
+      },
+      { additionalProperties: false },
+    ),
+    villageCode: Type.Optional(Code('village (嘎查村) or community (社区) code')),
+    householdCode: Type.Optional(Code('household code from the directory')),
+  },
+  { additionalProperties: false, $id: 'OpenCaseBody' },
+);
+export type OpenCaseBody = Static<typeof OpenCaseBodySchema>;
+
+/** What the workflow starts with: the validated body plus what the edge derived. */
+export interface CaseWorkflowInput {
+  caseId: string;
+  trackingCode: string;
+  /** sha-256 of the canonical request, so a reused Idempotency-Key with another body is caught */
+  requestHash: string;
+  openedAt: string;
+  openedBy: string | null;
+  request: OpenCaseBody & { priority: CasePriority };
+}
+
+export const CaseViewSchema = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    trackingCode: Type.String(),
+    status: StatusSchema,
+    category: CategorySchema,
+    priority: PrioritySchema,
+    channel: ChannelSchema,
+    servicePointCode: Type.Union([Type.String(), Type.Null()]),
+    title: Type.String(),
+    description: Type.String(),
+    villageCode: Type.Union([Type.String(), Type.Null()]),
+    householdCode: Type.Union([Type.String(), Type.Null()]),
+    openedAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'Case' },
+);
+export type CaseView = Static<typeof CaseViewSchema>;

@@ -1,0 +1,39 @@
+/**
+ * The event catalogue: one TypeBox schema per CloudEvents `type` (which carries
+ * its version). Producers and consumers validate against these same schemas;
+ * tests check both sides. Payloads carry no personal data (no resident names or
+ * phone numbers): the reporting service does not need them and events live long.
+ */
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { CategorySchema, ChannelSchema, PrioritySchema } from '../domain/case';
+
+const Nullable = <T extends TSchema>(s: T) => Type.Union([s, Type.Null()]);
+
+export const CaseOpenedV1 = Type.Object(
+  {
+    caseId: Type.String({ format: 'uuid' }),
+    trackingCode: Type.String(),
+    category: CategorySchema,
+    priority: PrioritySchema,
+    channel: ChannelSchema,
+    servicePointCode: Nullable(Type.String()),
+    villageCode: Nullable(Type.String()),
+    householdCode: Nullable(Type.String()),
+    openedAt: Type.String({ format: 'date-time' }),
+    openedBy: Nullable(Type.String()),
+  },
+  { additionalProperties: false },
+);
+export type CaseOpenedV1 = Static<typeof CaseOpenedV1>;
+
+export const EventType = {
+  caseOpenedV1: 'org.minqing.case.opened.v1',
+} as const;
+export type EventType = (typeof EventType)[keyof typeof EventType];
+
+/** type → data schema. Adding a version means adding a row, never editing one. */
+export const EVENT_SCHEMAS = {
+  [EventType.caseOpenedV1]: CaseOpenedV1,
+} as const satisfies Record<EventType, TSchema>;
+
+export type EventDataOf<T extends EventType> = Static<(typeof EVENT_SCHEMAS)[T]>;

@@ -1,0 +1,198 @@
+/**
+ * Errors at the HTTP edge are RFC 9457 problem documents
+ * (`application/problem+json`) with a stable `type` per error kind. Domain code
+ * throws typed errors (below); only this module knows about status codes. A 5xx
+ * never leaks internals: the client gets a generic detail and the log gets the rest.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+const TYPE_BASE = 'urn:minqing:problem:';
+
+export const ProblemType = {
+  validation: `${TYPE_BASE}validation-error`,
+  malformedBody: `${TYPE_BASE}malformed-body`,
+  unsupportedMediaType: `${TYPE_BASE}unsupported-media-type`,
+  payloadTooLarge: `${TYPE_BASE}payload-too-large`,
+  notFound: `${TYPE_BASE}not-found`,
+  methodNotAllowed: `${TYPE_BASE}method-not-allowed`,
+  conflict: `${TYPE_BASE}conflict`,
+  idempotencyKeyReused: `${TYPE_BASE}idempotency-key-reused`,
+  transitionNotAllowed: `${TYPE_BASE}transition-not-allowed`,
+  forbidden: `${TYPE_BASE}forbidden`,
+  unavailable: `${TYPE_BASE}dependency-unavailable`,
+  internal: `${TYPE_BASE}internal-error`,
+} as const;
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  errors?: FieldError[];
+  [ext: string]: unknown;
+}
+
+/** Base of every typed error that maps to a problem document. */
+export class DomainError extends Error {
+  constructor(
+    readonly problemType: string,
+    readonly status: number,
+    readonly title: string,
+    detail: string,
+    readonly extensions: Record<string, unknown> = {},
+  ) {
+    super(detail);
+    this.name = new.target.name;
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(what: string, id: string) {
+    super(ProblemType.notFound, 404, 'Not found', `${what} ${id} does not exist`);
+  }
+}
+
+export class IdempotencyKeyReusedError extends DomainError {
+  constructor(key: string) {
+    super(
+      ProblemType.idempotencyKeyReused,
+      422,
+      'Idempotency-Key reused with a different request',
+      `Idempotency-Key ${JSON.stringify(key)} was already used for a different request body; use a new key for a new request`,
+    );
+  }
+}
+
+export class DependencyUnavailableError extends DomainError {
+  constructor(dependency: string) {
+    super(ProblemType.unavailable, 503, 'Service temporarily unavailable', `${dependency} is not reachable right now; retry with the same Idempotency-Key`);
+  }
+}
+
+export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
+  return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
+}
+
+function validationErrors(err: FastifyError): FieldError[] {
+  const ctx = err.validationContext ?? 'body';
+  return (err.validation ?? []).map((v) => {
+    let field = v.instancePath || '';
+    const params = v.params as Record<string, unknown>;
+    if (typeof params.missingProperty === 'string') field = `${field}/${params.missingProperty}`;
+    if (typeof params.additionalProperty === 'string') field = `${field}/${params.additionalProperty}`;
+    const message =
+      typeof params.additionalProperty === 'string'
+        ? 'is not an allowed property'
+        : typeof params.allowedValues !== 'undefined'
+          ? `${v.message}: ${JSON.stringify(params.allowedValues)}`
+          : (v.message ?? 'is invalid');
+    return { field: `${ctx}${field || ''}`, message };
+  });
+}
+
+/** Collapse Ajv's union noise ("must be equal to constant" × n) into one line per field. */
+function dedupe(errors: FieldError[]): FieldError[] {
+  const byField = new Map<string, FieldError>();
+  for (const e of errors) {
+    const prev = byField.get(e.field);
+    if (!prev) byField.set(e.field, e);
+    else if (e.message.startsWith('must be equal to constant')) byField.set(e.field, { field: e.field, message: 'is not one of the allowed values' });
+  }
+  for (const [field, e] of byField) {
+    if (e.message === 'must match a schema in anyOf' || e.message.startsWith('must be equal to constant')) {
+      byField.set(field, { field, message: 'is not one of the allowed values' });
+    }
+  }
+  return [...byField.values()];
+}
+
+export function toProblem(err: FastifyError | Error, request: FastifyRequest): Problem {
+  const instance = request.url;
+  if (err instanceof DomainError) {
+    return { type: err.problemType, title: err.title, status: err.status, detail: err.message, instance, ...err.extensions };
+  }
+  const fe = err as FastifyError;
+  if (fe.validation) {
+    const errors = dedupe(validationErrors(fe));
+    return {
+      type: ProblemType.validation,
+      title: 'Invalid request',
+      status: 400,
+      detail: errors.map((e) => `${e.field} ${e.message}`).join('; '),
+      instance,
+      errors,
+    };
+  }
+  switch (fe.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { type: ProblemType.malformedBody, title: 'Malformed request body', status: 400, detail: 'the body is not valid JSON', instance };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_TYPE':
+      return {
+        type: ProblemType.unsupportedMediaType,
+        title: 'Unsupported media type',
+        status: 415,
+        detail: 'send the body as application/json',
+        instance,
+      };
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { type: ProblemType.payloadTooLarge, title: 'Payload too large', status: 413, detail: 'the body is larger than allowed', instance };
+  }
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return { type: `${TYPE_BASE}http-${fe.statusCode}`, title: fe.message, status: fe.statusCode, instance };
+  }
+  return {
+    type: ProblemType.internal,
+    title: 'Internal error',
+    status: 500,
+    detail: `something went wrong on our side; quote request id ${request.id} when reporting it`,
+    instance,
+  };
+}
+
+/** Installs the one error handler and the not-found handler for an app. */
+export function registerProblemHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const problem = toProblem(err, request);
+    if (problem.status >= 500) request.log.error({ err }, 'request failed');
+    else request.log.info({ problem: problem.type, detail: problem.detail }, 'request rejected');
+    return sendProblem(reply, problem);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, {
+      type: ProblemType.notFound,
+      title: 'Not found',
+      status: 404,
+      detail: `no route ${request.method} ${request.url.split('?')[0]}`,
+      instance: request.url,
+    }),
+  );
+}
+
+/** Problem document schema for OpenAPI responses. */
+export const ProblemSchema = {
+  $id: 'Problem',
+  type: 'object',
+  description: 'RFC 9457 problem document',
+  required: ['type', 'title', 'status'],
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    instance: { type: 'string' },
+    errors: {
+      type: 'array',
+      items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } },
+    },
+  },
+} as const;

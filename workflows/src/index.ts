@@ -1,0 +1,2 @@
+export * from './case/messages';
+export type { CaseActivities } from './case/activities';
