@@ -1,0 +1,124 @@
+/**
+ * Kafka, single node in KRaft mode (broker + controller in one JVM), from the
+ * Maven Central jars. The jars are fetched once into `<cache>/kafka-<version>`.
+ */
+import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { fail, say } from './log';
+import { cacheRoot, repoRoot } from './paths';
+import { launch, replaceStale, run, waitHealthy, type Managed } from './proc';
+
+const C = 'kafka';
+export const KAFKA_VERSION = '3.9.1';
+
+function requireTool(tool: string, args: string[], hint: string): void {
+  try {
+    execFileSync(tool, args, { stdio: 'ignore' });
+  } catch {
+    fail(C, `${tool} is needed to ${hint}, but \`${tool} ${args.join(' ')}\` failed. Install it (Debian: apt-get install -y openjdk-17-jre-headless maven) or set KAFKA_BROKERS to use an existing Kafka.`);
+  }
+}
+
+export async function ensureKafkaLibs(): Promise<string> {
+  const dir = path.join(cacheRoot(), `kafka-${KAFKA_VERSION}`);
+  const libs = path.join(dir, 'libs');
+  const marker = path.join(dir, '.complete');
+  if (fs.existsSync(marker)) return libs;
+  requireTool('mvn', ['-v'], 'fetch the Kafka jars from Maven Central');
+  say(C, `fetching Kafka ${KAFKA_VERSION} jars from Maven Central into ${libs} (once; about 60 files)`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  let downloaded = 0;
+  let copied = 0;
+  await run(
+    'mvn',
+    ['-B', '-f', path.join(repoRoot, 'infra/kafka/pom.xml'), 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${libs}`],
+    {
+      onLine: (line) => {
+        if (/^\[INFO\] Downloaded from/.test(line)) {
+          downloaded++;
+          if (downloaded % 20 === 0) say(C, `  ${downloaded} files downloaded…`);
+        } else if (/^\[INFO\] Copying /.test(line)) copied++;
+      },
+    },
+  );
+  const count = fs.readdirSync(libs).filter((f) => f.endsWith('.jar')).length;
+  if (count < 10) fail(C, `expected the broker jars in ${libs}, found ${count}`);
+  say(C, `  done: ${count} jars (${downloaded} downloaded, ${copied} copied)`);
+  fs.writeFileSync(marker, `${KAFKA_VERSION}\n`);
+  return libs;
+}
+
+export interface KafkaHandle {
+  brokers: string;
+  proc: Managed;
+}
+
+export async function startKafka(args: { dataDir: string; runDir: string; port: number; controllerPort: number; partitions: number }): Promise<KafkaHandle> {
+  requireTool('java', ['-version'], 'run the Kafka broker');
+  const libs = await ensureKafkaLibs();
+  const dir = path.join(args.dataDir, 'kafka');
+  const logDirs = path.join(dir, 'data');
+  fs.mkdirSync(logDirs, { recursive: true });
+  const pidFile = path.join(args.runDir, 'kafka.pid');
+  await replaceStale(pidFile, dir, C);
+  const props = path.join(dir, 'server.properties');
+  fs.writeFileSync(
+    props,
+    [
+      'process.roles=broker,controller',
+      'node.id=1',
+      `controller.quorum.voters=1@127.0.0.1:${args.controllerPort}`,
+      `listeners=PLAINTEXT://127.0.0.1:${args.port},CONTROLLER://127.0.0.1:${args.controllerPort}`,
+      `advertised.listeners=PLAINTEXT://127.0.0.1:${args.port}`,
+      'inter.broker.listener.name=PLAINTEXT',
+      'controller.listener.names=CONTROLLER',
+      'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+      `log.dirs=${logDirs}`,
+      `num.partitions=${args.partitions}`,
+      'auto.create.topics.enable=false',
+      'offsets.topic.replication.factor=1',
+      'offsets.topic.num.partitions=6',
+      'transaction.state.log.replication.factor=1',
+      'transaction.state.log.min.isr=1',
+      'group.initial.rebalance.delay.ms=0',
+      'log.retention.hours=-1',
+      '',
+    ].join('\n'),
+  );
+  const classpath = `${libs}/*`;
+  const log4j = `-Dlog4j.configuration=file:${path.join(repoRoot, 'infra/kafka/log4j.properties')}`;
+  if (!fs.existsSync(path.join(logDirs, 'meta.properties'))) {
+    say(C, 'formatting storage (KRaft)');
+    const clusterId = randomBytes(16).toString('base64url');
+    await run('java', [log4j, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', props, '--ignore-formatted']);
+  }
+  say(C, `starting broker on 127.0.0.1:${args.port}`);
+  const proc = launch({
+    name: C,
+    command: 'java',
+    argv: ['-Xms256m', '-Xmx512m', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-Djava.awt.headless=true', log4j, '-cp', classpath, 'kafka.Kafka', props],
+    logFile: path.join(dir, 'kafka.log'),
+    pidFile,
+  });
+  const brokers = `127.0.0.1:${args.port}`;
+  const kafka = new Kafka({ clientId: 'minqing-stack', brokers: [brokers], logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 1000 });
+  await waitHealthy(
+    proc,
+    async () => {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const cluster = await admin.describeCluster();
+        if (cluster.brokers.length === 0) throw new Error('no broker registered yet');
+      } finally {
+        await admin.disconnect();
+      }
+    },
+    { timeoutMs: 90_000, what: 'Kafka' },
+  );
+  return { brokers, proc };
+}

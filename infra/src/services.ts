@@ -1,0 +1,91 @@
+/**
+ * Starts the minqing services as child processes, the way a user runs them
+ * (`node --import tsx <entry>`), with the stack's endpoints in their
+ * environment, and waits until each answers /readyz.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { say } from './log';
+import { repoRoot } from './paths';
+import { launch, replaceStale, waitHealthy, type Managed } from './proc';
+import type { StackEnv } from './stack';
+
+export interface ServicePorts {
+  api: number;
+  reporting: number;
+  worker: number;
+}
+
+export interface Services {
+  apiUrl: string;
+  reportingUrl: string;
+  workerUrl: string;
+  processes: Managed[];
+  stop(): Promise<void>;
+}
+
+const ENTRIES = {
+  'case-worker': 'services/case-worker/src/main.ts',
+  'case-api': 'services/case-api/src/server.ts',
+  reporting: 'services/reporting/src/server.ts',
+} as const;
+
+async function ready(url: string): Promise<void> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(4_000) });
+  if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+}
+
+export async function startServices(args: { stackEnv: StackEnv; ports: ServicePorts; logDir: string; extraEnv?: Record<string, string> }): Promise<Services> {
+  fs.mkdirSync(args.logDir, { recursive: true });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...args.stackEnv,
+    API_PORT: String(args.ports.api),
+    REPORTING_PORT: String(args.ports.reporting),
+    WORKER_PORT: String(args.ports.worker),
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    ...args.extraEnv,
+  };
+  const processes: Managed[] = [];
+  const stop = async () => {
+    // The API first (no new work), then the worker (drains tasks), then reporting.
+    for (const name of ['case-api', 'case-worker', 'reporting']) {
+      const p = processes.find((x) => x.name === name);
+      if (p) await p.stop(20_000);
+    }
+  };
+  const urls = {
+    'case-api': `http://127.0.0.1:${args.ports.api}`,
+    reporting: `http://127.0.0.1:${args.ports.reporting}`,
+    'case-worker': `http://127.0.0.1:${args.ports.worker}`,
+  };
+  try {
+    // The worker migrates the case schema and creates the topic; start it first
+    // so the others do not race it (they would also cope: both steps are idempotent).
+    for (const group of [['case-worker'], ['case-api', 'reporting']] as const) {
+      await Promise.all(
+        group.map(async (name) => {
+          const pidFile = path.join(args.logDir, `${name}.pid`);
+          await replaceStale(pidFile, ENTRIES[name], name);
+          say(name, `starting on ${urls[name]}`);
+          const proc = launch({
+            name,
+            command: process.execPath,
+            argv: ['--import', 'tsx', path.join(repoRoot, ENTRIES[name])],
+            cwd: repoRoot,
+            env,
+            logFile: path.join(args.logDir, `${name}.log`),
+            pidFile,
+          });
+          processes.push(proc);
+          await waitHealthy(proc, () => ready(`${urls[name]}/readyz`), { timeoutMs: 120_000, what: name });
+          say(name, 'ready');
+        }),
+      );
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { apiUrl: urls['case-api'], reportingUrl: urls.reporting, workerUrl: urls['case-worker'], processes, stop };
+}
