@@ -2,7 +2,7 @@
  * case-worker entry point: the Temporal worker for the case task queue, the
  * outbox relay, and a small HTTP server for /healthz, /readyz and the relay's lag.
  */
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import Fastify from 'fastify';
 import { fileURLToPath } from 'node:url';
 import {
@@ -27,6 +27,9 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger('case-worker', config.LOG_LEVEL);
+  // We order the shutdown ourselves (HTTP, worker drain, relay, clients), so the
+  // SDK must not react to SIGINT/SIGTERM on its own.
+  Runtime.install({ shutdownSignals: [] });
 
   await migrate({ databaseUrl: config.DATABASE_URL, dir: CASEWORK_MIGRATIONS_DIR, schema: CASEWORK_SCHEMA, logger });
   const pool = createPool(config.DATABASE_URL, { application: 'case-worker', max: 10 });
@@ -72,7 +75,7 @@ async function main(): Promise<void> {
   const running = worker.run();
   closeOnSignals(logger, async () => {
     await app.close();
-    worker.shutdown();
+    if (worker.getState() === 'RUNNING') worker.shutdown();
     await running.catch((err) => logger.error({ err }, 'worker stopped with error'));
     await relay.stop();
     await producer.disconnect();

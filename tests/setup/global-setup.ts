@@ -1,0 +1,90 @@
+/**
+ * Starts what integration tests run against: the real stack (PostgreSQL, Kafka,
+ * Temporal) on free ports in a throwaway directory, unless DATABASE_URL /
+ * KAFKA_BROKERS / TEMPORAL_ADDRESS name existing engines; then the three
+ * services as real processes. With MINQING_CASE_API_URL and
+ * MINQING_REPORTING_URL set, it uses running services instead.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { freePort, givenEndpoints, startServices, startStack, tail } from '@minqing/infra';
+import type { TestEnv } from './env';
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const run = `t${Date.now().toString(36)}`;
+  const topics = { caseEventsTopic: `case-events-${run}`, dlqTopic: `case-events-${run}.dlq` };
+  const taskQueue = `minqing-cases-${run}`;
+
+  if (process.env.MINQING_CASE_API_URL && process.env.MINQING_REPORTING_URL) {
+    const env: TestEnv = {
+      apiUrl: process.env.MINQING_CASE_API_URL,
+      reportingUrl: process.env.MINQING_REPORTING_URL,
+      workerUrl: process.env.MINQING_WORKER_URL ?? 'http://127.0.0.1:8082',
+      DATABASE_URL: process.env.DATABASE_URL ?? '',
+      KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '',
+      TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
+      TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE ?? 'default',
+      taskQueue: process.env.TEMPORAL_TASK_QUEUE ?? 'minqing-cases',
+      caseEventsTopic: process.env.CASE_EVENTS_TOPIC ?? 'case-events',
+      dlqTopic: process.env.CASE_EVENTS_DLQ_TOPIC ?? 'case-events.dlq',
+      logDir: '',
+    };
+    project.provide('minqing', env);
+    return async () => undefined;
+  }
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'minqing-test-'));
+  const ports = {
+    postgres: await freePort(),
+    kafka: await freePort(),
+    kafkaController: await freePort(),
+    temporal: await freePort(),
+    temporalUi: null,
+  };
+  const stack = await startStack({ dataDir: dir, ports, ephemeral: true, given: givenEndpoints() });
+  const logDir = path.join(dir, 'logs');
+  let services;
+  try {
+    services = await startServices({
+      stackEnv: stack.env,
+      ports: { api: await freePort(), reporting: await freePort(), worker: await freePort() },
+      logDir,
+      extraEnv: {
+        ...{ CASE_EVENTS_TOPIC: topics.caseEventsTopic, CASE_EVENTS_DLQ_TOPIC: topics.dlqTopic },
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        REPORTING_GROUP_ID: `minqing-reporting-${run}`,
+        OUTBOX_POLL_MS: '200',
+        LOG_LEVEL: 'info',
+      },
+    });
+  } catch (err) {
+    await stack.stop();
+    throw err;
+  }
+  const env: TestEnv = {
+    apiUrl: services.apiUrl,
+    reportingUrl: services.reportingUrl,
+    workerUrl: services.workerUrl,
+    ...stack.env,
+    taskQueue,
+    ...topics,
+    logDir,
+  };
+  project.provide('minqing', env);
+  return async () => {
+    await services.stop();
+    await stack.stop();
+    if (process.env.MINQING_KEEP_TEST_DATA) {
+      process.stdout.write(`test stack data kept in ${dir}\n`);
+      return;
+    }
+    // On failure the service logs are the first thing to read; show their ends.
+    for (const name of ['case-api', 'case-worker', 'reporting']) {
+      const text = tail(path.join(logDir, `${name}.log`), 5);
+      if (/"level":"(error|fatal)"/.test(text)) process.stdout.write(`--- ${name} log (end) ---\n${text}\n`);
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+}

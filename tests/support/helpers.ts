@@ -1,0 +1,90 @@
+/** Small helpers for integration tests: HTTP calls, polling, Kafka reads. */
+import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
+import { inject } from 'vitest';
+
+export const env = () => inject('minqing');
+
+export async function http(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(url, {
+    method,
+    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json: any = undefined;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, headers: res.headers, json, text };
+}
+
+/** Poll `fn` until it returns a value that is not undefined/false, or fail after `timeoutMs`. */
+export async function eventually<T>(fn: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < until) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== false) return v as T;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+}
+
+export function kafkaClient(brokers: string): Kafka {
+  return new Kafka({ clientId: 'minqing-tests', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+}
+
+/** Read a topic from the beginning until `match` finds a message (own throwaway group). */
+export async function findMessage(
+  brokers: string,
+  topic: string,
+  match: (m: KafkaMessage) => boolean,
+  timeoutMs = 20_000,
+): Promise<{ message: KafkaMessage; partition: number }> {
+  const kafka = kafkaClient(brokers);
+  const consumer = kafka.consumer({ groupId: `tests-${Math.random().toString(36).slice(2)}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  try {
+    return await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no matching message on ${topic} within ${timeoutMs} ms`)), timeoutMs);
+      void consumer.run({
+        eachMessage: async ({ message, partition }) => {
+          if (match(message)) {
+            clearTimeout(timer);
+            resolve({ message, partition });
+          }
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+export const header = (m: KafkaMessage, name: string) => m.headers?.[name]?.toString();
+
+let counter = 0;
+/** A valid openCase body; `overrides` replace top-level fields. */
+export function caseBody(overrides: Record<string, unknown> = {}) {
+  counter++;
+  return {
+    category: 'livelihood_difficulty',
+    priority: 'normal',
+    channel: 'hall',
+    servicePointCode: 'hall-main',
+    title: `冬季取暖用煤困难 #${counter}`,
+    description: '独居老人家中取暖煤不足，请求协调解决。',
+    resident: { name: '王桂兰', phone: '13912345678' },
+    villageCode: 'wulan',
+    ...overrides,
+  };
+}
+
+export const uniqueKey = (label: string) => `${label}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
