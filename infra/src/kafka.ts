@@ -3,31 +3,24 @@
  * Maven Central jars. The jars are fetched once into `<cache>/kafka-<version>`.
  */
 import { randomBytes } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { fail, say } from './log';
 import { cacheRoot, repoRoot } from './paths';
 import { launch, replaceStale, run, waitHealthy, type Managed } from './proc';
+import { ensureTool } from './system';
 
 const C = 'kafka';
 export const KAFKA_VERSION = '3.9.1';
 
-function requireTool(tool: string, args: string[], hint: string): void {
-  try {
-    execFileSync(tool, args, { stdio: 'ignore' });
-  } catch {
-    fail(C, `${tool} is needed to ${hint}, but \`${tool} ${args.join(' ')}\` failed. Install it (Debian: apt-get install -y openjdk-17-jre-headless maven) or set KAFKA_BROKERS to use an existing Kafka.`);
-  }
-}
 
 export async function ensureKafkaLibs(): Promise<string> {
   const dir = path.join(cacheRoot(), `kafka-${KAFKA_VERSION}`);
   const libs = path.join(dir, 'libs');
   const marker = path.join(dir, '.complete');
   if (fs.existsSync(marker)) return libs;
-  requireTool('mvn', ['-v'], 'fetch the Kafka jars from Maven Central');
+  ensureTool(C, { cmd: 'mvn', args: ['-v'] }, ['maven'], 'fetch the Kafka jars from Maven Central (or set KAFKA_BROKERS)');
   say(C, `fetching Kafka ${KAFKA_VERSION} jars from Maven Central into ${libs} (once; about 60 files)`);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
@@ -58,7 +51,7 @@ export interface KafkaHandle {
 }
 
 export async function startKafka(args: { dataDir: string; runDir: string; port: number; controllerPort: number; partitions: number }): Promise<KafkaHandle> {
-  requireTool('java', ['-version'], 'run the Kafka broker');
+  ensureTool(C, { cmd: 'java', args: ['-version'] }, ['openjdk-17-jre-headless'], 'run the Kafka broker (or set KAFKA_BROKERS)');
   const libs = await ensureKafkaLibs();
   const dir = path.join(args.dataDir, 'kafka');
   const logDirs = path.join(dir, 'data');

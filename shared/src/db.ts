@@ -25,6 +25,21 @@ export function createPool(databaseUrl: string, opts: { max?: number; applicatio
  * starts of several copies safe.
  */
 export async function migrate(args: { databaseUrl: string; dir: string; schema: string; logger?: Logger }): Promise<string[]> {
+  // node-pg-migrate's lock is a *try* lock: a second copy starting at the same
+  // moment fails at once instead of waiting. Wait for the other copy instead.
+  const until = Date.now() + 120_000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await migrateOnce(args);
+    } catch (err) {
+      if (!/Another migration is already running/i.test((err as Error).message) || Date.now() > until) throw err;
+      args.logger?.info({ schema: args.schema, attempt }, 'another copy is migrating; waiting');
+      await new Promise((r) => setTimeout(r, Math.min(200 * attempt, 2_000)));
+    }
+  }
+}
+
+async function migrateOnce(args: { databaseUrl: string; dir: string; schema: string; logger?: Logger }): Promise<string[]> {
   const done = await runner({
     databaseUrl: args.databaseUrl,
     dir: args.dir,
@@ -36,6 +51,8 @@ export async function migrate(args: { databaseUrl: string; dir: string; schema: 
     createSchema: true,
     checkOrder: true,
     count: Infinity,
+    // One lock per schema, so services owning different schemas do not queue on each other.
+    lockValue: lockValueFor(args.schema),
     log: (msg: string) => args.logger?.debug({ migration: msg }, 'migrate'),
     verbose: false,
   });
@@ -63,3 +80,9 @@ export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient
 /** Where the case schema's migrations live (used by the API and the worker, which share it). */
 export const CASEWORK_SCHEMA = 'casework';
 export const CASEWORK_MIGRATIONS_DIR = new URL('../migrations/casework', import.meta.url).pathname;
+
+function lockValueFor(schema: string): number {
+  let h = 7241865325;
+  for (const ch of schema) h = (h * 31 + ch.charCodeAt(0)) % 2 ** 40;
+  return h;
+}

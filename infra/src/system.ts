@@ -1,0 +1,36 @@
+/**
+ * System tools the stack needs (java, mvn, python3 with venv). On the machines
+ * we target they are present; when one is missing and we are root on Debian,
+ * it is installed with apt (after one `apt-get update`), otherwise the error
+ * says what to install.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { fail, say } from './log';
+import { isRoot } from './paths';
+
+let aptUpdated = false;
+
+function works(cmd: string, args: string[]): boolean {
+  return spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
+}
+
+export function ensureTool(component: string, check: { cmd: string; args: string[] }, aptPackages: string[], purpose: string): void {
+  if (works(check.cmd, check.args)) return;
+  if (isRoot && works('apt-get', ['--version'])) {
+    say(component, `${check.cmd} is missing; installing ${aptPackages.join(' ')} with apt-get`);
+    try {
+      if (!aptUpdated) {
+        execFileSync('apt-get', ['update', '-q'], { stdio: 'ignore' });
+        aptUpdated = true;
+      }
+      execFileSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...aptPackages], {
+        stdio: 'ignore',
+        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      });
+    } catch (err) {
+      fail(component, `apt-get install ${aptPackages.join(' ')} failed: ${(err as Error).message}`);
+    }
+    if (works(check.cmd, check.args)) return;
+  }
+  fail(component, `${check.cmd} is needed to ${purpose}. Install it (Debian: apt-get install -y ${aptPackages.join(' ')}) or point minqing at an existing engine (see README).`);
+}

@@ -1,0 +1,13 @@
+/** Several copies of a service starting at once must all get past migrations. */
+import { expect, it } from 'vitest';
+import { CASEWORK_MIGRATIONS_DIR, CASEWORK_SCHEMA, migrate } from '@minqing/shared';
+import { env } from '../support/helpers';
+
+it('concurrent migrations of the same schema wait for each other instead of failing', async () => {
+  const { DATABASE_URL } = env();
+  const runs = await Promise.all(
+    Array.from({ length: 4 }, () => migrate({ databaseUrl: DATABASE_URL, dir: CASEWORK_MIGRATIONS_DIR, schema: CASEWORK_SCHEMA })),
+  );
+  // Already applied by the services at start: nothing new, and no copy failed.
+  expect(runs).toEqual([[], [], [], []]);
+});
