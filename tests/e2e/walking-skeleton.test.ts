@@ -111,7 +111,12 @@ describe('opening a case', () => {
     const marker = await http('POST', `${e.apiUrl}/api/v1/cases`, caseBody());
     expect(marker.status).toBe(201);
 
-    // Wait until the consumer has caught up with both partitions' ends.
+    // The marker is on Kafka once its outbox row is published; then wait until the
+    // consumer has committed up to every partition's end (duplicate and marker included).
+    await eventually(
+      async () => (await db.query('SELECT 1 FROM casework.outbox WHERE case_id = $1 AND published_at IS NOT NULL', [marker.json.id])).rowCount === 1,
+      'marker published',
+    );
     const admin = kafkaClient(e.KAFKA_BROKERS).admin();
     await admin.connect();
     const groupId = (await admin.listGroups()).groups.map((g) => g.groupId).find((g) => g.startsWith('minqing-reporting'))!;

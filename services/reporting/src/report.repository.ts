@@ -1,5 +1,5 @@
 /** SQL of the reporting schema: idempotent projection of events, and the summary figures. */
-import type { CloudEvent, Pool, PoolClient } from '@minqing/shared';
+import type { CaseOpenedV1, CloudEvent, Pool, PoolClient } from '@minqing/shared';
 import { EventType } from '@minqing/shared';
 
 export interface EventPosition {
@@ -34,7 +34,7 @@ export class ReportRepository {
     if (first.rowCount === 0) return false;
     switch (event.type) {
       case EventType.caseOpenedV1: {
-        const d = event.data;
+        const d = event.data as CaseOpenedV1;
         await client.query(
           `INSERT INTO reporting.case_facts (case_id, tracking_code, category, priority, channel, service_point_code, village_code, opened_at, opened_event_id)
            VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (case_id) DO NOTHING`,

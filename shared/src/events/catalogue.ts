@@ -6,6 +6,7 @@
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { CategorySchema, ChannelSchema, PrioritySchema } from '../domain/case';
+import { LIFECYCLE_SCHEMAS } from './lifecycle';
 
 const Nullable = <T extends TSchema>(s: T) => Type.Union([s, Type.Null()]);
 
@@ -29,11 +30,13 @@ export type CaseOpenedV1 = Static<typeof CaseOpenedV1>;
 export const EventType = {
   caseOpenedV1: 'org.minqing.case.opened.v1',
 } as const;
-export type EventType = (typeof EventType)[keyof typeof EventType];
 
 /** type → data schema. Adding a version means adding a row, never editing one. */
 export const EVENT_SCHEMAS = {
   [EventType.caseOpenedV1]: CaseOpenedV1,
-} as const satisfies Record<EventType, TSchema>;
+  ...LIFECYCLE_SCHEMAS,
+} as const satisfies Record<string, TSchema>;
+
+export type EventType = keyof typeof EVENT_SCHEMAS;
 
 export type EventDataOf<T extends EventType> = Static<(typeof EVENT_SCHEMAS)[T]>;

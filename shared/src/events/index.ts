@@ -1,2 +1,3 @@
 export * from './catalogue';
 export * from './cloudevents';
+export * from './lifecycle';

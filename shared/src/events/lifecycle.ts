@@ -1,0 +1,75 @@
+/**
+ * Lifecycle events of the case workflow: one CloudEvents type per move, each
+ * with its own versioned schema. Every lifecycle event carries the same base
+ * (where the case stands after the move, who moved it, when), so the reporting
+ * service can compute every figure from the stream alone and explain it case by
+ * case; move-specific fields come on top. No personal data.
+ */
+import { Type, type TSchema } from '@sinclair/typebox';
+import { CategorySchema, PrioritySchema, StatusSchema } from '../domain/case';
+
+const Nullable = <T extends TSchema>(s: T) => Type.Union([s, Type.Null()]);
+const Code = Type.String({ minLength: 1, maxLength: 64 });
+
+export const ActorSchema = Type.Object(
+  { code: Code, role: Type.String({ minLength: 1, maxLength: 32 }) },
+  { additionalProperties: false },
+);
+
+/** Fields every lifecycle event has. */
+export const LifecycleBase = {
+  caseId: Type.String({ format: 'uuid' }),
+  /** position of this move in the case's history (1 = opened) */
+  seq: Type.Integer({ minimum: 1 }),
+  at: Type.String({ format: 'date-time' }),
+  actor: Nullable(ActorSchema),
+  status: StatusSchema,
+  category: CategorySchema,
+  priority: PrioritySchema,
+  assigneeCode: Nullable(Code),
+  departmentCode: Nullable(Code),
+  areaCode: Nullable(Code),
+  villageCode: Nullable(Code),
+  escalationLevel: Type.Integer({ minimum: 0, maximum: 3 }),
+  slaPolicyVersion: Type.String(),
+};
+
+const event = (extra: Record<string, TSchema> = {}) => Type.Object({ ...LifecycleBase, ...extra }, { additionalProperties: false });
+const Phase = Type.Union([Type.Literal('sign_for'), Type.Literal('resolve'), Type.Literal('follow_up')]);
+const Satisfaction = Type.Union([Type.Literal('satisfied'), Type.Literal('basically_satisfied'), Type.Literal('dissatisfied')]);
+
+export const LIFECYCLE_SCHEMAS = {
+  'org.minqing.case.routed.v1': event({
+    rule: Type.String(),
+    reason: Type.String(),
+    dueAt: Nullable(Type.String({ format: 'date-time' })),
+  }),
+  'org.minqing.case.accepted.v1': event({ dueAt: Nullable(Type.String({ format: 'date-time' })), onTime: Type.Boolean(), businessMinutesToAccept: Type.Integer({ minimum: 0 }) }),
+  'org.minqing.case.returned.v1': event({ reasonCode: Type.String(), note: Type.String(), returnsCount: Type.Integer({ minimum: 1 }) }),
+  'org.minqing.case.return_reviewed.v1': event({ decision: Type.String(), note: Type.String() }),
+  'org.minqing.case.reassigned.v1': event({ fromAssigneeCode: Nullable(Code), note: Type.String() }),
+  'org.minqing.case.work_started.v1': event(),
+  'org.minqing.case.waiting_on_resident.v1': event({ note: Type.String() }),
+  'org.minqing.case.resumed.v1': event({ note: Type.String(), pausedBusinessMinutes: Type.Integer({ minimum: 0 }) }),
+  'org.minqing.case.forwarded_upstream.v1': event({ authority: Type.String(), note: Type.String() }),
+  'org.minqing.case.upstream_answered.v1': event({ outcome: Type.String(), note: Type.String(), pausedBusinessMinutes: Type.Integer({ minimum: 0 }) }),
+  'org.minqing.case.resolved.v1': event({
+    dueAt: Nullable(Type.String({ format: 'date-time' })),
+    onTime: Type.Boolean(),
+    businessMinutesToResolve: Type.Integer({ minimum: 0 }),
+    reopenCount: Type.Integer({ minimum: 0 }),
+  }),
+  'org.minqing.case.follow_up_recorded.v1': event({ satisfaction: Satisfaction, method: Type.String(), onTime: Type.Boolean() }),
+  'org.minqing.case.reopened.v1': event({ reason: Type.String(), reopenCount: Type.Integer({ minimum: 1 }) }),
+  'org.minqing.case.merged.v1': event({ intoCaseId: Type.String({ format: 'uuid' }), note: Type.String() }),
+  'org.minqing.case.withdrawn.v1': event({ reason: Type.String() }),
+  'org.minqing.case.rejected.v1': event({ reasonCode: Type.String(), note: Type.String() }),
+  'org.minqing.case.closed.v1': event({ satisfaction: Nullable(Satisfaction) }),
+  'org.minqing.case.reminder_sent.v1': event({ phase: Phase, fraction: Type.Number(), dueAt: Type.String({ format: 'date-time' }), notifiedCode: Nullable(Code) }),
+  'org.minqing.case.escalated.v1': event({ phase: Phase, level: Type.Integer({ minimum: 1, maximum: 3 }), escalatedToCode: Nullable(Code), dueAt: Type.String({ format: 'date-time' }) }),
+  'org.minqing.case.extension_requested.v1': event({ phase: Phase, minutes: Type.Integer({ minimum: 1 }), reason: Type.String(), deciderCode: Nullable(Code) }),
+  'org.minqing.case.extension_decided.v1': event({ phase: Phase, approved: Type.Boolean(), minutes: Type.Integer({ minimum: 0 }), note: Type.String(), dueAt: Nullable(Type.String({ format: 'date-time' })) }),
+  'org.minqing.case.supervised.v1': event({ note: Type.String() }),
+} as const;
+
+export type LifecycleEventType = keyof typeof LIFECYCLE_SCHEMAS;
