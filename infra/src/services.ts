@@ -44,6 +44,7 @@ export async function startServices(args: { stackEnv: StackEnv; ports: ServicePo
     REPORTING_PORT: String(args.ports.reporting),
     WORKER_PORT: String(args.ports.worker),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    KAFKAJS_NO_PARTITIONER_WARNING: '1',
     ...args.extraEnv,
   };
   const processes: Managed[] = [];

@@ -86,3 +86,7 @@ function lockValueFor(schema: string): number {
   for (const ch of schema) h = (h * 31 + ch.charCodeAt(0)) % 2 ** 40;
   return h;
 }
+
+/** The 三联 roster's schema; read by the API (directory endpoints) and the worker (routing). */
+export const DIRECTORY_SCHEMA = 'directory';
+export const DIRECTORY_MIGRATIONS_DIR = new URL('../migrations/directory', import.meta.url).pathname;

@@ -1,2 +1,2 @@
 export * from './case/messages';
-export type { CaseActivities } from './case/activities';
+export type { CaseActivities, ReadModelPatch, TransitionRecord, Notification } from './case/activities';

@@ -9,6 +9,11 @@ import { fastifyOptions, registerHealth, registerOpenApi, registerProblemHandler
 import { CaseRepository } from './case.repository';
 import { CaseService } from './case.service';
 import { casesRoutes } from './routes/cases.routes';
+import { lifecycleRoutes } from './routes/lifecycle.routes';
+import { queuesRoutes } from './routes/queues.routes';
+import { ActorRepository } from './actor.repository';
+import { LifecycleService } from './lifecycle.service';
+import { QueueRepository } from './queue.repository';
 
 export interface ApiDeps {
   pool: Pool;
@@ -32,5 +37,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   });
   const service = new CaseService({ temporal: deps.temporal, taskQueue: deps.taskQueue, repository: new CaseRepository(deps.pool) });
   await app.register(casesRoutes, { prefix: '/api/v1', service });
+  await app.register(queuesRoutes, { prefix: '/api/v1', queues: new QueueRepository(deps.pool) });
+  await app.register(lifecycleRoutes, { prefix: '/api/v1', service: new LifecycleService({ temporal: deps.temporal, actors: new ActorRepository(deps.pool) }) });
   return app;
 }

@@ -15,6 +15,21 @@ interface CaseRow {
   household_code: string | null;
   opened_at: Date;
   updated_at: Date;
+  assignee_code: string | null;
+  department_code: string | null;
+  area_code: string | null;
+  routing_rule: string | null;
+  routing_reason: string | null;
+  escalation_level: number;
+  phase: string | null;
+  due_at: Date | null;
+  paused: boolean;
+  satisfaction: string | null;
+  resolution_reply: string | null;
+  returns_count: number;
+  reopen_count: number;
+  merged_into: string | null;
+  sla_policy_version: string | null;
 }
 
 const toView = (r: CaseRow): CaseView => ({
@@ -31,15 +46,43 @@ const toView = (r: CaseRow): CaseView => ({
   householdCode: r.household_code,
   openedAt: r.opened_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),
+  assigneeCode: r.assignee_code,
+  departmentCode: r.department_code,
+  areaCode: r.area_code,
+  routing: r.routing_rule ? { rule: r.routing_rule, reason: r.routing_reason ?? '' } : null,
+  escalationLevel: r.escalation_level,
+  phase: r.phase,
+  dueAt: r.due_at ? r.due_at.toISOString() : null,
+  paused: r.paused,
+  satisfaction: r.satisfaction,
+  resolutionReply: r.resolution_reply,
+  returnsCount: r.returns_count,
+  reopenCount: r.reopen_count,
+  mergedInto: r.merged_into,
+  slaPolicyVersion: r.sla_policy_version,
 });
 
 export class CaseRepository {
   constructor(private readonly pool: Pool) {}
 
+  /** An open case with the same duplicate fingerprint opened since `since`. */
+  async findOpenDuplicate(dedupeHash: string, since: Date): Promise<{ id: string; trackingCode: string; openedAt: string } | null> {
+    const { rows } = await this.pool.query<{ id: string; tracking_code: string; opened_at: Date }>(
+      `SELECT id, tracking_code, opened_at FROM casework.cases
+        WHERE dedupe_hash = $1 AND opened_at >= $2 AND status NOT IN ('closed','withdrawn','rejected','merged')
+        ORDER BY opened_at LIMIT 1`,
+      [dedupeHash, since],
+    );
+    const r = rows[0];
+    return r ? { id: r.id, trackingCode: r.tracking_code, openedAt: r.opened_at.toISOString() } : null;
+  }
+
   async findById(id: string): Promise<CaseView | null> {
     const { rows } = await this.pool.query<CaseRow>(
       `SELECT id, tracking_code, status, category, priority, channel, service_point_code, title, description,
-              village_code, household_code, opened_at, updated_at
+              village_code, household_code, opened_at, updated_at, assignee_code, department_code, area_code,
+              routing_rule, routing_reason, escalation_level, phase, due_at, paused, satisfaction, resolution_reply,
+              returns_count, reopen_count, merged_into, sla_policy_version
          FROM casework.cases WHERE id = $1`,
       [id],
     );

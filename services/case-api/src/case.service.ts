@@ -19,6 +19,15 @@ export interface OpenedCase {
   openedAt: string;
   /** false when an earlier request with the same Idempotency-Key opened it */
   created: boolean;
+  /** true when this is the same household's same request, already open */
+  duplicate?: boolean;
+}
+
+/** Same household, category and text within this window is the same request. */
+export const DUPLICATE_WINDOW_DAYS = 7;
+
+function normalise(text: string): string {
+  return text.replace(/[\s\p{P}\p{S}]+/gu, '').toLowerCase();
 }
 
 function isUnavailable(err: unknown): boolean {
@@ -35,10 +44,21 @@ export class CaseService {
   async openCase(body: OpenCaseBody, opts: { idempotencyKey?: string; actor: string | null; now?: Date }): Promise<OpenedCase> {
     const request = { ...body, priority: body.priority ?? 'normal' } as CaseWorkflowInput['request'];
     const requestHash = canonicalHash(request);
-    const caseId = deriveCaseId(opts.idempotencyKey);
+    const now = opts.now ?? new Date();
+    // Duplicate intake: the same household's same request while the first is open.
+    const dedupeHash = body.householdCode
+      ? canonicalHash({ household: body.householdCode, category: body.category, text: normalise(`${body.title}${body.description}`) })
+      : null;
+    if (dedupeHash && !opts.idempotencyKey) {
+      const existing = await this.deps.repository.findOpenDuplicate(dedupeHash, new Date(now.getTime() - DUPLICATE_WINDOW_DAYS * 86_400_000));
+      if (existing) return { ...existing, status: 'submitted', created: false, duplicate: true };
+    }
+    // Two identical submissions racing each other map onto one workflow id (per day).
+    const autoKey = dedupeHash && !opts.idempotencyKey ? `auto:${dedupeHash}:${Math.floor(now.getTime() / 86_400_000)}` : undefined;
+    const caseId = deriveCaseId(opts.idempotencyKey ?? autoKey);
     const trackingCode = trackingCodeFor(caseId);
-    const openedAt = (opts.now ?? new Date()).toISOString();
-    const input: CaseWorkflowInput = { caseId, trackingCode, requestHash, openedAt, openedBy: opts.actor, request };
+    const openedAt = now.toISOString();
+    const input: CaseWorkflowInput = { caseId, trackingCode, requestHash, openedAt, openedBy: opts.actor, request, dedupeHash };
     try {
       await this.deps.temporal.workflow.start<typeof caseWorkflow>('caseWorkflow', {
         taskQueue: this.deps.taskQueue,
@@ -60,6 +80,7 @@ export class CaseService {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
         const description = await this.deps.temporal.workflow.getHandle(caseId).describe();
         const memo = (description.memo ?? {}) as { requestHash?: string; openedAt?: string };
+        if (autoKey) return { id: caseId, trackingCode, status: 'submitted', openedAt: memo.openedAt ?? openedAt, created: false, duplicate: true };
         if (memo.requestHash !== requestHash) throw new IdempotencyKeyReusedError(opts.idempotencyKey ?? '');
         return { id: caseId, trackingCode, status: 'submitted', openedAt: memo.openedAt ?? openedAt, created: false };
       }
@@ -88,7 +109,21 @@ export class CaseService {
         villageCode: s.villageCode,
         householdCode: s.householdCode,
         openedAt: s.openedAt,
-        updatedAt: s.openedAt,
+        updatedAt: s.lastMoveAt,
+        assigneeCode: s.assigneeCode,
+        departmentCode: s.routing?.departmentCode ?? null,
+        areaCode: s.routing?.areaCode ?? null,
+        routing: s.routing ? { rule: s.routing.rule, reason: s.routing.reason } : null,
+        escalationLevel: s.escalationLevel,
+        phase: s.clock?.phase ?? null,
+        dueAt: s.clock?.dueAt ?? null,
+        paused: s.clock?.paused ?? false,
+        satisfaction: s.satisfaction,
+        resolutionReply: null,
+        returnsCount: s.returnsCount,
+        reopenCount: s.reopenCount,
+        mergedInto: s.mergedInto,
+        slaPolicyVersion: s.slaPolicyVersion,
       };
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new NotFoundError('case', id);

@@ -3,10 +3,11 @@
  * outbox relay, and a small HTTP server for /healthz, /readyz and the relay's lag.
  */
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { Connection } from '@temporalio/client';
 import Fastify from 'fastify';
 import { fileURLToPath } from 'node:url';
 import {
-  CASEWORK_MIGRATIONS_DIR, CASEWORK_SCHEMA, closeOnSignals, ConfigError, createIdempotentProducer, createKafka,
+  CASEWORK_MIGRATIONS_DIR, CASEWORK_SCHEMA, DIRECTORY_MIGRATIONS_DIR, DIRECTORY_SCHEMA, closeOnSignals, ensureSearchAttributes, ConfigError, createIdempotentProducer, createKafka,
   createLogger, createPool, ensureTopics, fastifyOptions, migrate, registerHealth, registerProblemHandlers,
 } from '@minqing/shared';
 import { loadWorkerConfig } from './config';
@@ -32,6 +33,8 @@ async function main(): Promise<void> {
   Runtime.install({ shutdownSignals: [] });
 
   await migrate({ databaseUrl: config.DATABASE_URL, dir: CASEWORK_MIGRATIONS_DIR, schema: CASEWORK_SCHEMA, logger });
+  // Routing reads the directory, so the worker needs its tables too.
+  await migrate({ databaseUrl: config.DATABASE_URL, dir: DIRECTORY_MIGRATIONS_DIR, schema: DIRECTORY_SCHEMA, logger });
   const pool = createPool(config.DATABASE_URL, { application: 'case-worker', max: 10 });
 
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? 'minqing-case-worker', logger });
@@ -39,6 +42,9 @@ async function main(): Promise<void> {
   const producer = createIdempotentProducer(kafka);
   await producer.connect();
 
+  const admin = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const added = await ensureSearchAttributes(admin, config.TEMPORAL_NAMESPACE).finally(() => admin.close());
+  if (added.length) logger.info({ added }, 'registered search attributes');
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const worker = await Worker.create({
     connection,

@@ -37,6 +37,7 @@ export type IntakeChannel = (typeof IntakeChannel)[keyof typeof IntakeChannel];
 export const CaseStatus = {
   submitted: 'submitted',
   assigned: 'assigned',
+  returned: 'returned', // 退单, waiting for review
   accepted: 'accepted',
   inProgress: 'in_progress',
   waitingOnResident: 'waiting_on_resident',
@@ -97,6 +98,8 @@ export interface CaseWorkflowInput {
   openedAt: string;
   openedBy: string | null;
   request: OpenCaseBody & { priority: CasePriority };
+  /** household + category + normalised text: the same request twice within the window is one case */
+  dedupeHash?: string | null;
 }
 
 export const CaseViewSchema = Type.Object(
@@ -114,6 +117,20 @@ export const CaseViewSchema = Type.Object(
     householdCode: Type.Union([Type.String(), Type.Null()]),
     openedAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),
+    assigneeCode: Type.Union([Type.String(), Type.Null()]),
+    departmentCode: Type.Union([Type.String(), Type.Null()]),
+    areaCode: Type.Union([Type.String(), Type.Null()]),
+    routing: Type.Union([Type.Object({ rule: Type.String(), reason: Type.String() }), Type.Null()]),
+    escalationLevel: Type.Integer({ minimum: 0, maximum: 3 }),
+    phase: Type.Union([Type.String(), Type.Null()]),
+    dueAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    paused: Type.Boolean(),
+    satisfaction: Type.Union([Type.String(), Type.Null()]),
+    resolutionReply: Type.Union([Type.String(), Type.Null()]),
+    returnsCount: Type.Integer(),
+    reopenCount: Type.Integer(),
+    mergedInto: Type.Union([Type.String(), Type.Null()]),
+    slaPolicyVersion: Type.Union([Type.String(), Type.Null()]),
   },
   { $id: 'Case' },
 );

@@ -1,2 +1,6 @@
 export * from './case';
 export * from './search-attributes';
+export * from './directory';
+export type { LifecycleEventType } from '../events/lifecycle';
+export * from './calendar';
+export * from './sla';

@@ -10,6 +10,7 @@ const OpenedCaseSchema = Type.Object(
     status: Type.Literal('submitted'),
     openedAt: Type.String({ format: 'date-time' }),
     links: Type.Object({ self: Type.String() }),
+    duplicate: Type.Optional(Type.Boolean({ description: 'the same household already has this request open; this is that case' })),
   },
   { $id: 'OpenedCase' },
 );
@@ -57,7 +58,14 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ service: CaseService }> = 
       return reply
         .code(opened.created ? 201 : 200)
         .header('location', self)
-        .send({ id: opened.id, trackingCode: opened.trackingCode, status: opened.status, openedAt: opened.openedAt, links: { self } });
+        .send({
+          id: opened.id,
+          trackingCode: opened.trackingCode,
+          status: opened.status,
+          openedAt: opened.openedAt,
+          links: { self },
+          ...(opened.duplicate ? { duplicate: true } : {}),
+        });
     },
   );
 

@@ -1,0 +1,92 @@
+/**
+ * Staff moves on a case: find who is acting, send the Update to the case
+ * workflow, and translate its rejections into typed domain errors. The
+ * workflow's validators are the single source of the rules; this layer adds
+ * only identity.
+ */
+import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { DependencyUnavailableError, DomainError, NotFoundError, ProblemType } from '@minqing/shared';
+import * as m from '@minqing/workflows';
+import type { ActorRepository } from './actor.repository';
+
+export class ActorRequiredError extends DomainError {
+  constructor() {
+    super(`urn:minqing:problem:actor-required`, 401, 'Who is acting?', 'send the acting staff member\'s code in the X-Actor header');
+  }
+}
+export class UnknownActorError extends DomainError {
+  constructor(code: string) {
+    super(ProblemType.forbidden, 403, 'Forbidden', `${code} is not a staff member in the directory`);
+  }
+}
+export class MoveRejectedError extends DomainError {}
+
+const STATUS_FOR: Record<string, [number, string, string]> = {
+  [m.RejectionType.notAllowed]: [409, ProblemType.transitionNotAllowed, 'Move not allowed now'],
+  [m.RejectionType.forbidden]: [403, ProblemType.forbidden, 'Forbidden'],
+  [m.RejectionType.invalid]: [400, ProblemType.validation, 'Invalid request'],
+};
+
+function isUnavailable(err: unknown): boolean {
+  const e = err as { code?: number; message?: string };
+  return e?.code === 14 || e?.code === 4 || /ECONNREFUSED|UNAVAILABLE/i.test(e?.message ?? '');
+}
+
+export type MoveName =
+  | 'acceptCase' | 'returnCase' | 'reviewReturn' | 'reassignCase' | 'startWork' | 'waitOnResident' | 'resumeFromResident'
+  | 'forwardUpstream' | 'upstreamAnswered' | 'resolveCase' | 'recordFollowUp' | 'reopenCase' | 'mergeCase' | 'withdrawCase'
+  | 'rejectCase' | 'closeCase' | 'requestExtension' | 'decideExtension' | 'superviseCase';
+
+const UPDATES: Record<MoveName, unknown> = {
+  acceptCase: m.acceptCase,
+  returnCase: m.returnCase,
+  reviewReturn: m.reviewReturn,
+  reassignCase: m.reassignCase,
+  startWork: m.startWork,
+  waitOnResident: m.waitOnResident,
+  resumeFromResident: m.resumeFromResident,
+  forwardUpstream: m.forwardUpstream,
+  upstreamAnswered: m.upstreamAnswered,
+  resolveCase: m.resolveCase,
+  recordFollowUp: m.recordFollowUp,
+  reopenCase: m.reopenCase,
+  mergeCase: m.mergeCase,
+  withdrawCase: m.withdrawCase,
+  rejectCase: m.rejectCase,
+  closeCase: m.closeCase,
+  requestExtension: m.requestExtension,
+  decideExtension: m.decideExtension,
+  superviseCase: m.superviseCase,
+} as never;
+
+export class LifecycleService {
+  constructor(private readonly deps: { temporal: Client; actors: ActorRepository }) {}
+
+  async actor(code: string | undefined): Promise<m.Actor> {
+    if (!code) throw new ActorRequiredError();
+    const found = await this.deps.actors.find(code);
+    if (!found) throw new UnknownActorError(code);
+    return found;
+  }
+
+  async move(caseId: string, name: MoveName, actorCode: string | undefined, args: Record<string, unknown>): Promise<m.CaseWorkflowState> {
+    const actor = await this.actor(actorCode);
+    const handle = this.deps.temporal.workflow.getHandle(caseId);
+    try {
+      return (await handle.executeUpdate(UPDATES[name] as never, { args: [{ ...args, actor }] as never })) as m.CaseWorkflowState;
+    } catch (err) {
+      // The workflow has completed (closed, withdrawn, …): no more moves.
+      if (/already completed/i.test((err as Error).message)) {
+        throw new MoveRejectedError(ProblemType.transitionNotAllowed, 409, 'Move not allowed now', 'the case is finished; no further moves', { move: name });
+      }
+      if (err instanceof WorkflowNotFoundError) throw new NotFoundError('case', caseId);
+      const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
+      if (cause instanceof ApplicationFailure) {
+        const [status, type, title] = STATUS_FOR[cause.type ?? ''] ?? [409, ProblemType.transitionNotAllowed, 'Move not allowed now'];
+        throw new MoveRejectedError(type, status, title, cause.message, { move: name });
+      }
+      if (isUnavailable(err)) throw new DependencyUnavailableError('the workflow engine');
+      throw err;
+    }
+  }
+}

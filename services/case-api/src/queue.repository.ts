@@ -1,0 +1,157 @@
+/**
+ * Lists over the case read model: search, a cadre's tasks, the managers'
+ * escalation queues (most escalated and nearest to breach first), the timeline.
+ */
+import type { Pool } from '@minqing/shared';
+
+export interface CaseListItem {
+  id: string;
+  trackingCode: string;
+  status: string;
+  category: string;
+  priority: string;
+  title: string;
+  villageCode: string | null;
+  areaCode: string | null;
+  departmentCode: string | null;
+  assigneeCode: string | null;
+  escalationLevel: number;
+  phase: string | null;
+  dueAt: string | null;
+  paused: boolean;
+  openedAt: string;
+  updatedAt: string;
+}
+
+const SELECT = `SELECT id, tracking_code, status, category, priority, title, village_code, area_code, department_code, assignee_code,
+                       escalation_level, phase, due_at, paused, opened_at, updated_at
+                  FROM casework.cases`;
+
+const toItem = (r: any): CaseListItem => ({
+  id: r.id,
+  trackingCode: r.tracking_code,
+  status: r.status,
+  category: r.category,
+  priority: r.priority,
+  title: r.title,
+  villageCode: r.village_code,
+  areaCode: r.area_code,
+  departmentCode: r.department_code,
+  assigneeCode: r.assignee_code,
+  escalationLevel: r.escalation_level,
+  phase: r.phase,
+  dueAt: r.due_at ? r.due_at.toISOString() : null,
+  paused: r.paused,
+  openedAt: r.opened_at.toISOString(),
+  updatedAt: r.updated_at.toISOString(),
+});
+
+export const ACTIVE = `status IN ('submitted','assigned','returned','accepted','in_progress','waiting_on_resident','forwarded_upstream','resolved')`;
+
+export interface CaseFilter {
+  status?: string;
+  category?: string;
+  village?: string;
+  area?: string;
+  department?: string;
+  assignee?: string;
+  from?: string;
+  to?: string;
+  q?: string;
+  escalationLevel?: number;
+  limit: number;
+  offset: number;
+}
+
+export class QueueRepository {
+  constructor(private readonly pool: Pool) {}
+
+  private where(f: Partial<CaseFilter>, params: unknown[]): string[] {
+    const w: string[] = [];
+    const add = (sql: string, v: unknown) => {
+      params.push(v);
+      w.push(sql.replace('?', `$${params.length}`));
+    };
+    if (f.status) add('status = ?', f.status);
+    if (f.category) add('category = ?', f.category);
+    if (f.village) add('village_code = ?', f.village);
+    if (f.area) add('area_code = ?', f.area);
+    if (f.department) add('department_code = ?', f.department);
+    if (f.assignee) add('assignee_code = ?', f.assignee);
+    if (f.from) add('opened_at >= ?', f.from);
+    if (f.to) add('opened_at < ?', f.to);
+    if (f.escalationLevel !== undefined) add('escalation_level >= ?', f.escalationLevel);
+    if (f.q) {
+      params.push(f.q);
+      const i = params.length;
+      w.push(`(tracking_code = upper($${i}) OR title ILIKE '%' || $${i} || '%')`);
+    }
+    return w;
+  }
+
+  async search(f: CaseFilter): Promise<{ items: CaseListItem[]; total: number }> {
+    const params: unknown[] = [];
+    const w = this.where(f, params);
+    const clause = w.length ? `WHERE ${w.join(' AND ')}` : '';
+    const total = await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM casework.cases ${clause}`, params);
+    params.push(f.limit, f.offset);
+    const { rows } = await this.pool.query(`${SELECT} ${clause} ORDER BY opened_at DESC, id LIMIT $${params.length - 1} OFFSET $${params.length}`, params);
+    return { items: rows.map(toItem), total: Number(total.rows[0]?.n ?? 0) };
+  }
+
+  /** A cadre's work: cases assigned to them that are not finished. */
+  async tasks(cadreCode: string): Promise<CaseListItem[]> {
+    const { rows } = await this.pool.query(
+      `${SELECT} WHERE assignee_code = $1 AND status IN ('assigned','accepted','in_progress','waiting_on_resident','forwarded_upstream')
+       ORDER BY due_at NULLS LAST, opened_at`,
+      [cadreCode],
+    );
+    return rows.map(toItem);
+  }
+
+  /** Cases waiting for this manager: returns to review, extensions to decide. */
+  async decisions(managerCode: string): Promise<CaseListItem[]> {
+    const { rows } = await this.pool.query(
+      `${SELECT} WHERE (status = 'returned' OR pending_extension IS NOT NULL)
+         AND ($1 IN (escalate_l1_code, escalate_l2_code, escalate_l3_code))
+       ORDER BY due_at NULLS LAST`,
+      [managerCode],
+    );
+    return rows.map(toItem);
+  }
+
+  /**
+   * Open cases in a scope, escalated or near breach first: by escalation level,
+   * then by how soon the running clock runs out (paused clocks last).
+   */
+  async escalationQueue(f: { scope: 'department' | 'area' | 'township'; code?: string; category?: string; level?: number; limit: number; offset: number }) {
+    const params: unknown[] = [];
+    const w = [ACTIVE, 'due_at IS NOT NULL'];
+    const add = (sql: string, v: unknown) => {
+      params.push(v);
+      w.push(sql.replace('?', `$${params.length}`));
+    };
+    if (f.scope === 'department' && f.code) add('department_code = ?', f.code);
+    if (f.scope === 'area' && f.code) add('area_code = ?', f.code);
+    if (f.category) add('category = ?', f.category);
+    if (f.level !== undefined) add('escalation_level >= ?', f.level);
+    params.push(f.limit, f.offset);
+    const { rows } = await this.pool.query(
+      `${SELECT} WHERE ${w.join(' AND ')}
+       ORDER BY escalation_level DESC, paused, due_at ASC, id
+       LIMIT $${params.length - 1} OFFSET $${params.length}`,
+      params,
+    );
+    return rows.map(toItem);
+  }
+
+  async timeline(caseId: string): Promise<{ seq: number; kind: string; actor: string | null; at: string; details: unknown }[] | null> {
+    const exists = await this.pool.query('SELECT 1 FROM casework.cases WHERE id = $1', [caseId]);
+    if (exists.rowCount === 0) return null;
+    const { rows } = await this.pool.query(
+      'SELECT seq, kind, actor, at, details FROM casework.case_timeline WHERE case_id = $1 ORDER BY seq',
+      [caseId],
+    );
+    return rows.map((r) => ({ seq: r.seq, kind: r.kind, actor: r.actor, at: r.at.toISOString(), details: r.details }));
+  }
+}
