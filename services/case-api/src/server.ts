@@ -1,6 +1,6 @@
 /** case-api entry point: read config, connect, migrate, listen, close on SIGTERM. */
 import {
-  CASEWORK_MIGRATIONS_DIR, CASEWORK_SCHEMA, closeOnSignals, ConfigError, connectTemporal, createLogger, createPool, migrate,
+  CASEWORK_MIGRATIONS_DIR, CASEWORK_SCHEMA, DIRECTORY_MIGRATIONS_DIR, DIRECTORY_SCHEMA, closeOnSignals, ConfigError, connectTemporal, createLogger, createPool, migrate,
 } from '@minqing/shared';
 import { buildApp } from './app';
 import { loadApiConfig } from './config';
@@ -18,6 +18,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger('case-api', config.LOG_LEVEL);
   await migrate({ databaseUrl: config.DATABASE_URL, dir: CASEWORK_MIGRATIONS_DIR, schema: CASEWORK_SCHEMA, logger });
+  await migrate({ databaseUrl: config.DATABASE_URL, dir: DIRECTORY_MIGRATIONS_DIR, schema: DIRECTORY_SCHEMA, logger });
   const pool = createPool(config.DATABASE_URL, { application: 'case-api' });
   const temporal = await connectTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
   const app = await buildApp({ pool, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, logger });

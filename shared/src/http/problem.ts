@@ -184,6 +184,8 @@ export const ProblemSchema = {
   type: 'object',
   description: 'RFC 9457 problem document',
   required: ['type', 'title', 'status'],
+  // Extension members (RFC 9457 §3.2), e.g. `move`, must survive serialisation.
+  additionalProperties: true,
   properties: {
     type: { type: 'string' },
     title: { type: 'string' },
