@@ -6,19 +6,29 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, Connection } from '@temporalio/client';
 import { caseBody, env, eventually, http } from '../support/helpers';
+import { saveHistory } from '../support/histories';
 import { loadTownship, township } from '../support/township';
 
 const e = env();
 const t = township(`lc${Date.now().toString(36)}`);
 let db: pg.Client;
+let temporal: Client;
+/** histories to record (RECORD_HISTORIES=1) for the replay test: name → case id */
+const record = new Map<string, string>();
 
 beforeAll(async () => {
   db = new pg.Client({ connectionString: e.DATABASE_URL });
   await db.connect();
   await loadTownship(db, t);
+  temporal = new Client({ connection: await Connection.connect({ address: e.TEMPORAL_ADDRESS }), namespace: e.TEMPORAL_NAMESPACE });
 });
-afterAll(async () => db?.end());
+afterAll(async () => {
+  for (const [name, id] of record) await saveHistory(temporal, name, id);
+  await temporal?.connection.close();
+  await db?.end();
+});
 
 const api = (path: string) => `${e.apiUrl}/api/v1${path}`;
 const as = (actor: string) => ({ 'x-actor': actor });
@@ -62,6 +72,7 @@ describe('the main path', () => {
     const timeline = (await http('GET', api(`/cases/${c.id}/timeline`))).json.items;
     expect(timeline.find((i: { kind: string }) => i.kind === 'accepted').actor).toBe(t.cadre1);
 
+    record.set('main-path-closed', c.id);
     // A finished case takes no more moves.
     const after = await move(c.id, 'reopen', t.hall, { reason: 'x' });
     expect(after.status).toBe(409);
@@ -121,6 +132,7 @@ describe('side moves', () => {
     expect(capped.status).toBe(409);
     expect(capped.json.detail).toMatch(/cap 2/);
     expect((await getCase(c.id)).returnsCount).toBe(2);
+    record.set('returned-rerouted-capped', c.id);
   });
 
   it('reassign, wait on the resident and resume, forward upstream and the answer, extension asked and decided, supervision', async () => {
@@ -149,6 +161,7 @@ describe('side moves', () => {
       'opened', 'routed', 'reassigned', 'accepted', 'waiting_on_resident', 'resumed', 'forwarded_upstream', 'upstream_answered',
       'extension_requested', 'extension_decided', 'supervised',
     ]);
+    record.set('side-moves', c.id);
   });
 
   it('a dissatisfied follow-up reopens the case with a fresh resolution clock', async () => {
@@ -159,6 +172,7 @@ describe('side moves', () => {
     expect((await move(c.id, 'close', t.hall, { note: '' })).status).toBe(403); // a manager must decide to close it unsatisfied
     const reopened = await move(c.id, 'reopen', t.hall, { reason: '群众不满意，重新办理' });
     expect(reopened.json).toMatchObject({ status: 'in_progress', reopenCount: 1, satisfaction: null, clock: { phase: 'resolve' } });
+    record.set('dissatisfied-reopened', c.id);
   });
 
   it('merge, withdraw and reject end a case; nothing moves after', async () => {
@@ -170,6 +184,7 @@ describe('side moves', () => {
     const r = await openAssigned({ title: `不予受理 ${t.run}` });
     expect((await move(r.id, 'reject', t.hall, { reasonCode: 'out_of_scope', note: 'x' })).status).toBe(403);
     expect((await move(r.id, 'reject', t.head, { reasonCode: 'out_of_scope', note: '不属于乡镇职权' })).json.status).toBe('rejected');
+    record.set('merged', dup.id).set('withdrawn', w.id).set('rejected', r.id);
     for (const id of [dup.id, w.id, r.id]) {
       expect((await move(id, 'accept', t.cadre1)).status).toBe(409);
     }
@@ -192,6 +207,7 @@ describe('routing', () => {
   it('an unknown village falls back to the township queue with no assignee', async () => {
     const c = await openAssigned({ title: `兜底 ${t.run}`, householdCode: undefined, villageCode: `nowhere-${t.run}` });
     expect(c).toMatchObject({ assigneeCode: null, routing: { rule: 'fallback' } });
+    record.set('fallback-queue', c.id);
   });
 });
 

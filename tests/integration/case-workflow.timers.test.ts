@@ -7,13 +7,13 @@
  * are tested through the whole stack elsewhere.
  * With RECORD_HISTORIES=1 each scenario's history is saved for the replay test.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { ensureTemporalTestServer } from '@minqing/infra';
+import { saveHistory } from '../support/histories';
 import { DEFAULT_SLA_POLICY, type BusinessCalendar, type CaseWorkflowInput, type RoutingDecision } from '@minqing/shared';
 import {
   acceptCase, getCaseState, resumeFromResident, waitOnResident, type CaseActivities, type TransitionRecord,
@@ -21,7 +21,6 @@ import {
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const workflowsPath = path.join(root, 'workflows/src/case/workflows.ts');
-export const HISTORY_DIR = path.join(root, 'workflows/test/histories');
 
 /** A calendar written out in the test, so expectations do not depend on the default data. */
 const calendar: BusinessCalendar = {
@@ -115,12 +114,6 @@ const iso8 = (t: string) => new Date(t).toISOString().slice(0, 19);
 /** Instants to the second: the test server's clock runs on for the few ms the worker takes. */
 const sec = (t: string | null | undefined) => (t ? new Date(t).toISOString().slice(0, 19) : t);
 
-async function saveHistory(name: string, workflowId: string) {
-  if (!process.env.RECORD_HISTORIES) return;
-  const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
-  fs.mkdirSync(HISTORY_DIR, { recursive: true });
-  fs.writeFileSync(path.join(HISTORY_DIR, `${name}.json`), JSON.stringify(history, null, 1));
-}
 
 describe('a normal case left unaccepted', () => {
   it('gets reminders at 50 % and 75 %, then escalates to the department head, the area leader and the township, in business time across a holiday and a weekend', async () => {
@@ -149,7 +142,7 @@ describe('a normal case left unaccepted', () => {
       [iso8('2027-01-05T15:00:00+08:00'), 2, 'leader-1'],
       [iso8('2027-01-06T15:00:00+08:00'), 3, 'township-1'],
     ]);
-    await saveHistory('unaccepted-escalates-three-levels', i.caseId);
+    await saveHistory(env.client, 'unaccepted-escalates-three-levels', i.caseId);
   });
 });
 
@@ -182,7 +175,7 @@ describe('a paused case', () => {
       [iso8('2027-02-22T09:00:00+08:00'), 2], // one working day later, over the weekend
       [iso8('2027-02-23T09:00:00+08:00'), 3],
     ]);
-    await saveHistory('paused-then-escalates', i.caseId);
+    await saveHistory(env.client, 'paused-then-escalates', i.caseId);
   });
 });
 
@@ -200,7 +193,7 @@ describe('an urgent case', () => {
       ['escalated_sign_for', iso8('2027-03-07T01:00:00+08:00')],
       ['escalated_sign_for', iso8('2027-03-07T03:00:00+08:00')],
     ]);
-    await saveHistory('urgent-clock-hours', i.caseId);
+    await saveHistory(env.client, 'urgent-clock-hours', i.caseId);
   });
 });
 
