@@ -1,13 +1,13 @@
 /**
- * Demo data for the main job: when the case store is empty, open a set of
- * plausible cases through the public API (so they take the real path: workflow,
- * read model, outbox, Kafka, reporting). Idempotency keys make a re-run harmless.
+ * Demo data for the main job. When the directory is empty it imports the demo
+ * township (through the API, like an administrator would); then, on a fresh
+ * case store, it opens cases for real households through the public API and
+ * moves some of them along (accept, resolve, call back, close), so every queue
+ * and figure has something to show. Idempotency keys make a re-run harmless.
  */
 import { say } from './log';
+import { DEMO_CODES, generateTownship } from './demo-township';
 
-const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙', '马', '胡', '朱', '郭', '何', '高', '林', '罗', '宝', '包', '乌'];
-const GIVEN = ['建国', '桂兰', '秀英', '志强', '海燕', '玉梅', '永明', '国庆', '丽娟', '巴特尔', '其木格', '斯琴', '额尔敦', '淑珍', '春生', '金花'];
-const VILLAGES = ['wulan', 'sanduandi', 'galutu', 'bayanhua', 'sumuji', 'hadatu', 'chahannaoer', 'aoleqaoqi-6'];
 const REQUESTS = [
   { category: 'policy_question', title: '咨询新农合报销比例', description: '村民想了解今年新型农村合作医疗的报销比例和所需材料。' },
   { category: 'development_guidance', title: '申请肉羊养殖技术指导', description: '养殖户计划扩大肉羊养殖规模，希望有技术员上门指导圈舍改造。' },
@@ -20,38 +20,67 @@ const REQUESTS = [
 ] as const;
 const CHANNELS = ['hall', 'station', 'market_day', 'phone', 'hall', 'visit'] as const;
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
+async function call(method: string, url: string, body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(url, { method, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : undefined };
 }
 
-export async function loadDemoData(apiUrl: string, count = 24): Promise<number> {
-  const rand = rng(20261127);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
-  let opened = 0;
+export async function loadDemoData(apiUrl: string, count = 40): Promise<void> {
+  const township = generateTownship();
+  const villages = await call('GET', `${apiUrl}/api/v1/directory/villages`, undefined);
+  if (villages.json.items.length === 0) {
+    say('demo', `importing the demo township: ${township.cadres.length} cadres, ${township.households.length} households`);
+    const res = await call('POST', `${apiUrl}/api/v1/directory/import`, township);
+    if (res.status !== 200) throw new Error(`directory import failed: ${res.status} ${JSON.stringify(res.json).slice(0, 500)}`);
+    say('demo', `roster imported; rule check: ${res.json.violations.length} violations`);
+  }
+
+  const existing = await call('GET', `${apiUrl}/api/v1/cases?limit=1`, undefined);
+  if (existing.json.total > 0) {
+    say('demo', `${existing.json.total} cases already there; no demo cases opened`);
+    return;
+  }
+  const hall = { 'x-actor': DEMO_CODES.hallStaff[0] };
+  const opened: { id: string; i: number }[] = [];
   for (let i = 0; i < count; i++) {
     const req = REQUESTS[i % REQUESTS.length]!;
-    const body = {
+    const h = township.households[(i * 2477) % township.households.length]!;
+    const res = await call('POST', `${apiUrl}/api/v1/cases`, {
       category: req.category,
-      priority: i % 7 === 3 ? 'urgent' : 'normal',
-      channel: pick(CHANNELS),
-      servicePointCode: 'hall-main',
+      priority: i % 9 === 4 ? 'urgent' : 'normal',
+      channel: CHANNELS[i % CHANNELS.length],
+      servicePointCode: DEMO_CODES.hall,
       title: req.title,
       description: req.description,
-      resident: { name: pick(SURNAMES) + pick(GIVEN), phone: `13${String(Math.floor(rand() * 1e9)).padStart(9, '0')}` },
-      villageCode: pick(VILLAGES),
-    };
-    const res = await fetch(`${apiUrl}/api/v1/cases`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': `demo-case-${i}`, 'x-actor': 'demo-loader' },
-      body: JSON.stringify(body),
-    });
-    if (res.status === 201) opened++;
-    else if (res.status !== 200) throw new Error(`demo case ${i}: ${res.status} ${await res.text()}`);
+      resident: { name: h.headName, phone: h.phone ?? '13800000000' },
+      villageCode: h.villageCode,
+      householdCode: h.code,
+    }, { ...hall, 'idempotency-key': `demo-case-${i}` });
+    if (res.status !== 201 && res.status !== 200) throw new Error(`demo case ${i}: ${res.status} ${JSON.stringify(res.json)}`);
+    opened.push({ id: res.json.id, i });
   }
-  say('demo', `${opened} demo cases opened (${count - opened} were there already)`);
-  return opened;
+  // Let routing assign them, then move some along so queues and figures have content.
+  const deadline = Date.now() + 30_000;
+  let moved = 0;
+  for (const { id, i } of opened) {
+    let c;
+    do {
+      c = (await call('GET', `${apiUrl}/api/v1/cases/${id}`, undefined)).json;
+      if (c.status === 'assigned') break;
+      await new Promise((r) => setTimeout(r, 100));
+    } while (Date.now() < deadline);
+    if (!c?.assigneeCode || i % 4 === 0) continue; // a quarter stay unaccepted
+    const as = { 'x-actor': c.assigneeCode };
+    await call('POST', `${apiUrl}/api/v1/cases/${id}/accept`, {}, as);
+    if (i % 4 === 1) continue;
+    await call('POST', `${apiUrl}/api/v1/cases/${id}/start`, {}, as);
+    await call('POST', `${apiUrl}/api/v1/cases/${id}/resolve`, { reply: '已按政策办理并答复群众。' }, as);
+    if (i % 4 === 2) continue;
+    const satisfaction = i % 8 === 7 ? 'basically_satisfied' : 'satisfied';
+    await call('POST', `${apiUrl}/api/v1/cases/${id}/follow-up`, { satisfaction, method: 'call', note: '电话回访' }, hall);
+    await call('POST', `${apiUrl}/api/v1/cases/${id}/close`, { note: '' }, hall);
+    moved++;
+  }
+  say('demo', `${opened.length} demo cases opened, ${moved} taken through to close; sign in as X-Actor ${DEMO_CODES.hallStaff[0]} (hall), ${DEMO_CODES.staff('shehui', 1)} (cadre), ${DEMO_CODES.departmentHead('shehui')} (head)`);
 }

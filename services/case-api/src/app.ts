@@ -14,6 +14,9 @@ import { queuesRoutes } from './routes/queues.routes';
 import { ActorRepository } from './actor.repository';
 import { LifecycleService } from './lifecycle.service';
 import { QueueRepository } from './queue.repository';
+import { directoryRoutes } from './directory/directory.routes';
+import { DirectoryRepository } from './directory/directory.repository';
+import { DirectoryService } from './directory/directory.service';
 
 export interface ApiDeps {
   pool: Pool;
@@ -37,6 +40,8 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   });
   const service = new CaseService({ temporal: deps.temporal, taskQueue: deps.taskQueue, repository: new CaseRepository(deps.pool) });
   await app.register(casesRoutes, { prefix: '/api/v1', service });
+  const directory = new DirectoryRepository(deps.pool);
+  await app.register(directoryRoutes, { prefix: '/api/v1', repo: directory, service: new DirectoryService(directory) });
   await app.register(queuesRoutes, { prefix: '/api/v1', queues: new QueueRepository(deps.pool) });
   await app.register(lifecycleRoutes, { prefix: '/api/v1', service: new LifecycleService({ temporal: deps.temporal, actors: new ActorRepository(deps.pool) }) });
   return app;

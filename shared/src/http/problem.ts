@@ -5,6 +5,7 @@
  * never leaks internals: the client gets a generic detail and the log gets the rest.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { coerceQueryStrings } from './query';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 const TYPE_BASE = 'urn:minqing:problem:';
@@ -161,6 +162,7 @@ export function toProblem(err: FastifyError | Error, request: FastifyRequest): P
 
 /** Installs the one error handler and the not-found handler for an app. */
 export function registerProblemHandlers(app: FastifyInstance): void {
+  coerceQueryStrings(app);
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const problem = toProblem(err, request);
     if (problem.status >= 500) request.log.error({ err }, 'request failed');
@@ -194,7 +196,7 @@ export const ProblemSchema = {
     instance: { type: 'string' },
     errors: {
       type: 'array',
-      items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } },
+      items: { type: 'object', additionalProperties: true, properties: { field: { type: 'string' }, message: { type: 'string' } } },
     },
   },
 } as const;
