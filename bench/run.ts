@@ -1,0 +1,167 @@
+/**
+ * Benchmarks. Each prints its figures next to a raw baseline measured in the
+ * same run on the same machine and stack, so the ratio means something even
+ * when the machine is slower or busier than usual. Not tests: nothing asserts.
+ *
+ *   npm run bench                    # all
+ *   npm run bench -- lifecycle [N] [concurrency]
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { freePort, givenEndpoints, startServices, startStack } from '@minqing/infra';
+import { rawMove } from './raw-workflow';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+async function call(method: string, url: string, body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(url, { method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const text = await res.text();
+  if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${text.slice(0, 300)}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
+}
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function loadBenchTownship(db: pg.Client, run: string) {
+  const c = (x: string) => `${x}-${run}`;
+  await db.query('BEGIN');
+  await db.query(`INSERT INTO directory.departments (code, name, head_code) VALUES ($1, '社会事务办', $2)`, [c('dept'), c('head')]);
+  await db.query(`INSERT INTO directory.areas (code, name, leader_code) VALUES ($1, '片区', $2)`, [c('area'), c('leader')]);
+  await db.query(`INSERT INTO directory.villages (code, name, kind, area_code, department_code) VALUES ($1, '乌兰社区', 'community', $2, $3)`, [c('wulan'), c('area'), c('dept')]);
+  for (const [code, role, dept] of [[c('head'), 'department_head', c('dept')], [c('leader'), 'area_leader', null], [c('cadre'), 'staff', c('dept')], [c('hall'), 'hall_staff', null]]) {
+    await db.query('INSERT INTO directory.cadres (code, name, role, department_code) VALUES ($1, $1, $2, $3)', [code, role, dept]);
+  }
+  await db.query(`INSERT INTO directory.households (code, village_code, head_name, members, is_key, cadre_code) VALUES ($1, $2, '王桂兰', 3, true, $3)`, [c('hh'), c('wulan'), c('cadre')]);
+  await db.query('COMMIT');
+  return { village: c('wulan'), household: c('hh'), cadre: c('cadre'), hall: c('hall') };
+}
+
+async function lifecycleBench(n: number, concurrency: number) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'minqing-bench-'));
+  const stack = await startStack({
+    dataDir: dir,
+    ports: { postgres: await freePort(), kafka: await freePort(), kafkaController: await freePort(), temporal: await freePort(), temporalUi: null },
+    ephemeral: true,
+    given: givenEndpoints(),
+  });
+  const services = await startServices({
+    stackEnv: stack.env,
+    ports: { api: await freePort(), reporting: await freePort(), worker: await freePort() },
+    logDir: path.join(dir, 'logs'),
+    extraEnv: { LOG_LEVEL: 'warn', OUTBOX_POLL_MS: '200' },
+  });
+  const db = new pg.Client({ connectionString: stack.env.DATABASE_URL });
+  await db.connect();
+  const run = Date.now().toString(36);
+  const t = await loadBenchTownship(db, run);
+  try {
+    // --- minqing: full lifecycles through the HTTP API ---
+    const api = `${services.apiUrl}/api/v1`;
+    const latencies: number[] = [];
+    const one = async (i: number) => {
+      const t0 = performance.now();
+      const opened = await call('POST', `${api}/cases`, {
+        category: 'livelihood_difficulty', channel: 'hall', title: `bench ${run} ${i}`, description: '取暖用煤困难',
+        resident: { name: '王桂兰', phone: '13912345678' }, villageCode: t.village, householdCode: t.household,
+      }, { 'x-actor': t.hall, 'idempotency-key': `bench-${run}-${i}` });
+      const as = { 'x-actor': t.cadre };
+      // Sign-for waits for routing; retry the accept until the case is assigned.
+      for (;;) {
+        const res = await fetch(`${api}/cases/${opened.id}/accept`, { method: 'POST', headers: { 'content-type': 'application/json', ...as }, body: '{}' });
+        if (res.status === 200) break;
+        if (res.status !== 409) throw new Error(`accept: ${res.status} ${await res.text()}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await call('POST', `${api}/cases/${opened.id}/start`, {}, as);
+      await call('POST', `${api}/cases/${opened.id}/resolve`, { reply: '已解决' }, as);
+      await call('POST', `${api}/cases/${opened.id}/follow-up`, { satisfaction: 'satisfied', method: 'call', note: '' }, { 'x-actor': t.hall });
+      await call('POST', `${api}/cases/${opened.id}/close`, { note: '' }, { 'x-actor': t.hall });
+      latencies.push(performance.now() - t0);
+    };
+    await pool([0, 1, 2, 3, 4].map((i) => -1 - i), concurrency, async (i) => one(i)); // warm-up
+    latencies.length = 0;
+    const ids = Array.from({ length: n }, (_, i) => i);
+    const t0 = performance.now();
+    await pool(ids, concurrency, one);
+    const seconds = (performance.now() - t0) / 1000;
+    const sorted = [...latencies].sort((a, b) => a - b);
+
+    // --- raw baseline: same Temporal shape, no-op activities, in-process worker and client ---
+    const taskQueue = `raw-${run}`;
+    const nativeConnection = await NativeConnection.connect({ address: stack.env.TEMPORAL_ADDRESS });
+    const worker = await Worker.create({
+      connection: nativeConnection,
+      taskQueue,
+      workflowsPath: path.join(here, 'raw-workflow.ts'),
+      activities: { noop: async () => undefined },
+    });
+    const client = new Client({ connection: await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS }) });
+    let rawSeconds = 0;
+    const rawLatencies: number[] = [];
+    await worker.runUntil(async () => {
+      const rawOne = async (i: number) => {
+        const t1 = performance.now();
+        const h = await client.workflow.start('rawLifecycle', { taskQueue, workflowId: `raw-${run}-${i}` });
+        for (const step of ['accept', 'start', 'resolve', 'follow-up', 'close']) await h.executeUpdate(rawMove, { args: [step] });
+        await h.result();
+        rawLatencies.push(performance.now() - t1);
+      };
+      await pool([-1, -2, -3], concurrency, rawOne);
+      rawLatencies.length = 0;
+      const t1 = performance.now();
+      await pool(ids, concurrency, rawOne);
+      rawSeconds = (performance.now() - t1) / 1000;
+    });
+    await client.connection.close();
+    await nativeConnection.close();
+    const rawSorted = [...rawLatencies].sort((a, b) => a - b);
+
+    const rate = n / seconds;
+    const rawRate = n / rawSeconds;
+    process.stdout.write(
+      [
+        '',
+        `lifecycle bench: ${n} cases, concurrency ${concurrency}, ${os.cpus().length} cores`,
+        `  minqing  (HTTP → Temporal → PostgreSQL + outbox → Kafka): ${rate.toFixed(1)} lifecycles/s; per case p50 ${pct(sorted, 50).toFixed(0)} ms, p99 ${pct(sorted, 99).toFixed(0)} ms`,
+        `  raw      (same workflow shape, no-op activities, no HTTP):    ${rawRate.toFixed(1)} lifecycles/s; per case p50 ${pct(rawSorted, 50).toFixed(0)} ms, p99 ${pct(rawSorted, 99).toFixed(0)} ms`,
+        `  ratio minqing/raw: ${(rate / rawRate).toFixed(2)}`,
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    await db.end();
+    await services.stop();
+    await stack.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  const [name = 'all', a, b] = process.argv.slice(2);
+  if (name === 'lifecycle' || name === 'all') await lifecycleBench(Number(a ?? 200), Number(b ?? 16));
+  else throw new Error(`unknown bench ${name}; try: lifecycle [N] [concurrency]`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`bench failed: ${(err as Error).stack ?? err}\n`);
+    process.exit(1);
+  },
+);
