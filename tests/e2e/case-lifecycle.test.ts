@@ -238,6 +238,24 @@ describe('queues and search', () => {
     expect((await http('GET', api('/escalations?scope=area'))).status).toBe(400);
   });
 
+  it('Temporal visibility answers queue queries by the case search attributes', async () => {
+    const c = await openAssigned({ title: `可见性 ${t.run}` });
+    const ids = await eventually(async () => {
+      const found: string[] = [];
+      for await (const w of temporal.workflow.list({ query: `MinqingAssignee = '${t.cadre1}' AND MinqingCaseStatus = 'assigned' AND MinqingArea = '${t.area}'` })) found.push(w.workflowId);
+      return found.includes(c.id) ? found : undefined;
+    }, 'the case to be visible by its search attributes');
+    expect(ids).toContain(c.id);
+  });
+
+  it('the SLA policy new cases start under is published, and each case records its version', async () => {
+    const { policy, calendar } = (await http('GET', api('/sla-policy'))).json;
+    expect(policy.version).toMatch(/^sla-/);
+    expect(calendar.utcOffsetMinutes).toBe(480);
+    const c = await openAssigned({ title: `策略版本 ${t.run}` });
+    expect(c.slaPolicyVersion).toBe(policy.version);
+  });
+
   it('the OpenAPI document names every lifecycle operation', async () => {
     const doc = (await http('GET', `${e.apiUrl}/openapi.json`)).json;
     const ops = Object.values(doc.paths).flatMap((p: any) => Object.values(p).map((o: any) => o.operationId));

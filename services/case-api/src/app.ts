@@ -11,6 +11,7 @@ import { CaseService } from './case.service';
 import { casesRoutes } from './routes/cases.routes';
 import { lifecycleRoutes } from './routes/lifecycle.routes';
 import { queuesRoutes } from './routes/queues.routes';
+import { policyRoutes } from './routes/policy.routes';
 import { ActorRepository } from './actor.repository';
 import { LifecycleService } from './lifecycle.service';
 import { QueueRepository } from './queue.repository';
@@ -42,6 +43,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(casesRoutes, { prefix: '/api/v1', service });
   const directory = new DirectoryRepository(deps.pool);
   await app.register(directoryRoutes, { prefix: '/api/v1', repo: directory, service: new DirectoryService(directory) });
+  await app.register(policyRoutes, { prefix: '/api/v1' });
   await app.register(queuesRoutes, { prefix: '/api/v1', queues: new QueueRepository(deps.pool) });
   await app.register(lifecycleRoutes, { prefix: '/api/v1', service: new LifecycleService({ temporal: deps.temporal, actors: new ActorRepository(deps.pool) }) });
   return app;

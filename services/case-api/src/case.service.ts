@@ -5,7 +5,7 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import {
-  canonicalHash, DependencyUnavailableError, deriveCaseId, IdempotencyKeyReusedError, NotFoundError, SA, trackingCodeFor,
+  canonicalHash, DEFAULT_CALENDAR, DEFAULT_SLA_POLICY, DependencyUnavailableError, type BusinessCalendar, type SlaPolicy, deriveCaseId, IdempotencyKeyReusedError, NotFoundError, SA, trackingCodeFor,
   type CaseView, type CaseWorkflowInput, type OpenCaseBody,
 } from '@minqing/shared';
 import { getCaseState } from '@minqing/workflows';
@@ -38,7 +38,7 @@ function isUnavailable(err: unknown): boolean {
 
 export class CaseService {
   constructor(
-    private readonly deps: { temporal: Client; taskQueue: string; repository: CaseRepository },
+    private readonly deps: { temporal: Client; taskQueue: string; repository: CaseRepository; slaPolicy?: SlaPolicy; calendar?: BusinessCalendar },
   ) {}
 
   async openCase(body: OpenCaseBody, opts: { idempotencyKey?: string; actor: string | null; now?: Date }): Promise<OpenedCase> {
@@ -63,7 +63,9 @@ export class CaseService {
       await this.deps.temporal.workflow.start<typeof caseWorkflow>('caseWorkflow', {
         taskQueue: this.deps.taskQueue,
         workflowId: caseId,
-        args: [input],
+        // The case carries the policy and calendar it starts under (data, versioned):
+        // changing them later never moves a running case's deadlines, nor breaks its replay.
+        args: [input, { slaPolicy: this.deps.slaPolicy ?? DEFAULT_SLA_POLICY, calendar: this.deps.calendar ?? DEFAULT_CALENDAR }],
         // A case id is never reused, even after the case workflow has finished.
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         workflowIdConflictPolicy: 'FAIL',
