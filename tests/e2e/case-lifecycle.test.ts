@@ -138,6 +138,9 @@ describe('side moves', () => {
   it('reassign, wait on the resident and resume, forward upstream and the answer, extension asked and decided, supervision', async () => {
     const c = await openAssigned({ title: `综合 ${t.run}`, category: 'proxy_matter' });
     expect((await move(c.id, 'reassign', t.cadre1, { assigneeCode: t.cadre2, note: 'x' })).status).toBe(403);
+    const nobody = await move(c.id, 'reassign', t.head, { assigneeCode: `ghost-${t.run}`, note: 'x' });
+    expect(nobody.status).toBe(422);
+    expect(nobody.json.errors[0].field).toBe('body/assigneeCode');
     expect((await move(c.id, 'reassign', t.head, { assigneeCode: t.cadre2, note: '工作量调整' })).json.assigneeCode).toBe(t.cadre2);
     await move(c.id, 'accept', t.cadre2);
 
@@ -178,6 +181,7 @@ describe('side moves', () => {
   it('merge, withdraw and reject end a case; nothing moves after', async () => {
     const target = await openAssigned({ title: `合并目标 ${t.run}` });
     const dup = await openAssigned({ title: `重复件 ${t.run}`, householdCode: t.household2 });
+    expect((await move(dup.id, 'merge', t.hall, { intoCaseId: '00000000-0000-4000-8000-0000000000ff', note: 'x' })).status).toBe(422);
     expect((await move(dup.id, 'merge', t.hall, { intoCaseId: target.id, note: '同一诉求' })).json).toMatchObject({ status: 'merged', mergedInto: target.id });
     const w = await openAssigned({ title: `撤回 ${t.run}` });
     expect((await move(w.id, 'withdraw', t.hall, { reason: '群众撤回' })).json.status).toBe('withdrawn');

@@ -45,6 +45,10 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(directoryRoutes, { prefix: '/api/v1', repo: directory, service: new DirectoryService(directory) });
   await app.register(policyRoutes, { prefix: '/api/v1' });
   await app.register(queuesRoutes, { prefix: '/api/v1', queues: new QueueRepository(deps.pool) });
-  await app.register(lifecycleRoutes, { prefix: '/api/v1', service: new LifecycleService({ temporal: deps.temporal, actors: new ActorRepository(deps.pool) }) });
+  await app.register(lifecycleRoutes, { prefix: '/api/v1', service: new LifecycleService({
+      temporal: deps.temporal,
+      actors: new ActorRepository(deps.pool),
+      caseExists: async (id) => (await deps.pool.query('SELECT 1 FROM casework.cases WHERE id = $1', [id])).rowCount === 1,
+    }) });
   return app;
 }

@@ -21,6 +21,12 @@ export class UnknownActorError extends DomainError {
 }
 export class MoveRejectedError extends DomainError {}
 
+export class UnknownReferenceError extends DomainError {
+  constructor(field: string, what: string, value: string) {
+    super(ProblemType.validation, 422, 'Unknown reference', `${field}: ${what} ${value} does not exist`, { errors: [{ field: `body/${field}`, message: `${what} ${value} does not exist` }] });
+  }
+}
+
 const STATUS_FOR: Record<string, [number, string, string]> = {
   [m.RejectionType.notAllowed]: [409, ProblemType.transitionNotAllowed, 'Move not allowed now'],
   [m.RejectionType.forbidden]: [403, ProblemType.forbidden, 'Forbidden'],
@@ -60,7 +66,7 @@ const UPDATES: Record<MoveName, unknown> = {
 } as never;
 
 export class LifecycleService {
-  constructor(private readonly deps: { temporal: Client; actors: ActorRepository }) {}
+  constructor(private readonly deps: { temporal: Client; actors: ActorRepository; caseExists: (id: string) => Promise<boolean> }) {}
 
   async actor(code: string | undefined): Promise<m.Actor> {
     if (!code) throw new ActorRequiredError();
@@ -71,6 +77,13 @@ export class LifecycleService {
 
   async move(caseId: string, name: MoveName, actorCode: string | undefined, args: Record<string, unknown>): Promise<m.CaseWorkflowState> {
     const actor = await this.actor(actorCode);
+    // References the workflow cannot check itself (it does no I/O).
+    if (typeof args.assigneeCode === 'string' && !(await this.deps.actors.find(args.assigneeCode))) {
+      throw new UnknownReferenceError('assigneeCode', 'staff member', args.assigneeCode);
+    }
+    if (typeof args.intoCaseId === 'string' && !(await this.deps.caseExists(args.intoCaseId))) {
+      throw new UnknownReferenceError('intoCaseId', 'case', args.intoCaseId);
+    }
     const handle = this.deps.temporal.workflow.getHandle(caseId);
     try {
       return (await handle.executeUpdate(UPDATES[name] as never, { args: [{ ...args, actor }] as never })) as m.CaseWorkflowState;

@@ -69,7 +69,7 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox<{ service: LifecycleServ
           params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
           headers: Type.Object({ 'x-actor': Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'acting staff member\'s code' })) }),
           body: move.body,
-          response: { 200: Type.Ref(CaseStateSchema), ...problemResponses(400, 401, 403, 404, 409, 503) },
+          response: { 200: Type.Ref(CaseStateSchema), ...problemResponses(400, 401, 403, 404, 409, 422, 503) },
         },
       },
       async (request) => service.move((request.params as { id: string }).id, move.name, request.headers['x-actor'] as string | undefined, (request.body ?? {}) as Record<string, unknown>),
