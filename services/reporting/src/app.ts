@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { fastifyOptions, registerHealth, registerOpenApi, registerProblemHandlers, type Logger, type Pool } from '@minqing/shared';
 import { ReportRepository } from './report.repository';
 import { reportsRoutes } from './routes/reports.routes';
+import { FiguresRepository } from './figures.repository';
 
 export async function buildApp(deps: { pool: Pool; logger?: Logger; logLevel?: string; consumerReady?: () => boolean }): Promise<FastifyInstance> {
   const app = Fastify(fastifyOptions({ service: 'reporting', logLevel: deps.logLevel ?? 'info', logger: deps.logger })).withTypeProvider<TypeBoxTypeProvider>();
@@ -23,6 +24,6 @@ export async function buildApp(deps: { pool: Pool; logger?: Logger; logLevel?: s
         }
       : {}),
   });
-  await app.register(reportsRoutes, { prefix: '/api/v1', repository: new ReportRepository(deps.pool) });
+  await app.register(reportsRoutes, { prefix: '/api/v1', repository: new ReportRepository(deps.pool), figures: new FiguresRepository(deps.pool) });
   return app;
 }

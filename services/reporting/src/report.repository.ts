@@ -42,8 +42,61 @@ export class ReportRepository {
         );
         break;
       }
+      default:
+        await this.applyLifecycle(client, event);
     }
     return true;
+  }
+
+  /** Project one lifecycle event onto the case's facts (see migrations for the columns). */
+  private async applyLifecycle(client: PoolClient, event: CloudEvent): Promise<void> {
+    const d = event.data as unknown as Record<string, any>;
+    const move = event.type.replace(/^org\.minqing\.case\./, '').replace(/\.v\d+$/, '');
+    // Where the case stands after the move; guarded by seq so a stale event never overwrites a newer state.
+    await client.query(
+      `UPDATE reporting.case_facts SET status = $2, assignee_code = $3, department_code = $4, area_code = $5,
+              village_code = coalesce($6, village_code), last_seq = $7
+        WHERE case_id = $1 AND last_seq < $7`,
+      [d.caseId, d.status, d.assigneeCode, d.departmentCode, d.areaCode, d.villageCode, d.seq],
+    );
+    const set = async (sql: string, params: unknown[]) => client.query(`UPDATE reporting.case_facts SET ${sql} WHERE case_id = $1`, [d.caseId, ...params]);
+    switch (move) {
+      case 'routed':
+        await set('routed_at = coalesce(routed_at, $2)', [d.at]);
+        break;
+      case 'accepted':
+        // The first sign-for counts for the response figures.
+        await set('accepted_at = coalesce(accepted_at, $2), accepted_on_time = coalesce(accepted_on_time, $3), minutes_to_accept = coalesce(minutes_to_accept, $4)', [d.at, d.onTime, d.businessMinutesToAccept]);
+        break;
+      case 'returned':
+        await set('returns = greatest(returns, $2)', [d.returnsCount]);
+        break;
+      case 'resolved':
+        // The latest resolution counts (a reopened case is judged on its final answer; the redo shows in reopens).
+        await set('resolved_at = $2, resolved_on_time = $3, minutes_to_resolve = $4', [d.at, d.onTime, d.businessMinutesToResolve]);
+        break;
+      case 'follow_up_recorded':
+        await set('followed_up_at = $2, satisfaction = $3', [d.at, d.satisfaction]);
+        break;
+      case 'reopened':
+        // Back to work: it is no longer resolved until it is answered again.
+        await set('reopens = greatest(reopens, $2), satisfaction = NULL, followed_up_at = NULL, resolved_at = NULL, resolved_on_time = NULL, minutes_to_resolve = NULL', [d.reopenCount]);
+        break;
+      case 'closed':
+      case 'withdrawn':
+      case 'rejected':
+      case 'merged':
+        await set('closed_at = $2', [d.at]);
+        break;
+      case 'escalated':
+        await client.query(
+          `INSERT INTO reporting.escalations (event_id, case_id, level, phase, at, department_code, area_code, assignee_code)
+           VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT DO NOTHING`,
+          [event.id, d.caseId, d.level, d.phase, d.at, d.departmentCode, d.areaCode, d.assigneeCode],
+        );
+        await set('max_escalation_level = greatest(max_escalation_level, $2)', [d.level]);
+        break;
+    }
   }
 
   async recordDeadLetter(args: EventPosition & { eventId?: string; eventType?: string; reason: string; headers: Record<string, string>; value: string | null }): Promise<boolean> {

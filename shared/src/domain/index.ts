@@ -4,3 +4,4 @@ export * from './directory';
 export type { LifecycleEventType } from '../events/lifecycle';
 export * from './calendar';
 export * from './sla';
+export * from './figures';

@@ -1,0 +1,183 @@
+/**
+ * An independent check of the evaluation figures: cases with seeded random
+ * lifecycles go through the real stack; the figures the reporting service
+ * computes from the event stream must equal what plain SQL over the case
+ * service's own tables says (written here, separately from the reporting code).
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { caseBody, env, eventually, http } from '../support/helpers';
+import { loadTownship, township } from '../support/township';
+
+const e = env();
+const t = township(`fg${Date.now().toString(36)}`);
+const N = Number(process.env.FIGURES_CASES ?? 120);
+let db: pg.Client;
+let since: string;
+
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let x = Math.imul(a ^ (a >>> 15), a | 1);
+    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const api = (p: string) => `${e.apiUrl}/api/v1${p}`;
+async function move(id: string, path: string, actor: string, body: unknown = {}) {
+  const r = await http('POST', api(`/cases/${id}/${path}`), body, { 'x-actor': actor });
+  if (r.status !== 200) throw new Error(`${path} by ${actor}: ${r.status} ${r.text}`);
+  return r.json;
+}
+
+async function runCase(i: number, rand: () => number) {
+  const household = rand() < 0.5 ? t.household : t.household2;
+  const opened = await http('POST', api('/cases'), caseBody({ villageCode: t.village, householdCode: household, title: `核对 ${t.run} ${i}`, category: rand() < 0.5 ? 'livelihood_difficulty' : 'policy_question' }), { 'x-actor': t.hall, 'idempotency-key': `fg-${t.run}-${i}` });
+  const id = opened.json.id as string;
+  const c = await eventually(async () => {
+    const x = (await http('GET', api(`/cases/${id}`))).json;
+    return x?.status === 'assigned' ? x : undefined;
+  }, 'routed');
+  let assignee: string = c.assigneeCode;
+  const r = rand();
+  if (r < 0.1) return; // left unaccepted
+  if (r < 0.15) return void (await move(id, 'withdraw', t.hall, { reason: '撤回' }));
+  if (r < 0.2) return void (await move(id, 'reject', t.head, { reasonCode: 'out_of_scope', note: '不予受理' }));
+  if (r < 0.3) {
+    await move(id, 'return', assignee, { reasonCode: 'wrong_area', note: '退回' });
+    const other = assignee === t.cadre1 ? t.cadre2 : t.cadre1;
+    await move(id, 'return-review', t.head, { decision: 'reroute', assigneeCode: other, note: '改派' });
+    assignee = other;
+  }
+  await move(id, 'accept', assignee);
+  if (rand() < 0.15) return; // accepted, not resolved
+  if (rand() < 0.5) await move(id, 'start', assignee);
+  await move(id, 'resolve', assignee, { reply: '已答复' });
+  if (rand() < 0.15) return; // waiting for the call back
+  const s = rand();
+  const satisfaction = s < 0.6 ? 'satisfied' : s < 0.85 ? 'basically_satisfied' : 'dissatisfied';
+  await move(id, 'follow-up', t.hall, { satisfaction, method: 'call', note: '' });
+  if (satisfaction === 'dissatisfied' && rand() < 0.6) {
+    await move(id, 'reopen', t.hall, { reason: '不满意' });
+    if (rand() < 0.5) {
+      await move(id, 'resolve', assignee, { reply: '再次答复' });
+      await move(id, 'follow-up', t.hall, { satisfaction: 'satisfied', method: 'visit', note: '' });
+      await move(id, 'close', t.hall, { note: '' });
+    }
+    return;
+  }
+  if (satisfaction !== 'dissatisfied') await move(id, 'close', t.hall, { note: '' });
+}
+
+beforeAll(async () => {
+  db = new pg.Client({ connectionString: e.DATABASE_URL });
+  await db.connect();
+  await loadTownship(db, t);
+  since = new Date().toISOString();
+  const rand = rng(20261127);
+  const seeds = Array.from({ length: N }, () => Math.floor(rand() * 2 ** 31));
+  let next = 0;
+  await Promise.all(Array.from({ length: 8 }, async () => {
+    while (next < N) {
+      const i = next++;
+      await runCase(i, rng(seeds[i]!));
+    }
+  }));
+  // Everything these cases emitted is on Kafka, and the reporting consumer has applied it.
+  await eventually(async () => {
+    const r = await db.query(
+      `SELECT (SELECT count(*) FROM casework.outbox o JOIN casework.cases c ON c.id = o.case_id WHERE c.opened_at >= $1)::int AS emitted,
+              (SELECT count(*) FROM casework.outbox o JOIN casework.cases c ON c.id = o.case_id WHERE c.opened_at >= $1 AND o.published_at IS NULL)::int AS waiting,
+              (SELECT count(*) FROM reporting.processed_events p JOIN casework.cases c ON c.id = p.case_id WHERE c.opened_at >= $1)::int AS applied`,
+      [since],
+    );
+    const x = r.rows[0];
+    return x.waiting === 0 && x.applied === x.emitted ? x : undefined;
+  }, 'every event of these cases to be applied', 120_000);
+}, 600_000);
+afterAll(async () => db?.end());
+
+/** The expected figures, from the case service's tables only. */
+async function expected(groupColumn: 'assignee_code' | 'department_code') {
+  const { rows } = await db.query(
+    `WITH c AS (
+       SELECT k.*,
+         EXISTS (SELECT 1 FROM casework.case_timeline t WHERE t.case_id = k.id AND t.kind = 'routed') AS routed,
+         (SELECT (t.details->>'onTime')::boolean FROM casework.case_timeline t WHERE t.case_id = k.id AND t.kind = 'accepted' ORDER BY t.seq LIMIT 1) AS first_accept_on_time,
+         (SELECT (t.details->>'businessMinutesToAccept')::int FROM casework.case_timeline t WHERE t.case_id = k.id AND t.kind = 'accepted' ORDER BY t.seq LIMIT 1) AS first_accept_minutes,
+         (SELECT (t.details->>'onTime')::boolean FROM casework.case_timeline t WHERE t.case_id = k.id AND t.kind = 'resolved' ORDER BY t.seq DESC LIMIT 1) AS last_resolve_on_time
+       FROM casework.cases k WHERE k.opened_at >= $1 AND k.department_code = $2
+     )
+     SELECT ${groupColumn} AS grp, id, status, accepted_at, resolved_at, satisfaction, returns_count, reopen_count, routed,
+            first_accept_on_time, first_accept_minutes, last_resolve_on_time
+       FROM c`,
+    [since, t.dept],
+  );
+  const groups = new Map<string, any[]>();
+  for (const r of rows) groups.set(r.grp, [...(groups.get(r.grp) ?? []), r]);
+  const out: Record<string, any> = {};
+  for (const [key, list] of groups) {
+    const eligible = list.filter((r) => r.routed && !(['withdrawn', 'rejected', 'merged'].includes(r.status) && !r.accepted_at));
+    const count = (xs: any[], f: (r: any) => boolean) => xs.filter(f).length;
+    const rated = list.filter((r) => r.satisfaction);
+    const satisfied = count(rated, (r) => r.satisfaction === 'satisfied');
+    const basically = count(rated, (r) => r.satisfaction === 'basically_satisfied');
+    const resolved = count(eligible, (r) => r.resolved_at);
+    const minutes = list.map((r) => r.first_accept_minutes).filter((m) => m !== null).sort((a, b) => a - b);
+    const disc = (xs: number[], p: number) => (xs.length ? xs[Math.max(0, Math.ceil(p * xs.length) - 1)] : null);
+    out[key] = {
+      cases: list.length,
+      eligible: eligible.length,
+      accepted: count(eligible, (r) => r.accepted_at),
+      acceptedOnTime: count(eligible, (r) => r.first_accept_on_time === true),
+      resolved,
+      resolvedOnTime: count(eligible, (r) => r.resolved_at && r.last_resolve_on_time === true),
+      rated: rated.length,
+      satisfied,
+      basicallySatisfied: basically,
+      returned: count(eligible, (r) => r.returns_count > 0),
+      reopened: count(list, (r) => r.resolved_at && r.reopen_count > 0),
+      satisfactionValue: rated.length ? Math.round(((satisfied + 0.9 * basically) / rated.length) * 10_000) / 10_000 : null,
+      acceptMedian: disc(minutes, 0.5),
+      acceptP90: disc(minutes, 0.9),
+    };
+  }
+  return out;
+}
+
+async function reported(groupBy: 'cadre' | 'department') {
+  const res = await http('GET', `${e.reportingUrl}/api/v1/reports/figures?groupBy=${groupBy}&from=${encodeURIComponent(since)}`);
+  expect(res.status).toBe(200);
+  expect(res.json.definitionsVersion).toMatch(/^figures-/);
+  return res.json.groups as any[];
+}
+
+describe(`evaluation figures over ${N} random lifecycles`, () => {
+  it('per cadre and per department, every count, rate and median equals the independent SQL', async () => {
+    for (const [groupBy, column] of [['cadre', 'assignee_code'], ['department', 'department_code']] as const) {
+      const want = await expected(column);
+      const got = Object.fromEntries((await reported(groupBy)).filter((g) => g.key in want).map((g) => [g.key, g]));
+      expect(Object.keys(got).sort()).toEqual(Object.keys(want).sort());
+      for (const [key, w] of Object.entries(want)) {
+        const g = got[key];
+        const { satisfactionValue, acceptMedian, acceptP90, ...counts } = w;
+        for (const [name, value] of Object.entries(counts)) expect({ key, name, value: g.counts[name] }).toEqual({ key, name, value });
+        expect({ key, satisfaction: g.rates.satisfaction.value }).toEqual({ key, satisfaction: satisfactionValue });
+        expect({ key, median: g.minutesToAccept.median, p90: g.minutesToAccept.p90 }).toEqual({ key, median: acceptMedian, p90: acceptP90 });
+      }
+    }
+  });
+
+  it('each count drills down to exactly the cases behind it', async () => {
+    const [dept] = (await reported('department')).filter((g) => g.key === t.dept);
+    for (const figure of ['accepted', 'resolved', 'returned', 'satisfied'] as const) {
+      const url = dept.links.cases.replace('{figure}', figure);
+      const res = await http('GET', `${e.reportingUrl}${url}&limit=1000`);
+      expect(res.status).toBe(200);
+      expect(res.json.total).toBe(dept.counts[figure]);
+      expect(new Set(res.json.items.map((i: { caseId: string }) => i.caseId)).size).toBe(dept.counts[figure]);
+    }
+  });
+});
