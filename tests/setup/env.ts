@@ -11,6 +11,12 @@ export interface TestEnv {
   caseEventsTopic: string;
   dlqTopic: string;
   logDir: string;
+  /** the environment the services were started with (to restart one in a fault test) */
+  serviceEnv: Record<string, string>;
+  /** where the stack keeps its pid files; empty when the stack is external */
+  runDir: string;
+  /** whether this run started the stack and services itself (fault tests need that) */
+  ownStack: boolean;
 }
 
 declare module 'vitest' {

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { freePort, givenEndpoints, startServices, startStack, tail } from '@minqing/infra';
+import { freePort, givenEndpoints, startServices, startStack, stopPid, tail } from '@minqing/infra';
 import type { TestEnv } from './env';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -30,6 +30,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
       caseEventsTopic: process.env.CASE_EVENTS_TOPIC ?? 'case-events',
       dlqTopic: process.env.CASE_EVENTS_DLQ_TOPIC ?? 'case-events.dlq',
       logDir: '',
+      serviceEnv: {},
+      runDir: '',
+      ownStack: false,
     };
     project.provide('minqing', env);
     return async () => undefined;
@@ -45,20 +48,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
   const stack = await startStack({ dataDir: dir, ports, ephemeral: true, given: givenEndpoints() });
   const logDir = path.join(dir, 'logs');
+  const servicePorts = { api: await freePort(), reporting: await freePort(), worker: await freePort() };
+  const extraEnv = {
+    ...{ CASE_EVENTS_TOPIC: topics.caseEventsTopic, CASE_EVENTS_DLQ_TOPIC: topics.dlqTopic },
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    REPORTING_GROUP_ID: `minqing-reporting-${run}`,
+    OUTBOX_POLL_MS: '200',
+    LOG_LEVEL: 'info',
+  };
   let services;
   try {
-    services = await startServices({
-      stackEnv: stack.env,
-      ports: { api: await freePort(), reporting: await freePort(), worker: await freePort() },
-      logDir,
-      extraEnv: {
-        ...{ CASE_EVENTS_TOPIC: topics.caseEventsTopic, CASE_EVENTS_DLQ_TOPIC: topics.dlqTopic },
-        TEMPORAL_TASK_QUEUE: taskQueue,
-        REPORTING_GROUP_ID: `minqing-reporting-${run}`,
-        OUTBOX_POLL_MS: '200',
-        LOG_LEVEL: 'info',
-      },
-    });
+    services = await startServices({ stackEnv: stack.env, ports: servicePorts, logDir, extraEnv });
   } catch (err) {
     await stack.stop();
     throw err;
@@ -71,10 +71,29 @@ export default async function setup(project: TestProject): Promise<() => Promise
     taskQueue,
     ...topics,
     logDir,
+    serviceEnv: {
+      ...stack.env,
+      ...extraEnv,
+      API_PORT: String(servicePorts.api),
+      REPORTING_PORT: String(servicePorts.reporting),
+      WORKER_PORT: String(servicePorts.worker),
+      KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    },
+    runDir: path.join(dir, 'run'),
+    ownStack: true,
   };
   project.provide('minqing', env);
   return async () => {
     await services.stop();
+    // A fault test may have restarted a service; stop whatever the pid files name now.
+    for (const name of ['case-api', 'case-worker', 'reporting']) {
+      try {
+        const pid = Number(fs.readFileSync(path.join(logDir, `${name}.pid`), 'utf8').trim());
+        if (pid > 0) await stopPid(pid);
+      } catch {
+        /* no pid file */
+      }
+    }
     await stack.stop();
     if (process.env.MINQING_KEEP_TEST_DATA) {
       process.stdout.write(`test stack data kept in ${dir}\n`);

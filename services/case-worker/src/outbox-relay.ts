@@ -85,6 +85,8 @@ export class OutboxRelay {
       let client: PoolClient | null = null;
       try {
         client = await this.deps.pool.connect();
+        // Losing this session is handled by the loop (it reconnects); do not let it crash the process.
+        client.on('error', (err) => this.deps.logger.warn({ err: err.message }, 'outbox relay connection lost'));
         const got = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [LOCK_KEY]);
         if (!got.rows[0]?.ok) {
           client.release();
