@@ -5,8 +5,10 @@ import { fastifyOptions, registerHealth, registerOpenApi, registerProblemHandler
 import { ReportRepository } from './report.repository';
 import { reportsRoutes } from './routes/reports.routes';
 import { FiguresRepository } from './figures.repository';
+import { FrozenRepository } from './frozen.repository';
+import { frozenRoutes, type RebuildControl } from './routes/frozen.routes';
 
-export async function buildApp(deps: { pool: Pool; logger?: Logger; logLevel?: string; consumerReady?: () => boolean }): Promise<FastifyInstance> {
+export async function buildApp(deps: { pool: Pool; logger?: Logger; logLevel?: string; consumerReady?: () => boolean; rebuild?: RebuildControl }): Promise<FastifyInstance> {
   const app = Fastify(fastifyOptions({ service: 'reporting', logLevel: deps.logLevel ?? 'info', logger: deps.logger })).withTypeProvider<TypeBoxTypeProvider>();
   registerProblemHandlers(app);
   await registerOpenApi(app, {
@@ -24,6 +26,8 @@ export async function buildApp(deps: { pool: Pool; logger?: Logger; logLevel?: s
         }
       : {}),
   });
-  await app.register(reportsRoutes, { prefix: '/api/v1', repository: new ReportRepository(deps.pool), figures: new FiguresRepository(deps.pool) });
+  const figures = new FiguresRepository(deps.pool);
+  await app.register(reportsRoutes, { prefix: '/api/v1', repository: new ReportRepository(deps.pool), figures });
+  await app.register(frozenRoutes, { prefix: '/api/v1', figures, frozen: new FrozenRepository(deps.pool), rebuild: deps.rebuild });
   return app;
 }

@@ -5,3 +5,4 @@ export type { LifecycleEventType } from '../events/lifecycle';
 export * from './calendar';
 export * from './sla';
 export * from './figures';
+export * from './sla-policy';
