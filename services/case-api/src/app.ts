@@ -15,6 +15,7 @@ import { policyRoutes } from './routes/policy.routes';
 import { ActorRepository } from './actor.repository';
 import { LifecycleService } from './lifecycle.service';
 import { QueueRepository } from './queue.repository';
+import { workRoutes } from './work/work.routes';
 import { directoryRoutes } from './directory/directory.routes';
 import { DirectoryRepository } from './directory/directory.repository';
 import { DirectoryService } from './directory/directory.service';
@@ -23,6 +24,8 @@ export interface ApiDeps {
   pool: Pool;
   temporal: Client;
   taskQueue: string;
+  /** topic for events the API writes to the outbox itself (work records) */
+  caseEventsTopic?: string;
   logger?: Logger;
   logLevel?: string;
 }
@@ -45,10 +48,12 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(directoryRoutes, { prefix: '/api/v1', repo: directory, service: new DirectoryService(directory) });
   await app.register(policyRoutes, { prefix: '/api/v1' });
   await app.register(queuesRoutes, { prefix: '/api/v1', queues: new QueueRepository(deps.pool) });
-  await app.register(lifecycleRoutes, { prefix: '/api/v1', service: new LifecycleService({
+  const lifecycle = new LifecycleService({
       temporal: deps.temporal,
       actors: new ActorRepository(deps.pool),
       caseExists: async (id) => (await deps.pool.query('SELECT 1 FROM casework.cases WHERE id = $1', [id])).rowCount === 1,
-    }) });
+  });
+  await app.register(lifecycleRoutes, { prefix: '/api/v1', service: lifecycle });
+  await app.register(workRoutes, { prefix: '/api/v1', pool: deps.pool, lifecycle, topic: deps.caseEventsTopic ?? 'case-events' });
   return app;
 }

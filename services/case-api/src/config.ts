@@ -7,6 +7,7 @@ export const ApiConfigSchema = Type.Object({
   DATABASE_URL: DatabaseUrl,
   API_HOST: Host(),
   API_PORT: Port(8080),
+  CASE_EVENTS_TOPIC: Type.String({ minLength: 1, default: 'case-events' }),
 });
 export type ApiConfig = ReturnType<typeof loadApiConfig>;
 export const loadApiConfig = (env = process.env) => loadConfig(ApiConfigSchema, env);

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   await migrate({ databaseUrl: config.DATABASE_URL, dir: DIRECTORY_MIGRATIONS_DIR, schema: DIRECTORY_SCHEMA, logger });
   const pool = createPool(config.DATABASE_URL, { application: 'case-api' });
   const temporal = await connectTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
-  const app = await buildApp({ pool, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, logger });
+  const app = await buildApp({ pool, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, caseEventsTopic: config.CASE_EVENTS_TOPIC, logger });
   await app.listen({ host: config.API_HOST, port: config.API_PORT });
   closeOnSignals(logger, async () => {
     await app.close();

@@ -7,6 +7,8 @@ import { reportsRoutes } from './routes/reports.routes';
 import { FiguresRepository } from './figures.repository';
 import { FrozenRepository } from './frozen.repository';
 import { frozenRoutes, type RebuildControl } from './routes/frozen.routes';
+import { evaluationRoutes } from './routes/evaluation.routes';
+import { EvaluationRepository } from './evaluation.repository';
 
 export async function buildApp(deps: { pool: Pool; logger?: Logger; logLevel?: string; consumerReady?: () => boolean; rebuild?: RebuildControl }): Promise<FastifyInstance> {
   const app = Fastify(fastifyOptions({ service: 'reporting', logLevel: deps.logLevel ?? 'info', logger: deps.logger })).withTypeProvider<TypeBoxTypeProvider>();
@@ -28,6 +30,7 @@ export async function buildApp(deps: { pool: Pool; logger?: Logger; logLevel?: s
   });
   const figures = new FiguresRepository(deps.pool);
   await app.register(reportsRoutes, { prefix: '/api/v1', repository: new ReportRepository(deps.pool), figures });
+  await app.register(evaluationRoutes, { prefix: '/api/v1', evaluation: new EvaluationRepository(deps.pool), figures });
   await app.register(frozenRoutes, { prefix: '/api/v1', figures, frozen: new FrozenRepository(deps.pool), rebuild: deps.rebuild });
   return app;
 }

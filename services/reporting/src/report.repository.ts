@@ -42,6 +42,18 @@ export class ReportRepository {
         );
         break;
       }
+      case 'org.minqing.work.visit_logged.v1':
+      case 'org.minqing.work.diary_entry_added.v1':
+      case 'org.minqing.work.household_file_updated.v1': {
+        const d = event.data as unknown as Record<string, any>;
+        const kind = event.type.includes('visit') ? 'visit' : event.type.includes('diary') ? 'diary' : 'household_file';
+        await client.query(
+          `INSERT INTO reporting.work_facts (event_id, cadre_code, department_code, village_code, kind, work_date, household_code, linked_household, key_household)
+           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT DO NOTHING`,
+          [event.id, d.cadreCode, d.departmentCode, d.villageCode, kind, d.date, d.householdCode ?? null, d.linkedHousehold ?? null, d.keyHousehold ?? null],
+        );
+        break;
+      }
       default:
         await this.applyLifecycle(client, event);
     }

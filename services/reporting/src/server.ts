@@ -52,7 +52,7 @@ async function main(): Promise<void> {
         await admin.connect();
         const targets = await admin.fetchTopicOffsets(config.CASE_EVENTS_TOPIC);
         await consumer.stop();
-        await pool.query('TRUNCATE reporting.escalations, reporting.case_facts, reporting.dead_letters, reporting.processed_events');
+        await pool.query('TRUNCATE reporting.escalations, reporting.case_facts, reporting.work_facts, reporting.dead_letters, reporting.processed_events');
         await admin.resetOffsets({ groupId: config.REPORTING_GROUP_ID, topic: config.CASE_EVENTS_TOPIC, earliest: true });
         consumer = makeConsumer();
         await consumer.start();

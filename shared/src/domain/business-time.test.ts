@@ -98,7 +98,7 @@ describe('isWorkingInstant / nextWorkingInstant', () => {
     expectInstant(nextWorkingInstant(t('2026-03-17T12:15:00+08:00'), cal), '2026-03-17T13:30:00+08:00');
     expectInstant(nextWorkingInstant(t('2026-03-17T17:30:00+08:00'), cal), '2026-03-18T08:30:00+08:00');
     expectInstant(nextWorkingInstant(t('2026-03-13T18:00:00+08:00'), cal), '2026-03-16T08:30:00+08:00');
-    // from the eve of the Spring Festival to the makeup Saturday after it is not reached: 02-24 comes first
+    // from the close of the makeup Saturday before the Spring Festival, over the whole festival
     expectInstant(nextWorkingInstant(t('2026-02-14T17:30:00+08:00'), cal), '2026-02-24T08:30:00+08:00');
   });
 });
@@ -209,21 +209,33 @@ describe('businessMinutesBetween', () => {
     }
   });
 
-  it('maps any span back to the earliest instant with the same working time', () => {
-    const rand = prng(7);
-    const from = t('2026-01-01T00:00:00+08:00').getTime();
-    for (let i = 0; i < 1_000; i++) {
-      const a = new Date(from + Math.floor(rand() * 300 * 86_400_000));
-      const b = new Date(a.getTime() + Math.floor(rand() * 40 * 86_400_000));
-      const minutes = businessMinutesBetween(a, b, cal);
-      const back = addBusinessMinutes(a, minutes, cal);
-      expect(back.getTime()).toBeLessThanOrEqual(Math.max(a.getTime(), b.getTime()));
-      expect(businessMinutesBetween(back, b, cal)).toBe(0);
-    }
-  });
 });
 
 describe('addSlaMinutes / slaMinutesBetween', () => {
+  it('maps any span back to the earliest instant with the same working time (fractional minutes too)', () => {
+    const rand = prng(7);
+    const from = t('2026-01-01T00:00:00+08:00').getTime();
+    for (let i = 0; i < 2_000; i++) {
+      const a = new Date(from + Math.floor(rand() * 300 * 86_400_000));
+      const b = new Date(a.getTime() + Math.floor(rand() * 40 * 86_400_000));
+      const minutes = slaMinutesBetween(a, b, 'business', cal); // any millisecond: a fraction of a minute
+      const back = addSlaMinutes(a, minutes, 'business', cal);
+      expect(back.getTime()).toBeLessThanOrEqual(b.getTime());
+      expect(businessMinutesBetween(back, b, cal)).toBe(0);
+      expect(businessMinutesBetween(a, back, cal)).toBeCloseTo(minutes, 9);
+    }
+  });
+
+  it('ends a fractional budget that exactly fills the week at Friday\'s closing, not Monday\'s opening', () => {
+    // 2085.1145 × 60 000 is 125 106 870.00000001 in floating point: one hair over the time left on Friday
+    const start = t('2026-05-11T11:14:53.130+08:00');
+    const friday = t('2026-05-15T17:30:00+08:00');
+    const minutes = businessMinutesBetween(start, friday, cal);
+    expect(minutes).toBe(2085.1145);
+    expectInstant(addSlaMinutes(start, minutes, 'business', cal), '2026-05-15T17:30:00+08:00');
+  });
+
+
   it('clock mode counts nights, weekends and holidays', () => {
     expectInstant(addSlaMinutes(t('2026-10-01T09:00:00+08:00'), 60, 'clock', cal), '2026-10-01T10:00:00+08:00');
     expect(slaMinutesBetween(t('2026-03-13T20:00:00+08:00'), t('2026-03-14T20:00:00+08:00'), 'clock', cal)).toBe(24 * 60);

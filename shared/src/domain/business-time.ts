@@ -12,10 +12,14 @@
  * not re-implemented: two algorithms that could disagree by a millisecond would
  * make a deadline depend on which module a workflow happened to import, and a
  * changed deadline in a replayed history is a non-determinism failure.
+ * One caveat: ./calendar's addBusinessMinutes can spill a fractional budget
+ * that ends exactly at a closing time into the next opening (float noise, see
+ * addBusiness below). Whole minutes are exact; the clock functions here, which
+ * do see fractions after a pause, go through addSlaMinutes, which corrects it.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import {
-  addBusinessMinutes, businessMinutesBetween, isWorkingDay, workingMinutesPerDay, type BusinessCalendar,
+  addBusinessMinutes, businessMinutesBetween, isWorkingDay, isWorkingInstant, workingMinutesPerDay, type BusinessCalendar,
 } from './calendar';
 import './formats';
 
@@ -105,10 +109,48 @@ export function checkCalendar(cal: BusinessCalendar): string[] {
 export type ClockMode = 'business' | 'clock';
 export const ClockModeSchema = Type.Union([Type.Literal('business'), Type.Literal('clock')]);
 
-/** The instant `minutes` after `start` in the given time: business minutes, or plain minutes. */
+/** The latest closing instant of a working interval strictly before `t`, or null. */
+function previousClosing(t: number, cal: BusinessCalendar): number | null {
+  const offset = cal.utcOffsetMinutes * MINUTE_MS;
+  const today = Math.floor((t + offset) / DAY_MS);
+  for (let day = today; day > today - 3660; day--) {
+    if (!isWorkingDay(day, cal)) continue;
+    const base = day * DAY_MS - offset;
+    for (let i = cal.workingHours.length - 1; i >= 0; i--) {
+      const end = cal.workingHours[i]!.end;
+      const closing = base + (Number(end.slice(0, 2)) * 60 + Number(end.slice(3, 5))) * MINUTE_MS;
+      if (closing < t) return closing;
+    }
+  }
+  return null;
+}
+
+/**
+ * addBusinessMinutes, safe for fractional minutes. A clock that paused holds
+ * fractional minutes (instants have milliseconds), and ./calendar compares
+ * `minutes × 60 000` with an interval's length in floating point: when the rest
+ * of a budget exactly fills an interval but the product comes out a hair too
+ * large (2085.1145 × 60 000 = 125 106 870.00000001), it spills into the next
+ * opening — Friday 17:30 becomes Monday 08:30. For a budget of at least a
+ * millisecond the true end is never an opening instant (it lies in
+ * (opening, closing]), so such a result is stepped back to the closing before it.
+ */
+function addBusiness(start: Date, minutes: number, cal: BusinessCalendar): Date {
+  const end = addBusinessMinutes(start, minutes, cal);
+  const t = end.getTime();
+  if (minutes * MINUTE_MS < 1 || !isWorkingInstant(end, cal) || isWorkingInstant(new Date(t - 1), cal)) return end;
+  const closing = previousClosing(t, cal);
+  return closing !== null && closing > start.getTime() ? new Date(closing) : end;
+}
+
+/**
+ * The instant `minutes` after `start` in the given time: business minutes
+ * (starting outside hours begins at the next opening; a budget that ends
+ * exactly at a closing time ends at that closing instant), or plain minutes.
+ */
 export function addSlaMinutes(start: Date, minutes: number, mode: ClockMode, cal: BusinessCalendar): Date {
   if (mode === 'clock') return new Date(start.getTime() + minutes * MINUTE_MS);
-  return addBusinessMinutes(start, minutes, cal);
+  return addBusiness(start, minutes, cal);
 }
 
 /** Minutes from a to b in the given time (0 when b is not after a). */

@@ -23,3 +23,32 @@ export type FigureName = (typeof FIGURE_NAMES)[number];
 
 export const GROUP_BY = ['township', 'area', 'department', 'village', 'cadre'] as const;
 export type GroupBy = (typeof GROUP_BY)[number];
+
+/**
+ * The composite evaluation score: configuration with a version, stamped on
+ * every report. Service performance uses one published 三率 weighting
+ * (response 0.1, resolution 0.5, satisfaction 0.4); duty performance is the
+ * share of the plan's three grassroots days a week that were recorded; the
+ * democratic appraisal is the mean score of the appraiser groups.
+ */
+export const COMPOSITE_DEFINITIONS = {
+  version: 'composite-2026.1',
+  weights: { service: 0.6, duty: 0.2, appraisal: 0.2 },
+  serviceRates: { signFor: 0.1, resolution: 0.5, satisfaction: 0.4 },
+  dutyDaysPerWeekTarget: 3,
+} as const;
+
+export const APPRAISER_GROUPS = ['party_members', 'residents_representatives', 'leaders', 'staff'] as const;
+/** 'YYYY-MM' or 'YYYY-Qn' */
+export const PERIOD_PATTERN = '^\\d{4}-(0[1-9]|1[0-2]|Q[1-4])$';
+
+/** The local dates [first, last] of a period. */
+export function periodDates(period: string): { first: string; last: string } {
+  const year = Number(period.slice(0, 4));
+  const q = /Q([1-4])$/.exec(period);
+  const startMonth = q ? (Number(q[1]) - 1) * 3 + 1 : Number(period.slice(5, 7));
+  const months = q ? 3 : 1;
+  const first = `${year}-${String(startMonth).padStart(2, '0')}-01`;
+  const end = new Date(Date.UTC(year, startMonth - 1 + months, 0));
+  return { first, last: end.toISOString().slice(0, 10) };
+}

@@ -6,7 +6,7 @@
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { CategorySchema, ChannelSchema, PrioritySchema } from '../domain/case';
-import { LIFECYCLE_SCHEMAS } from './lifecycle';
+import { LIFECYCLE_SCHEMAS, WORK_SCHEMAS } from './lifecycle';
 
 const Nullable = <T extends TSchema>(s: T) => Type.Union([s, Type.Null()]);
 
@@ -35,6 +35,7 @@ export const EventType = {
 export const EVENT_SCHEMAS = {
   [EventType.caseOpenedV1]: CaseOpenedV1,
   ...LIFECYCLE_SCHEMAS,
+  ...WORK_SCHEMAS,
 } as const satisfies Record<string, TSchema>;
 
 export type EventType = keyof typeof EVENT_SCHEMAS;

@@ -50,7 +50,7 @@ describe('CloudEvents on Kafka (binary mode)', () => {
     ['an unknown type', (m: any) => (m.headers.ce_type = Buffer.from('org.minqing.case.exploded.v1')), /unknown event type/],
     ['data that is not JSON', (m: any) => (m.value = Buffer.from('{')), /not valid JSON/],
     ['data missing a field', (m: any) => (m.value = Buffer.from(JSON.stringify({ ...data, trackingCode: undefined }))), /trackingCode/],
-    ['a key that is not the subject', (m: any) => (m.key = Buffer.from('someone-else')), /does not match/],
+    ['a key that is not the partition key', (m: any) => (m.key = Buffer.from('someone-else')), /does not match/],
     ['a bad time', (m: any) => (m.headers.ce_time = Buffer.from('yesterday')), /ce_time/],
   ])('the consumer rejects %s with a reason', (_label, mutate, reason) => {
     const m = asMessage(toKafkaRecord(event()));

@@ -22,6 +22,7 @@ export interface CloudEvent<T extends EventType = EventType> {
   time: string;
   datacontenttype: typeof DATA_CONTENT_TYPE;
   dataschema?: string;
+  /** Kafka key: the case id for case events, the cadre for work records */
   partitionkey: string;
   data: EventDataOf<T>;
 }
@@ -60,6 +61,7 @@ export function buildEvent<T extends EventType>(args: {
   subject: string;
   time: string;
   data: EventDataOf<T>;
+  partitionkey?: string;
 }): CloudEvent<T> {
   const problem = validateEventData(args.type, args.data);
   if (problem) throw new Error(`refusing to build invalid ${args.type}: ${problem}`);
@@ -67,8 +69,8 @@ export function buildEvent<T extends EventType>(args: {
     specversion: SPEC_VERSION,
     datacontenttype: DATA_CONTENT_TYPE,
     dataschema: dataSchemaUri(args.type),
-    partitionkey: args.subject,
     ...args,
+    partitionkey: args.partitionkey ?? args.subject,
   };
 }
 
@@ -125,8 +127,9 @@ export function fromKafkaMessage(msg: { key?: Buffer | string | null; value: Buf
   const problem = validateEventData(type, data);
   if (problem) return fail(problem);
   const subject = header(h, 'ce_subject')!;
+  const partitionkey = header(h, 'ce_partitionkey') ?? subject;
   const key = msg.key?.toString();
-  if (key !== undefined && key !== subject) return fail(`message key ${key} does not match ce_subject ${subject}`);
+  if (key !== undefined && key !== partitionkey) return fail(`message key ${key} does not match the partition key ${partitionkey}`);
   return {
     ok: true,
     event: {
@@ -138,7 +141,7 @@ export function fromKafkaMessage(msg: { key?: Buffer | string | null; value: Buf
       time,
       datacontenttype: DATA_CONTENT_TYPE,
       dataschema: header(h, 'ce_dataschema'),
-      partitionkey: header(h, 'ce_partitionkey') ?? subject,
+      partitionkey,
       data: data as CloudEvent['data'],
     },
   };

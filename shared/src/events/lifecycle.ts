@@ -73,3 +73,29 @@ export const LIFECYCLE_SCHEMAS = {
 } as const;
 
 export type LifecycleEventType = keyof typeof LIFECYCLE_SCHEMAS;
+
+/** Cadres' work records (履职). Keyed by the cadre (partitionkey), subject = the record id. */
+const WorkBase = {
+  recordId: Type.String({ format: 'uuid' }),
+  cadreCode: Code,
+  departmentCode: Nullable(Code),
+  villageCode: Nullable(Code),
+  /** the local date the work was done */
+  date: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
+  role: Nullable(Type.String({ maxLength: 32 })),
+  recordedAt: Type.String({ format: 'date-time' }),
+};
+const HouseholdWork = {
+  householdCode: Code,
+  /** the household is linked to this cadre (干部联户) */
+  linkedHousehold: Type.Boolean(),
+  keyHousehold: Type.Boolean(),
+  caseId: Nullable(Type.String({ format: 'uuid' })),
+};
+
+export const WORK_SCHEMAS = {
+  'org.minqing.work.visit_logged.v1': Type.Object({ ...WorkBase, ...HouseholdWork }, { additionalProperties: false }),
+  'org.minqing.work.diary_entry_added.v1': Type.Object({ ...WorkBase }, { additionalProperties: false }),
+  'org.minqing.work.household_file_updated.v1': Type.Object({ ...WorkBase, ...HouseholdWork }, { additionalProperties: false }),
+} as const;
+export type WorkEventType = keyof typeof WORK_SCHEMAS;
