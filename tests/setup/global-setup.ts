@@ -84,16 +84,18 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
   project.provide('minqing', env);
   return async () => {
-    await services.stop();
-    // A fault test may have restarted a service; stop whatever the pid files name now.
+    // A fault test may have restarted a service: note what the pid files name now
+    // (stopping the original handles removes those files), then stop both.
+    const current: number[] = [];
     for (const name of ['case-api', 'case-worker', 'reporting']) {
       try {
-        const pid = Number(fs.readFileSync(path.join(logDir, `${name}.pid`), 'utf8').trim());
-        if (pid > 0) await stopPid(pid);
+        current.push(Number(fs.readFileSync(path.join(logDir, `${name}.pid`), 'utf8').trim()));
       } catch {
         /* no pid file */
       }
     }
+    await services.stop();
+    for (const pid of current) if (pid > 0) await stopPid(pid);
     await stack.stop();
     if (process.env.MINQING_KEEP_TEST_DATA) {
       process.stdout.write(`test stack data kept in ${dir}\n`);

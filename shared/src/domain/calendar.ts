@@ -115,7 +115,7 @@ export function nextWorkingInstant(t: Date, cal: BusinessCalendar): Date {
  * up. Ending exactly at a closing time returns that closing instant.
  */
 export function addBusinessMinutes(start: Date, minutes: number, cal: BusinessCalendar): Date {
-  let left = minutes * 60_000;
+  let left = Math.round(minutes * 60_000); // whole ms: a float product could overshoot a closing time by a hair
   let ms = start.getTime();
   if (left <= 0) return new Date(ms);
   const first = localDay(ms, cal);

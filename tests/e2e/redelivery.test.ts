@@ -1,0 +1,130 @@
+/**
+ * Every event delivered twice, shuffled across cases, with the reporting
+ * consumer killed in the middle of the flood and started again: no figure
+ * changes. (Idempotency by event id, recorded in the same transaction as the
+ * figures; offsets committed only after a message is applied.)
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KafkaMessage } from 'kafkajs';
+import { launch, repoRoot, waitHealthy } from '@minqing/infra';
+import pg from 'pg';
+import { caseBody, env, eventually, http, kafkaClient } from '../support/helpers';
+import { loadTownship, township } from '../support/township';
+
+const e = env();
+const admin = kafkaClient(e.KAFKA_BROKERS).admin();
+const t = township(`rd${Date.now().toString(36)}`);
+
+beforeAll(async () => {
+  await admin.connect();
+  // Some cases of this file's own, so the test does not depend on which files ran before it.
+  const db = new pg.Client({ connectionString: e.DATABASE_URL });
+  await db.connect();
+  await loadTownship(db, t);
+  await db.end();
+  for (let i = 0; i < 4; i++) {
+    const opened = await http('POST', `${e.apiUrl}/api/v1/cases`, caseBody({ villageCode: t.village, householdCode: t.household, title: `重投 ${t.run} ${i}` }), { 'x-actor': t.hall });
+    const id = opened.json.id;
+    await eventually(async () => (await http('GET', `${e.apiUrl}/api/v1/cases/${id}`)).json?.status === 'assigned', 'routed');
+    if (i % 2) {
+      await http('POST', `${e.apiUrl}/api/v1/cases/${id}/accept`, {}, { 'x-actor': t.cadre1 });
+      await http('POST', `${e.apiUrl}/api/v1/cases/${id}/resolve`, { reply: '已答复' }, { 'x-actor': t.cadre1 });
+    }
+  }
+  await http('POST', `${e.apiUrl}/api/v1/work-records`, { kind: 'visit', date: '2026-11-20', householdCode: t.household, note: '走访' }, { 'x-actor': t.cadre1 });
+}, 120_000);
+afterAll(async () => admin.disconnect());
+
+async function snapshot() {
+  const get = async (q: string) => (await http('GET', `${e.reportingUrl}/api/v1/reports/${q}`)).json;
+  return {
+    departments: (await get('figures?groupBy=department')).groups,
+    cadres: (await get('figures?groupBy=cadre')).groups,
+    duty: (await get('duty?period=2026-11')).items,
+    cases: (await get('summary')).totalCases,
+  };
+}
+
+async function caughtUp() {
+  const groupId = (await admin.listGroups()).groups.map((g) => g.groupId).find((g) => g.startsWith('minqing-reporting'))!;
+  await eventually(async () => {
+    const ends = await admin.fetchTopicOffsets(e.caseEventsTopic);
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [e.caseEventsTopic] });
+    return ends.every((p) => p.high === '0' || committed!.partitions.find((c) => c.partition === p.partition)?.offset === p.high);
+  }, 'the reporting consumer to reach the end of the topic', 120_000);
+}
+
+async function readAll(): Promise<KafkaMessage[]> {
+  const ends = await admin.fetchTopicOffsets(e.caseEventsTopic);
+  const want = new Map(ends.map((p) => [p.partition, Number(p.high)]));
+  const consumer = kafkaClient(e.KAFKA_BROKERS).consumer({ groupId: `redelivery-${Date.now()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic: e.caseEventsTopic, fromBeginning: true });
+  const out: KafkaMessage[] = [];
+  const seen = new Map<number, number>();
+  await new Promise<void>((resolve) => {
+    const done = () => [...want].every(([p, high]) => high === 0 || (seen.get(p) ?? 0) >= high);
+    if (done()) resolve();
+    void consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        if (Number(message.offset) < want.get(partition)!) out.push(message);
+        seen.set(partition, Number(message.offset) + 1);
+        if (done()) resolve();
+      },
+    });
+  });
+  await consumer.disconnect();
+  return out;
+}
+
+describe.runIf(e.ownStack)('redelivery', () => {
+  it('every event twice, out of order across cases, and a consumer crash mid-flood change no figure', async () => {
+    await eventually(async () => (await http('GET', `${e.workerUrl}/outbox/lag`)).json.unpublished === 0, 'the outbox to drain');
+    await caughtUp();
+    const before = await snapshot();
+    const messages = await readAll();
+    expect(messages.length).toBeGreaterThan(0);
+    expect(before.cases).toBeGreaterThan(0);
+
+    // Shuffle (seeded) and send everything again.
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let i = messages.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [messages[i], messages[j]] = [messages[j]!, messages[i]!];
+    }
+    const producer = kafkaClient(e.KAFKA_BROKERS).producer();
+    await producer.connect();
+    const half = Math.floor(messages.length / 2);
+    const send = async (batch: KafkaMessage[]) => {
+      for (let i = 0; i < batch.length; i += 500) {
+        await producer.send({ topic: e.caseEventsTopic, messages: batch.slice(i, i + 500).map((m) => ({ key: m.key, value: m.value, headers: m.headers })) });
+      }
+    };
+    await send(messages.slice(0, half));
+
+    // Kill the reporting service while it works through the flood, then start it again.
+    const pidFile = path.join(e.logDir, 'reporting.pid');
+    process.kill(Number(fs.readFileSync(pidFile, 'utf8').trim()), 'SIGKILL');
+    await send(messages.slice(half));
+    await producer.disconnect();
+    const reporting = launch({
+      name: 'reporting',
+      command: process.execPath,
+      argv: ['--import', 'tsx', path.join(repoRoot, 'services/reporting/src/server.ts')],
+      cwd: repoRoot,
+      env: { ...process.env, ...e.serviceEnv },
+      logFile: path.join(e.logDir, 'reporting.log'),
+      pidFile,
+    });
+    await waitHealthy(reporting, async () => {
+      const r = await fetch(`${e.reportingUrl}/readyz`);
+      if (r.status !== 200) throw new Error(String(r.status));
+    }, { timeoutMs: 120_000, what: 'reporting' });
+    await caughtUp();
+
+    expect(await snapshot()).toEqual(before);
+  });
+});
