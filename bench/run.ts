@@ -152,10 +152,137 @@ async function lifecycleBench(n: number, concurrency: number) {
   }
 }
 
+/**
+ * Reporting: how many events per second the reporting consumer applies
+ * (validate, dedupe by id, project, commit) next to a raw consumer that only
+ * reads the same topic; and the end-to-end lag from the outbox row's commit to
+ * the figure's commit while cases arrive at a steady rate through the API.
+ */
+async function reportingBench(events: number, rate: number, seconds: number) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'minqing-bench-'));
+  const stack = await startStack({
+    dataDir: dir,
+    ports: { postgres: await freePort(), kafka: await freePort(), kafkaController: await freePort(), temporal: await freePort(), temporalUi: null },
+    ephemeral: true,
+    given: givenEndpoints(),
+  });
+  const run = Date.now().toString(36);
+  const topic = `bench-events-${run}`;
+  const { Kafka, logLevel } = await import('kafkajs');
+  const { buildEvent, toKafkaRecord, eventIdFor } = await import('@minqing/shared');
+  const kafka = new Kafka({ clientId: 'bench', brokers: stack.env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 6 }], waitForLeaders: true });
+
+  // A synthetic but schema-valid stream: for each case opened, routed, accepted, resolved.
+  const producer = kafka.producer();
+  await producer.connect();
+  const cases = Math.ceil(events / 4);
+  const at = new Date().toISOString();
+  let sent = 0;
+  for (let start = 0; start < cases; start += 250) {
+    const messages = [];
+    for (let i = start; i < Math.min(cases, start + 250); i++) {
+      const caseId = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+      const base = { caseId, at, actor: null, category: 'policy_question' as const, priority: 'normal' as const, assigneeCode: 'c1', departmentCode: 'd1', areaCode: 'a1', villageCode: 'v1', escalationLevel: 0, slaPolicyVersion: 'sla-2026.1' };
+      const ev = [
+        buildEvent({ id: eventIdFor(caseId, 'opened'), source: '/bench', type: 'org.minqing.case.opened.v1', subject: caseId, time: at, data: { caseId, trackingCode: `MQ-${String(i).padStart(8, '0')}`, category: 'policy_question', priority: 'normal', channel: 'hall', servicePointCode: null, villageCode: 'v1', householdCode: null, openedAt: at, openedBy: null } }),
+        buildEvent({ id: eventIdFor(caseId, '2:routed'), source: '/bench', type: 'org.minqing.case.routed.v1', subject: caseId, time: at, data: { ...base, seq: 2, status: 'assigned', rule: 'village', reason: 'bench', dueAt: at } as never }),
+        buildEvent({ id: eventIdFor(caseId, '3:accepted'), source: '/bench', type: 'org.minqing.case.accepted.v1', subject: caseId, time: at, data: { ...base, seq: 3, status: 'accepted', dueAt: at, onTime: true, businessMinutesToAccept: 10 } as never }),
+        buildEvent({ id: eventIdFor(caseId, '4:resolved'), source: '/bench', type: 'org.minqing.case.resolved.v1', subject: caseId, time: at, data: { ...base, seq: 4, status: 'resolved', dueAt: at, onTime: true, businessMinutesToResolve: 100, reopenCount: 0 } as never }),
+      ];
+      messages.push(...ev.map(toKafkaRecord));
+    }
+    await producer.send({ topic, messages });
+    sent += messages.length;
+  }
+  await producer.disconnect();
+
+  // Raw: read the whole topic and do nothing else.
+  const raw = kafka.consumer({ groupId: `raw-${run}` });
+  await raw.connect();
+  await raw.subscribe({ topic, fromBeginning: true });
+  let seen = 0;
+  const t0 = performance.now();
+  await new Promise<void>((resolve) => {
+    void raw.run({ eachMessage: async () => { if (++seen === sent) resolve(); } });
+  });
+  const rawSeconds = (performance.now() - t0) / 1000;
+  await raw.disconnect();
+
+  // Reporting: the real service, consuming the same topic with its own group.
+  const services = await startServices({
+    stackEnv: stack.env,
+    ports: { api: await freePort(), reporting: await freePort(), worker: await freePort() },
+    logDir: path.join(dir, 'logs'),
+    extraEnv: { LOG_LEVEL: 'warn', OUTBOX_POLL_MS: '100' },
+  });
+  const db = new pg.Client({ connectionString: stack.env.DATABASE_URL });
+  await db.connect();
+  const reportingPort = await freePort();
+  const { launch, waitHealthy, repoRoot } = await import('@minqing/infra');
+  const t1 = performance.now();
+  const consumer = launch({
+    name: 'reporting-bench',
+    command: process.execPath,
+    argv: ['--import', 'tsx', path.join(repoRoot, 'services/reporting/src/server.ts')],
+    cwd: repoRoot,
+    env: { ...process.env, ...stack.env, CASE_EVENTS_TOPIC: topic, REPORTING_GROUP_ID: `bench-${run}`, REPORTING_PORT: String(reportingPort), LOG_LEVEL: 'warn', KAFKAJS_NO_PARTITIONER_WARNING: '1' },
+    logFile: path.join(dir, 'logs', 'reporting-bench.log'),
+    pidFile: path.join(dir, 'logs', 'reporting-bench.pid'),
+  });
+  await waitHealthy(consumer, async () => {
+    const r = await db.query('SELECT count(*)::int AS n FROM reporting.processed_events');
+    if (r.rows[0].n < sent) throw new Error(`${r.rows[0].n}/${sent}`);
+  }, { timeoutMs: 600_000, what: 'the reporting consumer to apply the bench events' });
+  const reportingSeconds = (performance.now() - t1) / 1000;
+  await consumer.stop();
+
+  // Lag at a steady load through the whole system.
+  const tLoad = new Date();
+  const interval = 1000 / rate;
+  const opened: Promise<unknown>[] = [];
+  for (let i = 0; i < rate * seconds; i++) {
+    opened.push(call('POST', `${services.apiUrl}/api/v1/cases`, {
+      category: 'policy_question', channel: 'hall', title: `lag ${run} ${i}`, description: '政策咨询', resident: { name: '王桂兰', phone: '13912345678' }, villageCode: 'nowhere',
+    }));
+    await new Promise((r) => setTimeout(r, interval));
+  }
+  await Promise.all(opened);
+  await new Promise((r) => setTimeout(r, 5000));
+  const lag = await db.query(
+    `SELECT count(*)::int AS n,
+            percentile_disc(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_disc(0.99) WITHIN GROUP (ORDER BY ms) AS p99
+       FROM (SELECT extract(epoch FROM p.processed_at - o.created_at) * 1000 AS ms
+               FROM casework.outbox o JOIN reporting.processed_events p ON p.event_id = o.event_id
+              WHERE o.created_at >= $1) x`,
+    [tLoad],
+  );
+  await db.end();
+  await admin.disconnect();
+  await services.stop();
+  await stack.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+  const l = lag.rows[0];
+  process.stdout.write(
+    [
+      '',
+      `reporting bench: ${sent} events (${cases} cases), 6 partitions, ${os.cpus().length} cores`,
+      `  reporting consumer (validate + dedupe + project + commit, incl. start-up): ${(sent / reportingSeconds).toFixed(0)} events/s`,
+      `  raw consumer (read only):                                                 ${(sent / rawSeconds).toFixed(0)} events/s`,
+      `  ratio reporting/raw: ${(rawSeconds / reportingSeconds).toFixed(3)}`,
+      `  end-to-end lag, outbox commit → figure commit, ${rate} cases/s for ${seconds} s (${l.n} events): p50 ${Number(l.p50).toFixed(0)} ms, p99 ${Number(l.p99).toFixed(0)} ms`,
+      '',
+    ].join('\n'),
+  );
+}
+
 async function main() {
-  const [name = 'all', a, b] = process.argv.slice(2);
+  const [name = 'all', a, b, c] = process.argv.slice(2);
   if (name === 'lifecycle' || name === 'all') await lifecycleBench(Number(a ?? 200), Number(b ?? 16));
-  else throw new Error(`unknown bench ${name}; try: lifecycle [N] [concurrency]`);
+  if (name === 'reporting' || name === 'all') await reportingBench(Number((name === 'reporting' && a) || 40_000), Number((name === 'reporting' && b) || 10), Number((name === 'reporting' && c) || 20));
+  if (!['lifecycle', 'reporting', 'all'].includes(name)) throw new Error(`unknown bench ${name}; try: lifecycle [N] [concurrency] | reporting [events] [cases/s] [seconds]`);
 }
 
 main().then(
