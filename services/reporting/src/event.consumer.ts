@@ -10,6 +10,9 @@ import {
 } from '@minqing/shared';
 import type { ReportRepository } from './report.repository';
 
+/** Messages applied per database transaction. */
+const CHUNK = 200;
+
 function headersAsStrings(msg: KafkaMessage): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(msg.headers ?? {})) {
@@ -54,20 +57,45 @@ export class EventConsumer {
     await this.consumer.subscribe({ topic: this.deps.topic, fromBeginning: true });
     await this.consumer.run({
       partitionsConsumedConcurrently: 3,
-      eachMessage: async ({ topic, partition, message }) => this.handle(topic, partition, message),
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+        for (let i = 0; i < batch.messages.length; i += CHUNK) {
+          if (!isRunning() || isStale()) return;
+          const chunk = batch.messages.slice(i, i + CHUNK);
+          await this.handleChunk(batch.topic, batch.partition, chunk);
+          for (const m of chunk) resolveOffset(m.offset);
+          await commitOffsetsIfNecessary();
+          await heartbeat();
+        }
+      },
     });
   }
 
-  private async handle(topic: string, partition: number, message: KafkaMessage): Promise<void> {
-    const pos = { topic, partition, offset: message.offset };
-    const decoded = fromKafkaMessage(message);
-    if (!decoded.ok) {
-      await this.deadLetter(pos, message, decoded.reason, decoded.id, decoded.type);
-      return;
+  /**
+   * A chunk of one partition's messages: invalid ones to the dead-letter topic,
+   * valid ones applied in order in ONE transaction (each still deduplicated by
+   * its event id). A crash before the commit applies nothing and commits no
+   * offset, so the chunk is simply delivered again.
+   */
+  private async handleChunk(topic: string, partition: number, messages: KafkaMessage[]): Promise<void> {
+    const decoded = messages.map((message) => ({ message, result: fromKafkaMessage(message) }));
+    for (const { message, result } of decoded) {
+      if (!result.ok) await this.deadLetter({ topic, partition, offset: message.offset }, message, result.reason, result.id, result.type);
     }
-    const applied = await inTransaction(this.deps.pool, (client) => this.deps.repository.apply(client, decoded.event, pos));
-    if (applied) this.applied++;
-    else this.duplicates++;
+    const valid = decoded.filter((d) => d.result.ok);
+    if (valid.length === 0) return;
+    const [applied, duplicates] = await inTransaction(this.deps.pool, async (client) => {
+      let a = 0;
+      let dup = 0;
+      for (const { message, result } of valid) {
+        if (!result.ok) continue;
+        if (await this.deps.repository.apply(client, result.event, { topic, partition, offset: message.offset })) a++;
+        else dup++;
+      }
+      return [a, dup];
+    });
+    this.applied += applied;
+    this.duplicates += duplicates;
   }
 
   private async deadLetter(pos: { topic: string; partition: number; offset: string }, message: KafkaMessage, reason: string, eventId?: string, eventType?: string) {
