@@ -11,7 +11,8 @@ import { loadTownship, township } from '../support/township';
 
 const e = env();
 const t = township(`fg${Date.now().toString(36)}`);
-const N = Number(process.env.FIGURES_CASES ?? 120);
+/** a few thousand by default, as the evaluation issue asks; FIGURES_CASES=120 for a quick local run */
+const N = Number(process.env.FIGURES_CASES ?? 2000);
 let db: pg.Client;
 let since: string;
 
@@ -79,7 +80,7 @@ beforeAll(async () => {
   const rand = rng(20261127);
   const seeds = Array.from({ length: N }, () => Math.floor(rand() * 2 ** 31));
   let next = 0;
-  await Promise.all(Array.from({ length: 8 }, async () => {
+  await Promise.all(Array.from({ length: 16 }, async () => {
     while (next < N) {
       const i = next++;
       await runCase(i, rng(seeds[i]!));
@@ -96,7 +97,7 @@ beforeAll(async () => {
     const x = r.rows[0];
     return x.waiting === 0 && x.applied === x.emitted ? x : undefined;
   }, 'every event of these cases to be applied', 120_000);
-}, 600_000);
+}, 1_200_000);
 afterAll(async () => db?.end());
 
 /** The expected figures, from the case service's tables only. */
@@ -174,10 +175,15 @@ describe(`evaluation figures over ${N} random lifecycles`, () => {
     const [dept] = (await reported('department')).filter((g) => g.key === t.dept);
     for (const figure of ['accepted', 'resolved', 'returned', 'satisfied'] as const) {
       const url = dept.links.cases.replace('{figure}', figure);
-      const res = await http('GET', `${e.reportingUrl}${url}&limit=1000`);
-      expect(res.status).toBe(200);
-      expect(res.json.total).toBe(dept.counts[figure]);
-      expect(new Set(res.json.items.map((i: { caseId: string }) => i.caseId)).size).toBe(dept.counts[figure]);
+      const ids = new Set<string>();
+      for (let offset = 0; ; offset += 1000) {
+        const res = await http('GET', `${e.reportingUrl}${url}&limit=1000&offset=${offset}`);
+        expect(res.status).toBe(200);
+        expect(res.json.total).toBe(dept.counts[figure]);
+        for (const i of res.json.items) ids.add(i.caseId);
+        if (res.json.items.length < 1000) break;
+      }
+      expect(ids.size).toBe(dept.counts[figure]);
     }
   });
 });

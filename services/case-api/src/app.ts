@@ -44,8 +44,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   });
   const service = new CaseService({ temporal: deps.temporal, taskQueue: deps.taskQueue, repository: new CaseRepository(deps.pool) });
   await app.register(casesRoutes, { prefix: '/api/v1', service });
-  const directory = new DirectoryRepository(deps.pool);
-  await app.register(directoryRoutes, { prefix: '/api/v1', repo: directory, service: new DirectoryService(directory) });
+  await app.register(directoryRoutes, { prefix: '/api/v1', service: new DirectoryService(new DirectoryRepository(deps.pool)) });
   await app.register(policyRoutes, { prefix: '/api/v1' });
   await app.register(queuesRoutes, { prefix: '/api/v1', queues: new QueueRepository(deps.pool) });
   const lifecycle = new LifecycleService({

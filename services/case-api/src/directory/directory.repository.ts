@@ -1,4 +1,4 @@
-/** SQL of the 三联 roster (schema "directory"): lists, search, whole-document import and export, rule checks. */
+/** SQL of the 三联 roster (schema "directory"): lists, search, whole-document upsert and export, facts for the rule check. */
 import type {
   Area, Cadre, Department, DirectoryDocument, Household, Pool, RoutingRule, ServicePoint, Session, Village,
 } from '@minqing/shared';
@@ -14,11 +14,23 @@ export interface HouseholdQuery {
   offset: number;
 }
 
-export interface RuleViolation {
-  rule: 'leader-links' | 'key-households' | 'household-unlinked' | 'department-head';
-  subject: string;
-  message: string;
+export type CadreWithLinks = Cadre & { linkedHouseholds: number; keyHouseholds: number };
+
+/** What the plan's rules are checked against; the same shape whether read from the database or computed from a document. */
+export interface RosterFacts {
+  areas: { code: string; leaderCode: string | null; villages: number }[];
+  /** codes of cadres whose role is area_leader (one leading no area links nothing) */
+  areaLeaders: string[];
+  /** villages whose linked department does not exist */
+  villagesWithoutDepartment: string[];
+  departmentsWithoutHead: string[];
+  /** every cadre with at least one linked household */
+  cadreLinks: { cadreCode: string; linked: number; key: number; outsideDepartment: number }[];
+  unlinkedHouseholds: { villageCode: string; count: number }[];
 }
+
+/** The counts of what an upsert wrote, per entity. */
+export type ImportCounts = Record<keyof DirectoryDocument, number>;
 
 const area = (r: any): Area => ({ code: r.code, name: r.name, leaderCode: r.leader_code });
 const department = (r: any): Department => ({ code: r.code, name: r.name, headCode: r.head_code });
@@ -48,6 +60,8 @@ const session = (r: any): Session => ({
 });
 const routingRule = (r: any): RoutingRule => ({ category: r.category, departmentCode: r.department_code, reason: r.reason });
 
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
 export class DirectoryRepository {
   constructor(private readonly pool: Pool) {}
 
@@ -67,7 +81,7 @@ export class DirectoryRepository {
     );
     return rows.map(cadre);
   }
-  async cadre(code: string): Promise<(Cadre & { linkedHouseholds: number; keyHouseholds: number }) | null> {
+  async cadre(code: string): Promise<CadreWithLinks | null> {
     const { rows } = await this.pool.query(
       `SELECT c.*, count(h.code)::int AS linked, count(h.code) FILTER (WHERE h.is_key)::int AS key
          FROM directory.cadres c LEFT JOIN directory.households h ON h.cadre_code = c.code
@@ -77,27 +91,47 @@ export class DirectoryRepository {
     const r = rows[0];
     return r ? { ...cadre(r), linkedHouseholds: r.linked, keyHouseholds: r.key } : null;
   }
+
+  /**
+   * `q` matches a head name or address by substring, a phone, ID-number tail or
+   * code exactly (a phone by substring too from 4 digits on); exact matches come first.
+   */
   async households(q: HouseholdQuery): Promise<{ items: Household[]; total: number }> {
     const where: string[] = [];
     const params: unknown[] = [];
-    const add = (sql: string, v: unknown) => {
+    const p = (v: unknown) => {
       params.push(v);
-      where.push(sql.replaceAll('?', `$${params.length}`));
+      return `$${params.length}`;
     };
-    if (q.q) add(`(head_name LIKE '%' || ? || '%' OR phone = ? OR id_tail = upper(?) OR address LIKE '%' || ? || '%' OR code = ?)`, q.q);
-    if (q.village) add('village_code = ?', q.village);
-    if (q.cadre) add('cadre_code = ?', q.cadre);
-    if (q.isKey !== undefined) add('is_key = ?', q.isKey);
-    if (q.isVulnerable !== undefined) add('is_vulnerable = ?', q.isVulnerable);
+    let rank = '0';
+    const text = q.q?.trim();
+    if (text) {
+      const t = p(text);
+      const like = p(`%${escapeLike(text)}%`);
+      const exact = `(code = ${t} OR phone = ${t} OR id_tail = upper(${t}) OR head_name = ${t})`;
+      const phoneLike = /^\d{4,}$/.test(text) ? ` OR phone LIKE ${like}` : '';
+      where.push(`(${exact} OR head_name LIKE ${like} OR address LIKE ${like}${phoneLike})`);
+      rank = `CASE WHEN ${exact} THEN 0 ELSE 1 END`;
+    }
+    if (q.village) where.push(`village_code = ${p(q.village)}`);
+    if (q.cadre) where.push(`cadre_code = ${p(q.cadre)}`);
+    if (q.isKey !== undefined) where.push(`is_key = ${p(q.isKey)}`);
+    if (q.isVulnerable !== undefined) where.push(`is_vulnerable = ${p(q.isVulnerable)}`);
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = await this.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM directory.households ${w}`, params);
-    params.push(q.limit, q.offset);
-    const { rows } = await this.pool.query(`SELECT * FROM directory.households ${w} ORDER BY code LIMIT $${params.length - 1} OFFSET $${params.length}`, params);
+    const page = [...params, q.limit, q.offset];
+    const { rows } = await this.pool.query(
+      `SELECT * FROM directory.households ${w} ORDER BY ${rank}, code LIMIT $${page.length - 1} OFFSET $${page.length}`,
+      page,
+    );
     return { items: rows.map(household), total: total.rows[0]?.n ?? 0 };
   }
   async household(code: string): Promise<Household | null> {
     const { rows } = await this.pool.query('SELECT * FROM directory.households WHERE code = $1', [code]);
     return rows[0] ? household(rows[0]) : null;
+  }
+  async allHouseholds(): Promise<Household[]> {
+    return (await this.pool.query('SELECT * FROM directory.households ORDER BY code')).rows.map(household);
   }
   async servicePoints(): Promise<ServicePoint[]> {
     return (await this.pool.query('SELECT * FROM directory.service_points ORDER BY code')).rows.map(servicePoint);
@@ -120,7 +154,7 @@ export class DirectoryRepository {
       this.departments(),
       this.villages(),
       this.cadres(),
-      this.pool.query('SELECT * FROM directory.households ORDER BY code').then((r) => r.rows.map(household)),
+      this.allHouseholds(),
       this.servicePoints(),
       this.sessions(),
       this.routingRules(),
@@ -128,21 +162,22 @@ export class DirectoryRepository {
     return { areas, departments, villages, cadres, households, servicePoints, sessions, routingRules };
   }
 
-  /** Codes that exist already, per entity (for reference checks of a partial import). */
-  async existingCodes(): Promise<Record<'areas' | 'departments' | 'villages' | 'cadres' | 'sessions', Set<string>>> {
+  /** Codes that exist already (references of a partial import may point at them). */
+  async existingCodes(): Promise<Record<'areas' | 'departments' | 'villages' | 'cadres', Set<string>>> {
     const q = async (table: string) => new Set((await this.pool.query(`SELECT code FROM directory.${table}`)).rows.map((r) => r.code as string));
-    return { areas: await q('areas'), departments: await q('departments'), villages: await q('villages'), cadres: await q('cadres'), sessions: await q('sessions') };
+    const [areas, departments, villages, cadres] = await Promise.all([q('areas'), q('departments'), q('villages'), q('cadres')]);
+    return { areas, departments, villages, cadres };
   }
 
   /**
    * Upsert everything given, in one transaction (foreign keys are deferred to
-   * the commit). Rows are sent as one JSON array per table, so 10,000
-   * households are one statement.
+   * the commit). Rows go as one JSON array per table, so 10,000 households are
+   * one statement. A session's duty roster is replaced by the imported one.
    */
-  async upsert(doc: Partial<DirectoryDocument>): Promise<Record<string, number>> {
+  async upsert(doc: Partial<DirectoryDocument>): Promise<ImportCounts> {
     return inTransaction(this.pool, async (client) => {
-      const counts: Record<string, number> = {};
-      const run = async (key: string, rows: unknown[] | undefined, sql: string) => {
+      const counts: ImportCounts = { areas: 0, departments: 0, villages: 0, cadres: 0, households: 0, servicePoints: 0, sessions: 0, routingRules: 0 };
+      const run = async (key: keyof DirectoryDocument, rows: unknown[] | undefined, sql: string) => {
         if (!rows?.length) return;
         await client.query(sql, [JSON.stringify(rows)]);
         counts[key] = rows.length;
@@ -188,42 +223,39 @@ export class DirectoryRepository {
     });
   }
 
-  async isEmpty(): Promise<boolean> {
-    const { rows } = await this.pool.query('SELECT NOT EXISTS (SELECT 1 FROM directory.villages) AS empty');
-    return rows[0].empty;
-  }
-
-  /**
-   * The plan's rules: each leader links 2–3 villages/communities (their area's);
-   * each cadre with linked households has at least 3 key households; every
-   * household has a linked cadre; every department has a head.
-   */
-  async ruleCheck(): Promise<RuleViolation[]> {
-    const out: RuleViolation[] = [];
-    const leaders = await this.pool.query(
-      `SELECT a.leader_code, a.code AS area, count(v.code)::int AS n
-         FROM directory.areas a LEFT JOIN directory.villages v ON v.area_code = a.code
-        GROUP BY a.code ORDER BY a.code`,
-    );
-    for (const r of leaders.rows) {
-      if (!r.leader_code) out.push({ rule: 'leader-links', subject: r.area, message: `area ${r.area} has no leader (领导联片)` });
-      else if (r.n < 2 || r.n > 3) out.push({ rule: 'leader-links', subject: r.leader_code, message: `leader ${r.leader_code} links ${r.n} villages/communities through area ${r.area}; the plan asks for 2–3` });
-    }
-    const cadres = await this.pool.query(
-      `SELECT cadre_code, count(*) FILTER (WHERE is_key)::int AS key FROM directory.households
-        WHERE cadre_code IS NOT NULL GROUP BY cadre_code HAVING count(*) FILTER (WHERE is_key) < 3 ORDER BY cadre_code`,
-    );
-    for (const r of cadres.rows) {
-      out.push({ rule: 'key-households', subject: r.cadre_code, message: `cadre ${r.cadre_code} is linked to ${r.key} key households (重点户); the plan asks for at least 3` });
-    }
-    const unlinked = await this.pool.query(
-      `SELECT village_code, count(*)::int AS n FROM directory.households WHERE cadre_code IS NULL GROUP BY village_code ORDER BY village_code`,
-    );
-    for (const r of unlinked.rows) {
-      out.push({ rule: 'household-unlinked', subject: r.village_code, message: `${r.n} households in ${r.village_code} have no linked cadre (干部联户)` });
-    }
-    const heads = await this.pool.query(`SELECT code FROM directory.departments WHERE head_code IS NULL ORDER BY code`);
-    for (const r of heads.rows) out.push({ rule: 'department-head', subject: r.code, message: `department ${r.code} has no head; escalations at level 1 have nowhere to go` });
-    return out;
+  /** Aggregates for the plan's rules (the rules themselves live in the service). */
+  async ruleFacts(): Promise<RosterFacts> {
+    const [areas, leaders, villages, departments, links, unlinked] = await Promise.all([
+      this.pool.query(
+        `SELECT a.code, a.leader_code, count(v.code)::int AS villages
+           FROM directory.areas a LEFT JOIN directory.villages v ON v.area_code = a.code
+          GROUP BY a.code ORDER BY a.code`,
+      ),
+      this.pool.query(`SELECT code FROM directory.cadres WHERE role = 'area_leader' ORDER BY code`),
+      this.pool.query(
+        `SELECT v.code FROM directory.villages v LEFT JOIN directory.departments d ON d.code = v.department_code
+          WHERE d.code IS NULL ORDER BY v.code`,
+      ),
+      this.pool.query('SELECT code FROM directory.departments WHERE head_code IS NULL ORDER BY code'),
+      this.pool.query(
+        `SELECT h.cadre_code, count(*)::int AS linked, count(*) FILTER (WHERE h.is_key)::int AS key,
+                count(*) FILTER (WHERE v.department_code IS DISTINCT FROM c.department_code)::int AS outside
+           FROM directory.households h
+           JOIN directory.villages v ON v.code = h.village_code
+           JOIN directory.cadres c ON c.code = h.cadre_code
+          GROUP BY h.cadre_code ORDER BY h.cadre_code`,
+      ),
+      this.pool.query(
+        `SELECT village_code, count(*)::int AS n FROM directory.households WHERE cadre_code IS NULL GROUP BY village_code ORDER BY village_code`,
+      ),
+    ]);
+    return {
+      areas: areas.rows.map((r) => ({ code: r.code, leaderCode: r.leader_code, villages: r.villages })),
+      areaLeaders: leaders.rows.map((r) => r.code),
+      villagesWithoutDepartment: villages.rows.map((r) => r.code),
+      departmentsWithoutHead: departments.rows.map((r) => r.code),
+      cadreLinks: links.rows.map((r) => ({ cadreCode: r.cadre_code, linked: r.linked, key: r.key, outsideDepartment: r.outside })),
+      unlinkedHouseholds: unlinked.rows.map((r) => ({ villageCode: r.village_code, count: r.n })),
+    };
   }
 }
