@@ -185,7 +185,8 @@ export function generateTownship(seed = 20261127, opts: { households?: number } 
     { code: DEMO_CODES.stations.sanduandi, name: '三段地社区便民服务工作站', kind: 'station' as const, villageCode: 'sanduandi' },
   ];
   // 定时服务: department staff, community staff and village officials together on the market day.
-  const duty = (depts: string[]) => depts.map((d) => DEMO_CODES.staff(d, 1));
+  // Sorted: a roster is a set, and the directory returns it sorted, so export equals the generated document.
+  const duty = (depts: string[]) => depts.map((d) => DEMO_CODES.staff(d, 1)).sort();
   const sessions: Session[] = [
     { code: DEMO_CODES.sessions.wulan, name: '乌兰集贸日联合办公', villageCode: 'wulan', weekday: 3, startTime: '09:00', endTime: '12:00', dutyCadreCodes: duty(['shehui', 'minzheng', 'nongmu', 'judicial']) },
     { code: DEMO_CODES.sessions.sanduandi, name: '三段地集贸日联合办公', villageCode: 'sanduandi', weekday: 6, startTime: '09:00', endTime: '12:00', dutyCadreCodes: duty(['chengjian', 'jingji', 'lincao', 'zongzhi']) },

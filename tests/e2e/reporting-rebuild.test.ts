@@ -5,7 +5,7 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caseBody, env, eventually, http } from '../support/helpers';
+import { caseBody, env, eventually, http, kafkaClient } from '../support/helpers';
 import { loadTownship, township } from '../support/township';
 
 const e = env();
@@ -23,12 +23,11 @@ async function move(id: string, path: string, actor: string, body: unknown = {})
 async function settled() {
   await eventually(async () => {
     const r = await db.query(
-      `SELECT (SELECT count(*) FROM casework.outbox WHERE published_at IS NULL)::int AS waiting,
-              (SELECT count(*) FROM casework.outbox o JOIN casework.cases c ON c.id = o.case_id WHERE c.opened_at >= $1)::int AS emitted,
-              (SELECT count(*) FROM reporting.processed_events p JOIN casework.cases c ON c.id = p.case_id WHERE c.opened_at >= $1)::int AS applied`,
+      `SELECT count(*)::int AS missing FROM casework.outbox o JOIN casework.cases c ON c.id = o.case_id
+        WHERE c.opened_at >= $1 AND NOT EXISTS (SELECT 1 FROM reporting.processed_events p WHERE p.event_id = o.event_id)`,
       [since],
     );
-    return r.rows[0].waiting === 0 && r.rows[0].applied === r.rows[0].emitted;
+    return r.rows[0].missing === 0;
   }, 'reporting to catch up', 60_000);
 }
 
@@ -56,6 +55,34 @@ beforeAll(async () => {
   await settled();
 }, 300_000);
 afterAll(async () => db?.end());
+
+describe('escalations by level', () => {
+  it('count each escalation event of the period’s cases, per level', async () => {
+    const before = (await figures()).find((g: { key: string }) => g.key === t.dept).escalations;
+    // An escalation as the workflow would emit it (real ones need a working day to pass; see the timer tests).
+    const { buildEvent, toKafkaRecord } = await import('@minqing/shared');
+    const { randomUUID } = await import('node:crypto');
+    const caseRow = (await db.query('SELECT * FROM casework.cases WHERE department_code = $1 AND opened_at >= $2 LIMIT 1', [t.dept, since])).rows[0];
+    const at = new Date().toISOString();
+    const event = buildEvent({
+      id: randomUUID(), source: '/tests', type: 'org.minqing.case.escalated.v1', subject: caseRow.id, time: at,
+      data: {
+        caseId: caseRow.id, seq: 1000, at, actor: null, status: caseRow.status, category: caseRow.category, priority: caseRow.priority,
+        assigneeCode: caseRow.assignee_code, departmentCode: t.dept, areaCode: t.area, villageCode: t.village, escalationLevel: 2,
+        slaPolicyVersion: 'sla-2026.1', phase: 'resolve', level: 2, escalatedToCode: t.leader, dueAt: at,
+      } as never,
+    });
+    const producer = kafkaClient(e.KAFKA_BROKERS).producer();
+    await producer.connect();
+    await producer.send({ topic: e.caseEventsTopic, messages: [toKafkaRecord(event)] });
+    await producer.disconnect();
+    const after = await eventually(async () => {
+      const g = (await figures()).find((x: { key: string }) => x.key === t.dept).escalations;
+      return g.level2 === before.level2 + 1 ? g : undefined;
+    }, 'the escalation to be counted');
+    expect(after).toEqual({ ...before, level2: before.level2 + 1 });
+  });
+});
 
 describe('signed-off reports', () => {
   let frozenId: string;

@@ -244,6 +244,8 @@ describe('events that fail validation', () => {
     expect(after.totalCases).toBe(before.totalCases);
     const row = await db.query('SELECT reason FROM reporting.dead_letters WHERE event_id = $1', [eventId]);
     expect(row.rows[0].reason).toMatch(/category|required/);
+    const listed = (await http('GET', `${e.reportingUrl}/api/v1/reports/dead-letters`)).json;
+    expect(listed.items.find((d: { eventId: string }) => d.eventId === eventId)).toMatchObject({ eventType: 'org.minqing.case.opened.v1', topic: e.caseEventsTopic });
   });
 });
 

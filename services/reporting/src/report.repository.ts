@@ -120,6 +120,17 @@ export class ReportRepository {
     return (r.rowCount ?? 0) > 0;
   }
 
+  async deadLetters(limit: number, offset: number) {
+    const total = await this.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM reporting.dead_letters');
+    const { rows } = await this.pool.query(
+      `SELECT topic, kafka_partition AS partition, kafka_offset::text AS offset, event_id AS "eventId", event_type AS "eventType",
+              reason, headers, value, received_at AS "receivedAt"
+         FROM reporting.dead_letters ORDER BY id DESC LIMIT $1 OFFSET $2`,
+      [limit, offset],
+    );
+    return { total: total.rows[0]?.n ?? 0, items: rows };
+  }
+
   async summary(filter: { from?: string; to?: string }): Promise<Summary> {
     const where: string[] = [];
     const params: unknown[] = [];

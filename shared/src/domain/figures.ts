@@ -39,16 +39,26 @@ export const COMPOSITE_DEFINITIONS = {
 } as const;
 
 export const APPRAISER_GROUPS = ['party_members', 'residents_representatives', 'leaders', 'staff'] as const;
-/** 'YYYY-MM' or 'YYYY-Qn' */
-export const PERIOD_PATTERN = '^\\d{4}-(0[1-9]|1[0-2]|Q[1-4])$';
+/** A day 'YYYY-MM-DD', an ISO week 'YYYY-Www', a month 'YYYY-MM', a quarter 'YYYY-Qn' or a year 'YYYY'. */
+export const PERIOD_PATTERN = '^\\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\\d|3[01]))?|-Q[1-4]|-W(0[1-9]|[1-4]\\d|5[0-3]))?$';
+
+const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** The local dates [first, last] of a period. */
 export function periodDates(period: string): { first: string; last: string } {
   const year = Number(period.slice(0, 4));
+  if (period.length === 4) return { first: `${year}-01-01`, last: `${year}-12-31` };
+  const week = /-W(\d{2})$/.exec(period);
+  if (week) {
+    // ISO week 1 is the week with the year's first Thursday.
+    const jan4 = Date.UTC(year, 0, 4);
+    const monday = jan4 - (((new Date(jan4).getUTCDay() + 6) % 7) * 86_400_000) + (Number(week[1]) - 1) * 7 * 86_400_000;
+    return { first: iso(monday), last: iso(monday + 6 * 86_400_000) };
+  }
+  if (/^\d{4}-\d{2}-\d{2}$/.test(period)) return { first: period, last: period };
   const q = /Q([1-4])$/.exec(period);
   const startMonth = q ? (Number(q[1]) - 1) * 3 + 1 : Number(period.slice(5, 7));
   const months = q ? 3 : 1;
   const first = `${year}-${String(startMonth).padStart(2, '0')}-01`;
-  const end = new Date(Date.UTC(year, startMonth - 1 + months, 0));
-  return { first, last: end.toISOString().slice(0, 10) };
+  return { first, last: iso(Date.UTC(year, startMonth - 1 + months, 0)) };
 }

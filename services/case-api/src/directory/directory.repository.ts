@@ -103,7 +103,7 @@ export class DirectoryRepository {
       params.push(v);
       return `$${params.length}`;
     };
-    let rank = '0';
+    let order = 'code';
     const text = q.q?.trim();
     if (text) {
       const t = p(text);
@@ -111,7 +111,7 @@ export class DirectoryRepository {
       const exact = `(code = ${t} OR phone = ${t} OR id_tail = upper(${t}) OR head_name = ${t})`;
       const phoneLike = /^\d{4,}$/.test(text) ? ` OR phone LIKE ${like}` : '';
       where.push(`(${exact} OR head_name LIKE ${like} OR address LIKE ${like}${phoneLike})`);
-      rank = `CASE WHEN ${exact} THEN 0 ELSE 1 END`;
+      order = `CASE WHEN ${exact} THEN 0 ELSE 1 END, code`;
     }
     if (q.village) where.push(`village_code = ${p(q.village)}`);
     if (q.cadre) where.push(`cadre_code = ${p(q.cadre)}`);
@@ -121,7 +121,7 @@ export class DirectoryRepository {
     const total = await this.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM directory.households ${w}`, params);
     const page = [...params, q.limit, q.offset];
     const { rows } = await this.pool.query(
-      `SELECT * FROM directory.households ${w} ORDER BY ${rank}, code LIMIT $${page.length - 1} OFFSET $${page.length}`,
+      `SELECT * FROM directory.households ${w} ORDER BY ${order} LIMIT $${page.length - 1} OFFSET $${page.length}`,
       page,
     );
     return { items: rows.map(household), total: total.rows[0]?.n ?? 0 };

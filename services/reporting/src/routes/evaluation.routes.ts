@@ -5,7 +5,7 @@ import type { EvaluationRepository } from '../evaluation.repository';
 import type { FiguresRepository } from '../figures.repository';
 
 const Enum = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
-const Period = Type.String({ pattern: PERIOD_PATTERN, description: "'YYYY-MM' or 'YYYY-Qn'" });
+const Period = Type.String({ pattern: PERIOD_PATTERN, description: "a day YYYY-MM-DD, an ISO week YYYY-Www, a month YYYY-MM, a quarter YYYY-Qn or a year YYYY" });
 const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 
 export const evaluationRoutes: FastifyPluginAsyncTypebox<{ evaluation: EvaluationRepository; figures: FiguresRepository }> = async (app, { evaluation, figures }) => {

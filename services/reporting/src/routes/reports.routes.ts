@@ -29,6 +29,20 @@ const SummarySchema = Type.Object(
 
 export const reportsRoutes: FastifyPluginAsyncTypebox<{ repository: ReportRepository; figures: FiguresRepository }> = async (app, { repository, figures }) => {
   app.get(
+    '/reports/dead-letters',
+    {
+      schema: {
+        operationId: 'listDeadLetters',
+        summary: 'Events that failed validation, with the reason (they are also on the dead-letter topic)',
+        tags: ['reports'],
+        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }), offset: Type.Integer({ minimum: 0, default: 0 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ total: Type.Integer(), items: Type.Array(Type.Unknown()) }), ...problemResponses(400) },
+      },
+    },
+    async (request) => repository.deadLetters(request.query.limit, request.query.offset),
+  );
+
+  app.get(
     '/reports/figures',
     {
       schema: {

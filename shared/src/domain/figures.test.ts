@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { PERIOD_PATTERN, periodDates } from './figures';
+
+describe('periods', () => {
+  it.each([
+    ['2026', '2026-01-01', '2026-12-31'],
+    ['2026-Q4', '2026-10-01', '2026-12-31'],
+    ['2026-02', '2026-02-01', '2026-02-28'],
+    ['2028-02', '2028-02-01', '2028-02-29'],
+    ['2026-W48', '2026-11-23', '2026-11-29'], // the week of 27 November 2026
+    ['2027-W01', '2027-01-04', '2027-01-10'],
+    ['2026-11-27', '2026-11-27', '2026-11-27'],
+  ])('%s is %s … %s', (period, first, last) => {
+    expect(new RegExp(PERIOD_PATTERN).test(period)).toBe(true);
+    expect(periodDates(period)).toEqual({ first, last });
+  });
+
+  it.each(['2026-13', '2026-Q5', '2026-W54', '26-11', '2026-11-32'])('%s is refused', (period) => {
+    expect(new RegExp(PERIOD_PATTERN).test(period)).toBe(false);
+  });
+});
