@@ -59,6 +59,8 @@ function refuse(type: string, message: string): never {
 class CaseRun {
   readonly s: CaseWorkflowState;
   clock: clocks.Clock | null = null;
+  /** when the running clock was paused (waiting on the resident or upstream) */
+  pausedAt: string | null = null;
   /** bumps on every accepted move; the timer loop re-plans when it changes */
   version = 0;
   private busy: Promise<unknown> = Promise.resolve();
@@ -336,6 +338,7 @@ export async function caseWorkflow(input: CaseWorkflowInput, options: CaseWorkfl
   }, async (a, at) => {
     s.status = 'waiting_on_resident';
     run.clock = clocks.pause(run.clock!, at, run.cal);
+    run.pausedAt = at.toISOString();
     await run.record('waiting_on_resident', 'org.minqing.case.waiting_on_resident.v1', a.actor, at, { note: a.note });
   });
 
@@ -344,7 +347,8 @@ export async function caseWorkflow(input: CaseWorkflowInput, options: CaseWorkfl
     run.requireAssignee(a.actor);
     run.requireText(a.note, 'note');
   }, async (a, at) => {
-    const pausedSince = s.lastMoveAt;
+    const pausedSince = run.pausedAt ?? s.lastMoveAt;
+    run.pausedAt = null;
     s.status = 'in_progress';
     run.clock = clocks.resume(run.clock!, at);
     const paused = Math.round(clocks.elapsed(new Date(pausedSince), at, run.clock!.mode, run.cal));
@@ -359,6 +363,7 @@ export async function caseWorkflow(input: CaseWorkflowInput, options: CaseWorkfl
   }, async (a, at) => {
     s.status = 'forwarded_upstream';
     run.clock = clocks.pause(run.clock!, at, run.cal);
+    run.pausedAt = at.toISOString();
     await run.record('forwarded_upstream', 'org.minqing.case.forwarded_upstream.v1', a.actor, at, { authority: a.authority, note: a.note });
   });
 
@@ -368,7 +373,8 @@ export async function caseWorkflow(input: CaseWorkflowInput, options: CaseWorkfl
     run.requireText(a.outcome, 'outcome', 200);
     run.requireText(a.note, 'note');
   }, async (a, at) => {
-    const pausedSince = s.lastMoveAt;
+    const pausedSince = run.pausedAt ?? s.lastMoveAt;
+    run.pausedAt = null;
     s.status = 'in_progress';
     run.clock = clocks.resume(run.clock!, at);
     const paused = Math.round(clocks.elapsed(new Date(pausedSince), at, run.clock!.mode, run.cal));
@@ -525,18 +531,18 @@ export async function caseWorkflow(input: CaseWorkflowInput, options: CaseWorkfl
     s.status = 'assigned';
     run.startPhase('sign_for', now());
     await run.record('routed', 'org.minqing.case.routed.v1', null, now(), {
-    rule: routing.rule,
-    reason: routing.reason,
-    dueAt: run.clock ? clocks.dueAt(run.clock, run.cal)?.toISOString() ?? null : null,
-  }, {
-    departmentCode: routing.departmentCode,
-    areaCode: routing.areaCode,
-    routingRule: routing.rule,
-    routingReason: routing.reason,
-    escalateL1Code: routing.escalation.departmentHead,
-    escalateL2Code: routing.escalation.areaLeader,
-    escalateL3Code: routing.escalation.township,
-    slaPolicyVersion: s.slaPolicyVersion,
+      rule: routing.rule,
+      reason: routing.reason,
+      dueAt: run.clock ? clocks.dueAt(run.clock, run.cal)?.toISOString() ?? null : null,
+    }, {
+      departmentCode: routing.departmentCode,
+      areaCode: routing.areaCode,
+      routingRule: routing.rule,
+      routingReason: routing.reason,
+      escalateL1Code: routing.escalation.departmentHead,
+      escalateL2Code: routing.escalation.areaLeader,
+      escalateL3Code: routing.escalation.township,
+      slaPolicyVersion: s.slaPolicyVersion,
     });
     await notify({ caseId: s.caseId, toCode: s.assigneeCode ?? routing.escalation.departmentHead, kind: 'assigned', message: `case ${s.trackingCode} assigned` });
   });
