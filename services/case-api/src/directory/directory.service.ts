@@ -235,20 +235,22 @@ export class DirectoryService {
   }
 
   /** Validate, then upsert whole; answers the counts and how the roster now stands against the plan. */
-  async importDocument(doc: Partial<DirectoryDocument>): Promise<ImportResult> {
-    const errors = await this.validate(doc);
-    if (errors.length) throw new DirectoryImportError(errors);
-    const imported = await this.store.upsert(doc);
-    const { violationCount, byRule, violations } = await this.ruleCheck();
-    return { imported, violationCount, byRule, violations };
+  importDocument(doc: Partial<DirectoryDocument>): Promise<ImportResult> {
+    return this.apply(doc, (e) => e);
   }
 
   /** One entity from CSV; errors name the data row and the file line. */
   async importCsv(entity: Entity, text: string): Promise<ImportResult> {
     const { doc, lines } = parseCsv(entity, text);
+    return this.apply(doc, (e) => (e.row > 0 ? { ...e, line: lines[e.row - 1] } : e));
+  }
+
+  private async apply(doc: Partial<DirectoryDocument>, locate: (e: RowError) => RowError): Promise<ImportResult> {
     const errors = await this.validate(doc);
-    if (errors.length) throw new DirectoryImportError(errors.map((e) => (e.row > 0 ? { ...e, line: lines[e.row - 1] } : e)));
-    return this.importDocument(doc);
+    if (errors.length) throw new DirectoryImportError(errors.map(locate));
+    const imported = await this.store.upsert(doc);
+    const { violationCount, byRule, violations } = await this.ruleCheck();
+    return { imported, violationCount, byRule, violations };
   }
 
   async exportCsv(entity: Entity): Promise<string> {
