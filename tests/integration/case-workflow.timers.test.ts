@@ -22,18 +22,20 @@ import {
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const workflowsPath = path.join(root, 'workflows/src/case/workflows.ts');
 
-/** A calendar written out in the test, so expectations do not depend on the default data. */
-const calendar: BusinessCalendar = {
-  version: 'test-2027',
-  utcOffsetMinutes: 480,
-  workdays: [1, 2, 3, 4, 5],
-  workingHours: [
-    { start: '08:30', end: '12:00' },
-    { start: '13:30', end: '17:30' },
-  ],
-  holidays: ['2027-01-01'], // New Year's Day, a Friday
-  makeupWorkdays: [],
-} as BusinessCalendar;
+/**
+ * The scenarios are laid out from an anchor Thursday a few days after the test
+ * server's "now", so they never fall in the past whatever day the tests run.
+ * `day(n, 'HH:MM')` is that local time n days after the anchor (UTC+08:00).
+ */
+let anchor = '';
+function day(offset: number, time: string): string {
+  const [y, m, d] = anchor.split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(y, m - 1, d + offset)).toISOString().slice(0, 10);
+  return `${date}T${time.length === 5 ? `${time}:00` : time}+08:00`;
+}
+
+/** The calendar is written out in the test, so expectations do not depend on the default data: the Friday after the anchor is a holiday. */
+let calendar: BusinessCalendar;
 
 const routing: RoutingDecision = {
   assigneeCode: 'cadre-1',
@@ -70,6 +72,20 @@ const taskQueue = 'timers';
 beforeAll(async () => {
   const server = await ensureTemporalTestServer();
   env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: server } } });
+  const local = new Date((await env.currentTimeMs()) + 8 * 3600_000 + 3 * 86_400_000);
+  local.setUTCDate(local.getUTCDate() + ((4 - local.getUTCDay() + 7) % 7)); // the next Thursday, at least 3 days ahead
+  anchor = local.toISOString().slice(0, 10);
+  calendar = {
+    version: 'test',
+    utcOffsetMinutes: 480,
+    workdays: [1, 2, 3, 4, 5],
+    workingHours: [
+      { start: '08:30', end: '12:00' },
+      { start: '13:30', end: '17:30' },
+    ],
+    holidays: [day(1, '00:00').slice(0, 10)],
+    makeupWorkdays: [],
+  };
   worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath, activities: fakeActivities(log) });
   running = worker.run();
 }, 120_000);
@@ -117,9 +133,9 @@ const sec = (t: string | null | undefined) => (t ? new Date(t).toISOString().sli
 
 describe('a normal case left unaccepted', () => {
   it('gets reminders at 50 % and 75 %, then escalates to the department head, the area leader and the township, in business time across a holiday and a weekend', async () => {
-    // Thursday 31 Dec 2026, 15:00 in the township. Sign-for budget: one working day.
-    await jumpTo('2026-12-31T15:00:00+08:00');
-    const i = input('normal', '2026-12-31T15:00:00+08:00');
+    // Thursday 15:00 in the township; Friday is a holiday. Sign-for budget: one working day.
+    await jumpTo(day(0, '15:00'));
+    const i = input('normal', day(0, '15:00'));
     const handle = await env.client.workflow.start('caseWorkflow', { taskQueue, workflowId: i.caseId, args: [i, { calendar, slaPolicy: DEFAULT_SLA_POLICY, searchAttributes: false }] });
 
     await env.sleep('10 days');
@@ -129,18 +145,18 @@ describe('a normal case left unaccepted', () => {
 
     const routed = moves(i.caseId, 'routed')[0]!;
     // 450 working minutes: 150 on Thursday, Friday is a holiday, then the weekend, 300 on Monday.
-    expect(sec(routed.readModel.dueAt)).toBe(iso8('2027-01-04T15:00:00+08:00'));
+    expect(sec(routed.readModel.dueAt)).toBe(iso8(day(4, '15:00')));
 
     const reminders = log.filter((t) => t.caseId === i.caseId && t.kind.startsWith('reminder_sign_for'));
     expect(reminders.map((t) => sec(t.at))).toEqual([
-      iso8('2027-01-04T09:45:00+08:00'), // 50 % = 225 min: 150 on Thursday, 75 on Monday morning
-      iso8('2027-01-04T11:37:30+08:00'), // 75 % = 337.5 min: 150 + 187.5
+      iso8(day(4, '09:45')), // 50 % = 225 min: 150 on Thursday, 75 on Monday morning
+      iso8(day(4, '11:37:30')), // 75 % = 337.5 min: 150 + 187.5
     ]);
     const escalations = log.filter((t) => t.caseId === i.caseId && t.kind.startsWith('escalated_sign_for'));
     expect(escalations.map((t) => [sec(t.at), t.eventData.level, t.eventData.escalatedToCode])).toEqual([
-      [iso8('2027-01-04T15:00:00+08:00'), 1, 'head-1'],
-      [iso8('2027-01-05T15:00:00+08:00'), 2, 'leader-1'],
-      [iso8('2027-01-06T15:00:00+08:00'), 3, 'township-1'],
+      [iso8(day(4, '15:00')), 1, 'head-1'],
+      [iso8(day(5, '15:00')), 2, 'leader-1'],
+      [iso8(day(6, '15:00')), 3, 'township-1'],
     ]);
     await saveHistory(env.client, 'unaccepted-escalates-three-levels', i.caseId);
   });
@@ -148,8 +164,8 @@ describe('a normal case left unaccepted', () => {
 
 describe('a paused case', () => {
   it('does not escalate while it waits on the resident, and its deadline moves by the paused time', async () => {
-    await jumpTo('2027-01-11T09:00:00+08:00'); // a Monday
-    const i = input('normal', '2027-01-11T09:00:00+08:00');
+    await jumpTo(day(11, '09:00')); // a Monday
+    const i = input('normal', day(11, '09:00'));
     const handle = await env.client.workflow.start('caseWorkflow', { taskQueue, workflowId: i.caseId, args: [i, { calendar, slaPolicy: DEFAULT_SLA_POLICY, searchAttributes: false }] });
     const actor = { code: 'cadre-1', role: 'staff' };
     await waitForStatus(handle, 'assigned');
@@ -162,18 +178,18 @@ describe('a paused case', () => {
     expect(log.filter((t) => t.caseId === i.caseId && /^(reminder|escalated)_resolve/.test(t.kind))).toEqual([]);
     expect((await handle.query(getCaseState)).escalationLevel).toBe(0);
 
-    await jumpTo('2027-02-10T09:00:00+08:00'); // a Wednesday
+    await jumpTo(day(41, '09:00')); // a Wednesday
     const resumed = await handle.executeUpdate(resumeFromResident, { args: [{ actor, note: '材料已补齐' }] });
     // Seven working days of 450 minutes from Wednesday 09:00, nothing used before the pause.
-    expect(sec(resumed.clock?.dueAt)).toBe(iso8('2027-02-19T09:00:00+08:00'));
-    expect(moves(i.caseId, 'resumed')[0]!.eventData.pausedBusinessMinutes).toBe(22 * 450); // 22 working days paused (Mon 11 Jan 09:00 → Wed 10 Feb 09:00)
+    expect(sec(resumed.clock?.dueAt)).toBe(iso8(day(50, '09:00'))); // the Friday after next
+    expect(moves(i.caseId, 'resumed')[0]!.eventData.pausedBusinessMinutes).toBe(22 * 450); // 22 working days paused (Monday 09:00 → the Wednesday 30 days later, 09:00)
 
     await env.sleep('20 days');
     const escalations = log.filter((t) => t.caseId === i.caseId && t.kind.startsWith('escalated_resolve'));
     expect(escalations.map((t) => [sec(t.at), t.eventData.level])).toEqual([
-      [iso8('2027-02-19T09:00:00+08:00'), 1],
-      [iso8('2027-02-22T09:00:00+08:00'), 2], // one working day later, over the weekend
-      [iso8('2027-02-23T09:00:00+08:00'), 3],
+      [iso8(day(50, '09:00')), 1],
+      [iso8(day(53, '09:00')), 2], // one working day later, over the weekend
+      [iso8(day(54, '09:00')), 3],
     ]);
     await saveHistory(env.client, 'paused-then-escalates', i.caseId);
   });
@@ -181,17 +197,17 @@ describe('a paused case', () => {
 
 describe('an urgent case', () => {
   it('runs on clock hours, weekends included', async () => {
-    await jumpTo('2027-03-06T22:00:00+08:00'); // a Saturday night
-    const i = input('urgent', '2027-03-06T22:00:00+08:00');
+    await jumpTo(day(65, '22:00')); // a Saturday night
+    const i = input('urgent', day(65, '22:00'));
     await env.client.workflow.start('caseWorkflow', { taskQueue, workflowId: i.caseId, args: [i, { calendar, slaPolicy: DEFAULT_SLA_POLICY, searchAttributes: false }] });
     await env.sleep('1 day');
     const timed = log.filter((t) => t.caseId === i.caseId && /^(reminder|escalated)_sign_for/.test(t.kind));
     expect(timed.map((t) => [t.kind.replace(/_\d+$/, ''), sec(t.at)])).toEqual([
-      ['reminder_sign_for', iso8('2027-03-06T22:30:00+08:00')],
-      ['reminder_sign_for', iso8('2027-03-06T22:45:00+08:00')],
-      ['escalated_sign_for', iso8('2027-03-06T23:00:00+08:00')],
-      ['escalated_sign_for', iso8('2027-03-07T01:00:00+08:00')],
-      ['escalated_sign_for', iso8('2027-03-07T03:00:00+08:00')],
+      ['reminder_sign_for', iso8(day(65, '22:30'))],
+      ['reminder_sign_for', iso8(day(65, '22:45'))],
+      ['escalated_sign_for', iso8(day(65, '23:00'))],
+      ['escalated_sign_for', iso8(day(66, '01:00'))],
+      ['escalated_sign_for', iso8(day(66, '03:00'))],
     ]);
     await saveHistory(env.client, 'urgent-clock-hours', i.caseId);
   });
