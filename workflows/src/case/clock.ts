@@ -8,17 +8,14 @@
  * further repeat interval. Pure functions; `now` is passed in.
  */
 import {
-  addBusinessMinutes, businessMinutesBetween, type BusinessCalendar,
+  addSlaMinutes, consumedMinutesAt, dueAt as slaDueAt, extendClock, instantAtFraction, pauseClock, resumeClock, slaMinutesBetween,
+  type BusinessCalendar, type SlaClock,
 } from '@minqing/shared/domain';
 import type { Phase } from './messages';
 
-export interface Clock {
+/** The shared pausable SLA clock, plus what the workflow needs to plan its timers. */
+export interface Clock extends SlaClock {
   phase: Phase;
-  mode: 'business' | 'clock';
-  budgetMinutes: number;
-  consumedMinutes: number;
-  /** ISO instant the clock last (re)started; null while paused */
-  runningSince: string | null;
   startedAt: string;
   remindersFired: number;
   /** escalation levels fired on this clock (0..3) */
@@ -30,17 +27,15 @@ export type TimerEvent =
   | { kind: 'reminder'; at: Date; fraction: number }
   | { kind: 'escalation'; at: Date; level: number };
 
-function add(from: Date, minutes: number, mode: Clock['mode'], cal: BusinessCalendar): Date {
-  if (mode === 'clock') return new Date(from.getTime() + minutes * 60_000);
-  return addBusinessMinutes(from, minutes, cal);
-}
-
 /** Minutes from a to b in the clock's own time (business or plain). */
-export function elapsed(a: Date, b: Date, mode: Clock['mode'], cal: BusinessCalendar): number {
-  if (b.getTime() <= a.getTime()) return 0;
-  if (mode === 'clock') return (b.getTime() - a.getTime()) / 60_000;
-  return businessMinutesBetween(a, b, cal);
-}
+export const elapsed = slaMinutesBetween;
+export const pause = (clock: Clock, now: Date, cal: BusinessCalendar): Clock => pauseClock(clock, now, cal);
+export const resume = (clock: Clock, now: Date): Clock => resumeClock(clock, now);
+export const extend = (clock: Clock, minutes: number): Clock => extendClock(clock, minutes);
+/** Minutes of the budget used up by `now` (paused time excluded). */
+export const consumed = consumedMinutesAt;
+/** The instant the budget runs out if the clock keeps running; null while paused. */
+export const dueAt = slaDueAt;
 
 export function startClock(phase: Phase, budget: { minutes: number; mode: Clock['mode'] }, repeatMinutes: number, now: Date): Clock {
   return {
@@ -56,44 +51,16 @@ export function startClock(phase: Phase, budget: { minutes: number; mode: Clock[
   };
 }
 
-export function pause(clock: Clock, now: Date, cal: BusinessCalendar): Clock {
-  if (!clock.runningSince) return clock;
-  return { ...clock, consumedMinutes: clock.consumedMinutes + elapsed(new Date(clock.runningSince), now, clock.mode, cal), runningSince: null };
-}
-
-export function resume(clock: Clock, now: Date): Clock {
-  if (clock.runningSince) return clock;
-  return { ...clock, runningSince: now.toISOString() };
-}
-
-export function extend(clock: Clock, minutes: number): Clock {
-  return { ...clock, budgetMinutes: clock.budgetMinutes + minutes };
-}
-
-/** Minutes of the budget used up by `now` (paused time excluded). */
-export function consumed(clock: Clock, now: Date, cal: BusinessCalendar): number {
-  if (!clock.runningSince) return clock.consumedMinutes;
-  return clock.consumedMinutes + elapsed(new Date(clock.runningSince), now, clock.mode, cal);
-}
-
-/** The instant the budget runs out if the clock keeps running; null while paused. */
-export function dueAt(clock: Clock, cal: BusinessCalendar): Date | null {
-  if (!clock.runningSince) return null;
-  return add(new Date(clock.runningSince), Math.max(0, clock.budgetMinutes - clock.consumedMinutes), clock.mode, cal);
-}
-
 /** The next reminder or escalation this clock owes, or null (paused, or all fired). */
 export function nextTimerEvent(clock: Clock, reminders: readonly number[], cal: BusinessCalendar): TimerEvent | null {
-  if (!clock.runningSince) return null;
-  const since = new Date(clock.runningSince);
+  const due = slaDueAt(clock, cal);
+  if (!due) return null;
   if (clock.remindersFired < reminders.length) {
     const fraction = reminders[clock.remindersFired]!;
-    const target = fraction * clock.budgetMinutes - clock.consumedMinutes;
     // A reminder whose moment passed while paused or extended is still sent once, now.
-    return { kind: 'reminder', at: add(since, Math.max(0, target), clock.mode, cal), fraction };
+    return { kind: 'reminder', at: instantAtFraction(clock, fraction, cal)!, fraction };
   }
   if (clock.escalations >= 3) return null;
-  const due = add(since, Math.max(0, clock.budgetMinutes - clock.consumedMinutes), clock.mode, cal);
-  const at = clock.escalations === 0 ? due : add(due, clock.escalations * clock.repeatMinutes, clock.mode, cal);
+  const at = clock.escalations === 0 ? due : addSlaMinutes(due, clock.escalations * clock.repeatMinutes, clock.mode, cal);
   return { kind: 'escalation', at, level: clock.escalations + 1 };
 }

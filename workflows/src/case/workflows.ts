@@ -148,6 +148,14 @@ class CaseRun {
   }
 
   // ---- clocks ----
+  /** Restart the paused clock; answers the minutes it stood still, in its own time. */
+  resume(at: Date): number {
+    const since = this.pausedAt ?? this.s.lastMoveAt;
+    this.pausedAt = null;
+    this.clock = clocks.resume(this.clock!, at);
+    return Math.round(clocks.elapsed(new Date(since), at, this.clock.mode, this.cal));
+  }
+
   startPhase(phase: Phase, now: Date): void {
     const rule = ruleFor(this.policy, this.s.category, this.s.priority);
     const budget = phase === 'sign_for' ? rule.signFor : phase === 'resolve' ? rule.resolve : rule.followUp;
@@ -347,11 +355,8 @@ export async function caseWorkflow(input: CaseWorkflowInput, options: CaseWorkfl
     run.requireAssignee(a.actor);
     run.requireText(a.note, 'note');
   }, async (a, at) => {
-    const pausedSince = run.pausedAt ?? s.lastMoveAt;
-    run.pausedAt = null;
     s.status = 'in_progress';
-    run.clock = clocks.resume(run.clock!, at);
-    const paused = Math.round(clocks.elapsed(new Date(pausedSince), at, run.clock!.mode, run.cal));
+    const paused = run.resume(at);
     await run.record('resumed', 'org.minqing.case.resumed.v1', a.actor, at, { note: a.note, pausedBusinessMinutes: paused });
   });
 
@@ -373,11 +378,8 @@ export async function caseWorkflow(input: CaseWorkflowInput, options: CaseWorkfl
     run.requireText(a.outcome, 'outcome', 200);
     run.requireText(a.note, 'note');
   }, async (a, at) => {
-    const pausedSince = run.pausedAt ?? s.lastMoveAt;
-    run.pausedAt = null;
     s.status = 'in_progress';
-    run.clock = clocks.resume(run.clock!, at);
-    const paused = Math.round(clocks.elapsed(new Date(pausedSince), at, run.clock!.mode, run.cal));
+    const paused = run.resume(at);
     await run.record('upstream_answered', 'org.minqing.case.upstream_answered.v1', a.actor, at, { outcome: a.outcome, note: a.note, pausedBusinessMinutes: paused });
   });
 
