@@ -52,7 +52,8 @@ async function loadBenchTownship(db: pg.Client, run: string) {
   return { village: c('wulan'), household: c('hh'), cadre: c('cadre'), hall: c('hall') };
 }
 
-async function lifecycleBench(n: number, concurrency: number) {
+/** A throwaway stack on free ports in a temporary folder. */
+async function benchStack() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'minqing-bench-'));
   const stack = await startStack({
     dataDir: dir,
@@ -60,12 +61,22 @@ async function lifecycleBench(n: number, concurrency: number) {
     ephemeral: true,
     given: givenEndpoints(),
   });
-  const services = await startServices({
-    stackEnv: stack.env,
+  return { dir, stack };
+}
+
+/** The three services on free ports, quiet logs. */
+async function benchServices(dir: string, stackEnv: Awaited<ReturnType<typeof startStack>>['env'], pollMs: number) {
+  return startServices({
+    stackEnv,
     ports: { api: await freePort(), reporting: await freePort(), worker: await freePort() },
     logDir: path.join(dir, 'logs'),
-    extraEnv: { LOG_LEVEL: 'warn', OUTBOX_POLL_MS: '200' },
+    extraEnv: { LOG_LEVEL: 'warn', OUTBOX_POLL_MS: String(pollMs) },
   });
+}
+
+async function lifecycleBench(n: number, concurrency: number) {
+  const { dir, stack } = await benchStack();
+  const services = await benchServices(dir, stack.env, 200);
   const db = new pg.Client({ connectionString: stack.env.DATABASE_URL });
   await db.connect();
   const run = Date.now().toString(36);
@@ -159,13 +170,7 @@ async function lifecycleBench(n: number, concurrency: number) {
  * the figure's commit while cases arrive at a steady rate through the API.
  */
 async function reportingBench(events: number, rate: number, seconds: number) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'minqing-bench-'));
-  const stack = await startStack({
-    dataDir: dir,
-    ports: { postgres: await freePort(), kafka: await freePort(), kafkaController: await freePort(), temporal: await freePort(), temporalUi: null },
-    ephemeral: true,
-    given: givenEndpoints(),
-  });
+  const { dir, stack } = await benchStack();
   const run = Date.now().toString(36);
   const topic = `bench-events-${run}`;
   const { Kafka, logLevel } = await import('kafkajs');
@@ -212,12 +217,7 @@ async function reportingBench(events: number, rate: number, seconds: number) {
   await raw.disconnect();
 
   // Reporting: the real service, consuming the same topic with its own group.
-  const services = await startServices({
-    stackEnv: stack.env,
-    ports: { api: await freePort(), reporting: await freePort(), worker: await freePort() },
-    logDir: path.join(dir, 'logs'),
-    extraEnv: { LOG_LEVEL: 'warn', OUTBOX_POLL_MS: '100' },
-  });
+  const services = await benchServices(dir, stack.env, 100);
   const db = new pg.Client({ connectionString: stack.env.DATABASE_URL });
   await db.connect();
   const reportingPort = await freePort();

@@ -8,9 +8,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, repoRoot, waitHealthy } from '@minqing/infra';
 import { caseBody, env, eventually, http } from '../support/helpers';
 import { loadTownship, township } from '../support/township';
+import { restartService } from '../support/restart';
 
 const e = env();
 const t = township(`ft${Date.now().toString(36)}`);
@@ -81,19 +81,7 @@ describe.runIf(e.ownStack)('faults', () => {
     await eventually(async () => (await fetch(`${e.workerUrl}/healthz`).then(() => false, () => true)), 'the worker to be gone');
     // The API still takes cases: Temporal holds them until a worker is back.
     const ids = await openCases('worker-down', 6);
-    const worker = launch({
-      name: 'case-worker',
-      command: process.execPath,
-      argv: ['--import', 'tsx', path.join(repoRoot, 'services/case-worker/src/main.ts')],
-      cwd: repoRoot,
-      env: { ...process.env, ...e.serviceEnv },
-      logFile: path.join(e.logDir, 'case-worker.log'),
-      pidFile,
-    });
-    await waitHealthy(worker, async () => {
-      const r = await fetch(`${e.workerUrl}/readyz`);
-      if (r.status !== 200) throw new Error(String(r.status));
-    }, { timeoutMs: 120_000, what: 'case-worker' });
+    await restartService(e, 'case-worker', e.workerUrl);
     await allDeliveredOnce(ids);
     for (const id of ids) expect((await http('GET', `${e.apiUrl}/api/v1/cases/${id}`)).json.status).toBe('assigned');
   });

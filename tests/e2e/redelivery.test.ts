@@ -8,10 +8,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KafkaMessage } from 'kafkajs';
-import { launch, repoRoot, waitHealthy } from '@minqing/infra';
 import pg from 'pg';
 import { caseBody, env, eventually, http, kafkaClient } from '../support/helpers';
 import { loadTownship, township } from '../support/township';
+import { restartService } from '../support/restart';
 
 const e = env();
 const admin = kafkaClient(e.KAFKA_BROKERS).admin();
@@ -110,19 +110,7 @@ describe.runIf(e.ownStack)('redelivery', () => {
     process.kill(Number(fs.readFileSync(pidFile, 'utf8').trim()), 'SIGKILL');
     await send(messages.slice(half));
     await producer.disconnect();
-    const reporting = launch({
-      name: 'reporting',
-      command: process.execPath,
-      argv: ['--import', 'tsx', path.join(repoRoot, 'services/reporting/src/server.ts')],
-      cwd: repoRoot,
-      env: { ...process.env, ...e.serviceEnv },
-      logFile: path.join(e.logDir, 'reporting.log'),
-      pidFile,
-    });
-    await waitHealthy(reporting, async () => {
-      const r = await fetch(`${e.reportingUrl}/readyz`);
-      if (r.status !== 200) throw new Error(String(r.status));
-    }, { timeoutMs: 120_000, what: 'reporting' });
+    await restartService(e, 'reporting', e.reportingUrl);
     await caughtUp();
 
     expect(await snapshot()).toEqual(before);
