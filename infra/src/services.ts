@@ -24,7 +24,8 @@ export interface Services {
   stop(): Promise<void>;
 }
 
-const ENTRIES = {
+/** Each service's entry point, relative to the repo root. */
+export const SERVICE_ENTRIES = {
   'case-worker': 'services/case-worker/src/main.ts',
   'case-api': 'services/case-api/src/server.ts',
   reporting: 'services/reporting/src/server.ts',
@@ -67,12 +68,12 @@ export async function startServices(args: { stackEnv: StackEnv; ports: ServicePo
       await Promise.all(
         group.map(async (name) => {
           const pidFile = path.join(args.logDir, `${name}.pid`);
-          await replaceStale(pidFile, ENTRIES[name], name);
+          await replaceStale(pidFile, SERVICE_ENTRIES[name], name);
           say(name, `starting on ${urls[name]}`);
           const proc = launch({
             name,
             command: process.execPath,
-            argv: ['--import', 'tsx', path.join(repoRoot, ENTRIES[name])],
+            argv: ['--import', 'tsx', path.join(repoRoot, SERVICE_ENTRIES[name])],
             cwd: repoRoot,
             env,
             logFile: path.join(args.logDir, `${name}.log`),

@@ -8,6 +8,12 @@ export async function connectTemporal(address: string, namespace: string): Promi
   return new Client({ connection, namespace });
 }
 
+/** Temporal could not be reached (gRPC UNAVAILABLE / DEADLINE_EXCEEDED, or no connection): a 503, not a 500. */
+export function isTemporalUnavailable(err: unknown): boolean {
+  const e = err as { code?: number; name?: string; message?: string };
+  return e?.code === 14 || e?.code === 4 || e?.name === 'TransportError' || /connect|ECONNREFUSED|unavailable/i.test(e?.message ?? '');
+}
+
 export async function temporalReachable(client: Client): Promise<void> {
   await client.connection.workflowService.getSystemInfo({});
 }

@@ -5,7 +5,7 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import {
-  canonicalHash, DEFAULT_CALENDAR, DEFAULT_SLA_POLICY, DependencyUnavailableError, type BusinessCalendar, type SlaPolicy, deriveCaseId, IdempotencyKeyReusedError, NotFoundError, SA, trackingCodeFor,
+  canonicalHash, isTemporalUnavailable, DEFAULT_CALENDAR, DEFAULT_SLA_POLICY, DependencyUnavailableError, type BusinessCalendar, type SlaPolicy, deriveCaseId, IdempotencyKeyReusedError, NotFoundError, SA, trackingCodeFor,
   type CaseView, type CaseWorkflowInput, type OpenCaseBody,
 } from '@minqing/shared';
 import { getCaseState } from '@minqing/workflows';
@@ -30,11 +30,6 @@ function normalise(text: string): string {
   return text.replace(/[\s\p{P}\p{S}]+/gu, '').toLowerCase();
 }
 
-function isUnavailable(err: unknown): boolean {
-  const e = err as { code?: number; name?: string; message?: string };
-  // gRPC UNAVAILABLE / DEADLINE_EXCEEDED, or the connection could not be made.
-  return e?.code === 14 || e?.code === 4 || e?.name === 'TransportError' || /connect|ECONNREFUSED|unavailable/i.test(e?.message ?? '');
-}
 
 export class CaseService {
   constructor(
@@ -86,7 +81,7 @@ export class CaseService {
         if (memo.requestHash !== requestHash) throw new IdempotencyKeyReusedError(opts.idempotencyKey ?? '');
         return { id: caseId, trackingCode, status: 'submitted', openedAt: memo.openedAt ?? openedAt, created: false };
       }
-      if (isUnavailable(err)) throw new DependencyUnavailableError('the workflow engine');
+      if (isTemporalUnavailable(err)) throw new DependencyUnavailableError('the workflow engine');
       throw err;
     }
   }
@@ -129,7 +124,7 @@ export class CaseService {
       };
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new NotFoundError('case', id);
-      if (isUnavailable(err)) throw new DependencyUnavailableError('the workflow engine');
+      if (isTemporalUnavailable(err)) throw new DependencyUnavailableError('the workflow engine');
       throw err;
     }
   }

@@ -5,7 +5,7 @@
  * only identity.
  */
 import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { DependencyUnavailableError, DomainError, NotFoundError, ProblemType } from '@minqing/shared';
+import { DependencyUnavailableError, isTemporalUnavailable, DomainError, NotFoundError, ProblemType } from '@minqing/shared';
 import * as m from '@minqing/workflows';
 import type { ActorRepository } from './actor.repository';
 
@@ -33,10 +33,6 @@ const STATUS_FOR: Record<string, [number, string, string]> = {
   [m.RejectionType.invalid]: [400, ProblemType.validation, 'Invalid request'],
 };
 
-function isUnavailable(err: unknown): boolean {
-  const e = err as { code?: number; message?: string };
-  return e?.code === 14 || e?.code === 4 || /ECONNREFUSED|UNAVAILABLE/i.test(e?.message ?? '');
-}
 
 export type MoveName =
   | 'acceptCase' | 'returnCase' | 'reviewReturn' | 'reassignCase' | 'startWork' | 'waitOnResident' | 'resumeFromResident'
@@ -98,7 +94,7 @@ export class LifecycleService {
         const [status, type, title] = STATUS_FOR[cause.type ?? ''] ?? [409, ProblemType.transitionNotAllowed, 'Move not allowed now'];
         throw new MoveRejectedError(type, status, title, cause.message, { move: name });
       }
-      if (isUnavailable(err)) throw new DependencyUnavailableError('the workflow engine');
+      if (isTemporalUnavailable(err)) throw new DependencyUnavailableError('the workflow engine');
       throw err;
     }
   }
