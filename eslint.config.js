@@ -19,6 +19,22 @@ export default tseslint.config(
     },
   },
   {
+    // The web console (React, browser): .ts and .tsx under web/, with the browser's globals.
+    files: ['web/**/*.{ts,tsx}'],
+    languageOptions: {
+      parserOptions: { ecmaFeatures: { jsx: true } },
+      globals: {
+        window: 'readonly', document: 'readonly', localStorage: 'readonly', sessionStorage: 'readonly', navigator: 'readonly',
+        location: 'readonly', history: 'readonly', fetch: 'readonly', Response: 'readonly', Request: 'readonly', Headers: 'readonly',
+        URL: 'readonly', URLSearchParams: 'readonly', EventSource: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly',
+        Intl: 'readonly', crypto: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly',
+        setInterval: 'readonly', clearInterval: 'readonly', requestAnimationFrame: 'readonly', HTMLElement: 'readonly',
+        HTMLInputElement: 'readonly', HTMLTextAreaElement: 'readonly', HTMLUListElement: 'readonly', HTMLDivElement: 'readonly',
+        KeyboardEvent: 'readonly', Event: 'readonly', FormData: 'readonly', Blob: 'readonly',
+      },
+    },
+  },
+  {
     files: ['workflows/src/**/*.ts'],
     ignores: ['workflows/src/**/*.test.ts'],
     rules: {

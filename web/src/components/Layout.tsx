@@ -1,0 +1,60 @@
+/** The signed-in frame: header with the role's links, the user's name, sign-out and language switch. */
+import { NavLink, Outlet } from 'react-router-dom';
+import { useTranslation } from 'react-i18next';
+import { Suspense } from 'react';
+import { useAuth } from '../auth';
+import { canSeeDashboard, isManager, type Role } from '../types';
+import { LangSwitch } from './LangSwitch';
+
+function linksFor(role: Role): { to: string; key: string }[] {
+  const links: { to: string; key: string }[] = [];
+  if (role === 'hall_staff' || role === 'admin') links.push({ to: '/intake', key: 'nav.intake' });
+  if (role === 'cadre' || isManager(role)) links.push({ to: '/inbox', key: 'nav.inbox' });
+  if (role === 'cadre') links.push({ to: '/households', key: 'nav.households' });
+  if (isManager(role)) links.push({ to: '/queue', key: 'nav.queue' });
+  if (canSeeDashboard(role)) links.push({ to: '/dashboard', key: 'nav.dashboard' });
+  return links;
+}
+
+export function Layout() {
+  const { t } = useTranslation();
+  const { me, signOut } = useAuth();
+  return (
+    <div className="app">
+      <header className="app-header">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">民</span>
+          <span className="brand-name">{t('app.name')}</span>
+        </div>
+        {me && (
+          <nav className="nav" data-testid="nav" aria-label={t('nav.label')}>
+            {linksFor(me.role).map((l) => (
+              <NavLink key={l.to} to={l.to} className={({ isActive }) => (isActive ? 'active' : undefined)}>
+                {t(l.key)}
+              </NavLink>
+            ))}
+          </nav>
+        )}
+        <div className="header-tools">
+          {me && (
+            <span className="me" title={t(`role.${me.role}`)}>
+              <span data-testid="me">{me.name}</span>
+              <small className="me-role">{t(`role.${me.role}`)}</small>
+            </span>
+          )}
+          <LangSwitch />
+          {me && (
+            <button type="button" className="secondary" data-testid="sign-out" onClick={() => void signOut()}>
+              {t('nav.signOut')}
+            </button>
+          )}
+        </div>
+      </header>
+      <main className="app-main">
+        <Suspense fallback={<div className="loading" aria-busy="true">{t('common.loading')}</div>}>
+          <Outlet />
+        </Suspense>
+      </main>
+    </div>
+  );
+}

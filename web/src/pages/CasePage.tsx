@@ -1,0 +1,335 @@
+/** One case: details, timeline, and the moves the user may make on it. */
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { useTranslation } from 'react-i18next';
+import { api, problemOf, type Problem } from '../api';
+import { useMe } from '../auth';
+import { useDirectory, type Directory } from '../directory';
+import { useFormat } from '../format';
+import { FieldError, ProblemBox } from '../components/ProblemBox';
+import { DueTime, Loading, StatusBadge, useEnum } from '../components/bits';
+import { availableMoves, moveBody, MOVES, type MoveSpec } from '../moves';
+import type { CaseDetail, MoveResult, PendingExtension, TimelineItem } from '../types';
+
+function MoveForm({ id, spec, caseId, onDone, onCancel, dir }: { id: string; spec: MoveSpec; caseId: string; onDone(r: MoveResult): void; onCancel(): void; dir: Directory }) {
+  const { t } = useTranslation();
+  const label = useEnum();
+  const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(spec.fields.map((f) => [f.name, f.defaultValue ?? ''])));
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const set = (name: string, v: string) => setValues((x) => ({ ...x, [name]: v }));
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setProblem(null);
+    try {
+      onDone(await api<MoveResult>(`/cases/${caseId}/${spec.path}`, { body: moveBody(spec, values) }));
+    } catch (err) {
+      setProblem(problemOf(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="panel form move-form" data-testid="move-form" data-move={id} onSubmit={submit}>
+      <h3>{t(`move.${id}`)}</h3>
+      {spec.fields.map((f, i) => {
+        if (f.when && !f.when(values)) return null;
+        const common = { 'data-testid': `field-${f.name}`, name: f.name, autoFocus: i === 0 };
+        const v = values[f.name] ?? '';
+        let input;
+        switch (f.kind) {
+          case 'textarea':
+            input = <textarea {...common} rows={3} value={v} onChange={(e) => set(f.name, e.target.value)} maxLength={5000} />;
+            break;
+          case 'number':
+            input = <input {...common} type="number" min={1} step={1} inputMode="numeric" value={v} onChange={(e) => set(f.name, e.target.value)} />;
+            break;
+          case 'boolean':
+            input = (
+              <select {...common} value={v} onChange={(e) => set(f.name, e.target.value)}>
+                <option value="true">{t('decision.approve')}</option>
+                <option value="false">{t('decision.deny')}</option>
+              </select>
+            );
+            break;
+          case 'select':
+            input = (
+              <select {...common} value={v} onChange={(e) => set(f.name, e.target.value)}>
+                <option value="">{t('common.choose')}</option>
+                {(f.options ?? []).map((o) => (
+                  <option key={o} value={o}>{label(f.optionGroup ?? f.name, o)}</option>
+                ))}
+              </select>
+            );
+            break;
+          case 'cadre':
+            input = (
+              <select {...common} value={v} onChange={(e) => set(f.name, e.target.value)}>
+                <option value="">{t('common.choose')}</option>
+                {[...dir.cadres]
+                  .sort((a, b) => dir.department(a.departmentCode).localeCompare(dir.department(b.departmentCode)) || a.name.localeCompare(b.name))
+                  .map((c) => (
+                    <option key={c.code} value={c.code}>
+                      {c.name} · {dir.department(c.departmentCode) || t('common.none')} · {label('cadreRole', c.role)}
+                    </option>
+                  ))}
+              </select>
+            );
+            break;
+          default:
+            input = <input {...common} value={v} onChange={(e) => set(f.name, e.target.value)} maxLength={500} />;
+        }
+        return (
+          <label key={f.name}>
+            {t(`field.${f.name}`)}
+            {f.optional && <small className="muted"> {t('common.optional')}</small>}
+            {input}
+            <FieldError problem={problem} field={f.name} />
+          </label>
+        );
+      })}
+      <ProblemBox problem={problem} />
+      <div className="actions">
+        <button type="submit" className="primary" data-testid="move-submit" disabled={busy}>
+          {busy ? t('common.saving') : t('common.submit')}
+        </button>
+        <button type="button" className="secondary" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function details(d: unknown, dir: Directory, label: ReturnType<typeof useEnum>, fmt: (iso: string) => string): string[] {
+  if (!d || typeof d !== 'object') return [];
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(d as Record<string, unknown>)) {
+    if (v === null || v === undefined || v === '' || typeof v === 'object') continue;
+    let text = String(v);
+    if (/assignee|cadre|by$|^to$|^from$/i.test(k) && typeof v === 'string') text = dir.cadre(v);
+    if (/department/i.test(k) && typeof v === 'string') text = dir.department(v);
+    if (/village/i.test(k) && typeof v === 'string') text = dir.village(v);
+    if (/At$/.test(k) && typeof v === 'string') text = fmt(v);
+    if (k === 'satisfaction' || k === 'method' || k === 'status' || k === 'reasonCode' || k === 'decision' || k === 'phase') {
+      const group = k === 'reasonCode' ? 'reason' : k;
+      text = label(group, String(v));
+    }
+    out.push(`${label('detailKey', k)}: ${text}`);
+  }
+  return out;
+}
+
+export default function CasePage() {
+  const { id = '' } = useParams();
+  const { t } = useTranslation();
+  const me = useMe();
+  const dir = useDirectory();
+  const f = useFormat();
+  const label = useEnum();
+  const [c, setCase] = useState<CaseDetail | null>(null);
+  const [timeline, setTimeline] = useState<TimelineItem[]>([]);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [moveProblem, setMoveProblem] = useState<Problem | null>(null);
+  const [open, setOpen] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [pending, setPending] = useState<PendingExtension | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      const [cs, tl] = await Promise.all([
+        api<CaseDetail>(`/cases/${encodeURIComponent(id)}`),
+        api<{ items: TimelineItem[] }>(`/cases/${encodeURIComponent(id)}/timeline`).catch(() => ({ items: [] as TimelineItem[] })),
+      ]);
+      setCase(cs);
+      setTimeline(tl.items);
+      if (cs.pendingExtension !== undefined) setPending(cs.pendingExtension);
+      setProblem(null);
+    } catch (err) {
+      setProblem(problemOf(err));
+    }
+  }, [id]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  // A pending extension, when the case itself does not say: the last request without a later decision.
+  const lastReq = [...timeline].reverse().find((i) => i.kind === 'extension_requested');
+  const lastDec = [...timeline].reverse().find((i) => i.kind === 'extension_decided');
+  const pendingFromTimeline = !!lastReq && (!lastDec || lastDec.seq < lastReq.seq);
+  const hasPending = pending !== null || (c?.pendingExtension === undefined && pendingFromTimeline);
+
+  async function fire(moveId: string) {
+    const spec = MOVES[moveId];
+    if (!spec) return;
+    if (spec.fields.length > 0) {
+      setOpen(open === moveId ? null : moveId);
+      setMoveProblem(null);
+      return;
+    }
+    setBusy(true);
+    setMoveProblem(null);
+    try {
+      const r = await api<MoveResult>(`/cases/${id}/${spec.path}`, { body: {} });
+      afterMove(moveId, r);
+    } catch (err) {
+      setMoveProblem(problemOf(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function afterMove(moveId: string, r: MoveResult) {
+    setOpen(null);
+    setPending(r?.pendingExtension ?? null);
+    setDone(moveId);
+    void load();
+  }
+
+  if (problem && !c) {
+    const msg = problem.status === 403 ? t('case.forbidden') : problem.status === 404 || problem.status === 400 ? t('case.notFound') : undefined;
+    return (
+      <div className="page">
+        <ProblemBox problem={problem} message={msg} />
+        <p>
+          <Link to="/">{t('common.back')}</Link>
+        </p>
+      </div>
+    );
+  }
+  if (!c) return <Loading />;
+
+  const moves = availableMoves({ status: c.status, assigneeCode: c.assigneeCode, satisfaction: c.satisfaction, pendingExtension: hasPending }, me);
+
+  return (
+    <div className="page case-page">
+      <div className="case-head">
+        <h1 data-testid="case-title">{c.title}</h1>
+        <div className="meta">
+          <span className="badge-wrap" data-testid="case-status" data-status={c.status}>
+            <StatusBadge status={c.status} />
+          </span>
+          <span className="mono" data-testid="case-tracking-code">{c.trackingCode}</span>
+          {c.priority === 'urgent' && <span className="tag urgent">{label('priority', 'urgent')}</span>}
+          {c.escalationLevel > 0 && <span className={`tag esc esc-${c.escalationLevel}`}>{label('escalation', String(c.escalationLevel))}</span>}
+        </div>
+      </div>
+
+      {problem && <ProblemBox problem={problem} />}
+
+      <section className="panel moves" aria-label={t('case.moves')}>
+        {moves.length === 0 ? (
+          <p className="muted">{t('case.noMoves')}</p>
+        ) : (
+          <div className="move-buttons">
+            {moves.map((m) => (
+              <button
+                key={m}
+                type="button"
+                className={MOVES[m]?.danger ? 'danger' : m === moves[0] ? 'primary' : 'secondary'}
+                data-testid={`move-${m}`}
+                aria-expanded={MOVES[m]?.fields.length ? open === m : undefined}
+                disabled={busy}
+                onClick={() => void fire(m)}
+              >
+                {t(`move.${m}`)}
+              </button>
+            ))}
+          </div>
+        )}
+        {done && !open && !moveProblem && (
+          <p className="success" role="status" data-testid="move-done">
+            {t('case.moveDone', { move: t(`move.${done}`) })}
+          </p>
+        )}
+        <ProblemBox problem={moveProblem} />
+        {open && MOVES[open] && (
+          <MoveForm key={open} id={open} spec={MOVES[open]} caseId={c.id} dir={dir} onDone={(r) => afterMove(open, r)} onCancel={() => setOpen(null)} />
+        )}
+        {hasPending && pending && (
+          <p className="notice">
+            {t('case.pendingExtension', { minutes: pending.minutes, reason: pending.reason, by: dir.cadre(pending.requestedBy) })}
+          </p>
+        )}
+      </section>
+
+      <div className="case-grid">
+        <section className="panel">
+          <h2>{t('case.details')}</h2>
+          <dl className="details">
+            <dt>{t('case.category')}</dt>
+            <dd>{label('category', c.category)}</dd>
+            <dt>{t('case.priority')}</dt>
+            <dd>{label('priority', c.priority)}</dd>
+            <dt>{t('case.channel')}</dt>
+            <dd>{label('channel', c.channel)}</dd>
+            <dt>{t('case.openedAt')}</dt>
+            <dd>{f.dateTime(c.openedAt)}</dd>
+            <dt>{t('case.resident')}</dt>
+            <dd>{c.resident ? `${c.resident.name} · ${c.resident.phone}` : t('common.none')}</dd>
+            <dt>{t('case.village')}</dt>
+            <dd>{dir.village(c.villageCode) || t('common.none')}</dd>
+            <dt>{t('case.department')}</dt>
+            <dd>{dir.department(c.departmentCode) || t('common.none')}</dd>
+            <dt>{t('case.assignee')}</dt>
+            <dd>{dir.cadre(c.assigneeCode) || t('case.unassigned')}</dd>
+            <dt>{t('case.routing')}</dt>
+            <dd>{c.routing ? `${label('routingRule', c.routing.rule)} — ${c.routing.reason}` : t('common.none')}</dd>
+            <dt>{t('case.due')}</dt>
+            <dd>
+              {c.phase && <span>{label('phase', c.phase)} · </span>}
+              <DueTime dueAt={c.dueAt} paused={c.paused} />
+            </dd>
+            {c.satisfaction && (
+              <>
+                <dt>{t('case.satisfaction')}</dt>
+                <dd>{label('satisfaction', c.satisfaction)}</dd>
+              </>
+            )}
+            {(c.returnsCount > 0 || c.reopenCount > 0) && (
+              <>
+                <dt>{t('case.returnsReopens')}</dt>
+                <dd>{t('case.returnsReopensValue', { returns: c.returnsCount, reopens: c.reopenCount })}</dd>
+              </>
+            )}
+            {c.mergedInto && (
+              <>
+                <dt>{t('case.mergedInto')}</dt>
+                <dd>
+                  <Link to={`/cases/${c.mergedInto}`}>{c.mergedInto}</Link>
+                </dd>
+              </>
+            )}
+          </dl>
+          <h3>{t('case.description')}</h3>
+          <p className="prewrap">{c.description}</p>
+          <h3>{t('case.reply')}</h3>
+          <p className="prewrap" data-testid="case-reply">{c.resolutionReply ?? t('case.noReply')}</p>
+        </section>
+
+        <section className="panel">
+          <h2>{t('case.timeline')}</h2>
+          <ol className="timeline" data-testid="timeline">
+            {timeline.map((i) => (
+              <li key={i.seq} className="timeline-item" data-testid="timeline-item" data-kind={i.kind}>
+                <div className="timeline-head">
+                  <strong>{label('timeline', i.kind)}</strong>
+                  <time dateTime={i.at}>{f.dateTime(i.at)}</time>
+                </div>
+                {i.actor && <div className="muted">{dir.cadre(i.actor)}</div>}
+                {details(i.details, dir, label, f.dateTime).map((line, k) => (
+                  <div key={k} className="small">{line}</div>
+                ))}
+              </li>
+            ))}
+          </ol>
+        </section>
+      </div>
+    </div>
+  );
+}

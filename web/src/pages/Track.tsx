@@ -1,0 +1,172 @@
+/** Residents check a case with its tracking code and the last 4 digits of their phone, and rate it. No sign-in, no personal data. */
+import { useState, type FormEvent } from 'react';
+import { Link } from 'react-router-dom';
+import { useTranslation } from 'react-i18next';
+import { api, problemOf, type Problem } from '../api';
+import { LangSwitch } from '../components/LangSwitch';
+import { StatusBadge, useEnum } from '../components/bits';
+import { useFormat } from '../format';
+import { SATISFACTIONS, type TrackResult } from '../types';
+
+export default function Track() {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const label = useEnum();
+  const [code, setCode] = useState(() => new URLSearchParams(window.location.search).get('code') ?? '');
+  const [phoneTail, setPhoneTail] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<Problem | null>(null);
+  const [result, setResult] = useState<TrackResult | null>(null);
+  const [satisfaction, setSatisfaction] = useState('');
+  const [comment, setComment] = useState('');
+  const [rated, setRated] = useState(false);
+  const [rateProblem, setRateProblem] = useState<Problem | null>(null);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    setResult(null);
+    setRated(false);
+    try {
+      setResult(await api<TrackResult>('/public/track', { body: { trackingCode: code.trim(), phoneTail }, ignoreUnauthorized: true }));
+    } catch (err) {
+      setError(problemOf(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function rate(e: FormEvent) {
+    e.preventDefault();
+    if (!result) return;
+    setBusy(true);
+    setRateProblem(null);
+    try {
+      const body: Record<string, string> = { trackingCode: result.trackingCode, phoneTail, satisfaction };
+      if (comment.trim()) body.comment = comment.trim();
+      setResult(await api<TrackResult>('/public/track/rating', { body, ignoreUnauthorized: true }));
+      setRated(true);
+    } catch (err) {
+      setRateProblem(problemOf(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="public-page">
+      <header className="public-header">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">民</span>
+          <span className="brand-name">{t('app.name')}</span>
+        </div>
+        <LangSwitch />
+      </header>
+      <main className="narrow">
+        <form className="panel form" onSubmit={submit} noValidate>
+          <h1>{t('track.title')}</h1>
+          <p className="muted">{t('track.intro')}</p>
+          <label>
+            {t('track.code')}
+            <input data-testid="track-code" value={code} onChange={(e) => setCode(e.target.value.toUpperCase())} autoComplete="off" autoCapitalize="characters" required />
+          </label>
+          <label>
+            {t('track.phoneTail')}
+            <input
+              data-testid="track-phone"
+              value={phoneTail}
+              onChange={(e) => setPhoneTail(e.target.value.replace(/\D/g, '').slice(0, 4))}
+              inputMode="numeric"
+              pattern="\d{4}"
+              maxLength={4}
+              autoComplete="off"
+              required
+            />
+          </label>
+          <button type="submit" className="primary big" data-testid="track-submit" disabled={busy}>
+            {t('track.submit')}
+          </button>
+          {error && (
+            <div className="problem" role="alert" data-testid="track-error">
+              <strong>{error.status === 404 ? t('track.notFound') : error.status === 429 ? t('track.tooMany') : error.title}</strong>
+              {error.status !== 404 && error.detail && <p>{error.detail}</p>}
+            </div>
+          )}
+        </form>
+
+        {result && (
+          <section className="panel" data-testid="track-result" aria-live="polite">
+            <h2>
+              {t('track.resultTitle')} <span className="mono">{result.trackingCode}</span>
+            </h2>
+            <dl className="details">
+              <dt>{t('case.status')}</dt>
+              <dd>
+                <StatusBadge status={result.status} testid="track-status" />
+              </dd>
+              <dt>{t('case.category')}</dt>
+              <dd>{label('category', result.category)}</dd>
+              <dt>{t('track.openedAt')}</dt>
+              <dd>{f.dateTime(result.openedAt)}</dd>
+              <dt>{t('track.expectedReplyBy')}</dt>
+              <dd>{result.expectedReplyBy ? f.date(result.expectedReplyBy) : t('track.noDate')}</dd>
+            </dl>
+            <h3>{t('track.steps')}</h3>
+            <ol className="steps">
+              {result.steps.map((s, i) => (
+                <li key={i}>
+                  <span>{label('timeline', s.kind)}</span> <time dateTime={s.at}>{f.dateTime(s.at)}</time>
+                </li>
+              ))}
+            </ol>
+            <h3>{t('track.reply')}</h3>
+            <p className="reply">{result.reply ?? t('track.noReply')}</p>
+            {result.satisfaction && !result.canRate && (
+              <p>
+                {t('track.yourRating')}: {label('satisfaction', result.satisfaction)}
+              </p>
+            )}
+            {rated && (
+              <p className="success" data-testid="rate-done" role="status">
+                {t('track.rateDone')}
+              </p>
+            )}
+            {result.canRate && !rated && (
+              <form className="form" onSubmit={rate}>
+                <h3>{t('track.rateTitle')}</h3>
+                <label>
+                  {t('track.satisfaction')}
+                  <select data-testid="rate-satisfaction" value={satisfaction} onChange={(e) => setSatisfaction(e.target.value)} required>
+                    <option value="">{t('common.choose')}</option>
+                    {SATISFACTIONS.map((s) => (
+                      <option key={s} value={s}>
+                        {label('satisfaction', s)}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <label>
+                  {t('track.comment')}
+                  <textarea data-testid="rate-comment" value={comment} onChange={(e) => setComment(e.target.value)} maxLength={500} rows={3} />
+                </label>
+                {rateProblem && (
+                  <div className="problem" role="alert" data-testid="track-error">
+                    <strong>{rateProblem.title}</strong>
+                    {rateProblem.detail && <p>{rateProblem.detail}</p>}
+                  </div>
+                )}
+                <button type="submit" className="primary big" data-testid="rate-submit" disabled={busy || !satisfaction}>
+                  {t('track.rateSubmit')}
+                </button>
+              </form>
+            )}
+          </section>
+        )}
+        <p className="center">
+          <Link to="/sign-in">{t('track.staffLink')}</Link>
+        </p>
+      </main>
+    </div>
+  );
+}
