@@ -114,8 +114,9 @@ function details(d: unknown, dir: Directory, label: ReturnType<typeof useEnum>, 
     if (/department/i.test(k) && typeof v === 'string') text = dir.department(v);
     if (/village/i.test(k) && typeof v === 'string') text = dir.village(v);
     if (/At$/.test(k) && typeof v === 'string') text = fmt(v);
-    if (k === 'satisfaction' || k === 'method' || k === 'status' || k === 'reasonCode' || k === 'decision' || k === 'phase') {
-      const group = k === 'reasonCode' ? 'reason' : k;
+    const groups: Record<string, string> = { satisfaction: 'satisfaction', method: 'method', status: 'status', reasonCode: 'reason', decision: 'decision', phase: 'phase', channel: 'channel', rule: 'routingRule', category: 'category', priority: 'priority' };
+    const group = groups[k];
+    if (group) {
       text = label(group, String(v));
     }
     out.push(`${label('detailKey', k)}: ${text}`);

@@ -59,7 +59,7 @@ interface Drill {
   from?: string;
   to?: string;
   category?: string;
-  title: string;
+  title: () => string;
 }
 
 function figures(groupBy: string, period: Period, category: string): Promise<FiguresResponse> {
@@ -87,7 +87,7 @@ function Drilldown({ drill, onClose }: { drill: Drill; onClose(): void }) {
     <section className="panel" data-testid="drilldown" aria-live="polite">
       <div className="panel-head">
         <h2>
-          {drill.title} <span className="count">{data?.total ?? ''}</span>
+          {drill.title()} <span className="count">{data?.total ?? ''}</span>
         </h2>
         <button type="button" className="secondary" onClick={onClose}>
           {t('common.close')}
@@ -116,7 +116,7 @@ function Drilldown({ drill, onClose }: { drill: Drill; onClose(): void }) {
 }
 
 export default function Dashboard() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const dir = useDirectory();
   const f = useFormat();
   const label = useEnum();
@@ -167,11 +167,13 @@ export default function Dashboard() {
   }, [load]);
 
   const cat = category || undefined;
-  const openDrill = (groupBy: string, key: string, rate: RateName | 'cases', title: string, p: Period = period, c = cat) =>
+  const openDrill = (groupBy: string, key: string, rate: RateName | 'cases', title: () => string, p: Period = period, c = cat) =>
     setDrill({ groupBy, key, figure: rate === 'cases' ? 'cases' : RATE_FIGURE[rate], from: p.from, to: p.to, category: c, title });
 
   const monthFmt = new Intl.DateTimeFormat(f.lang, { year: 'numeric', month: 'short' });
-  const rateLabel = (r: RateName) => t(`figure.${r}`);
+  // Drill-down titles are rendered later, maybe in the other language: use i18n.t, not this render's t.
+  const rateLabel = (r: RateName) => i18n.t(`figure.${r}`);
+  const catLabel = (c: string) => i18n.t(`category.${c}`);
 
   const barOptions = (onPick: (index: number, datasetIndex: number) => void, percent = true) => ({
     responsive: true,
@@ -192,7 +194,7 @@ export default function Dashboard() {
     options: barOptions((index, ds) => {
       const g = groups[index];
       const r = CHART_RATES[ds];
-      if (g && r) openDrill(groupBy, g.key, r, `${name(g.key) || g.key} · ${rateLabel(r)}`);
+      if (g && r) openDrill(groupBy, g.key, r, () => `${name(g.key) || g.key} · ${rateLabel(r)}`);
     }),
   });
 
@@ -266,7 +268,7 @@ export default function Dashboard() {
               className={`figure-card${drill?.groupBy === 'township' && drill.figure === RATE_FIGURE[r] ? ' active' : ''}`}
               data-testid="figure-card"
               data-figure={r}
-              onClick={() => township && openDrill('township', township.key, r, rateLabel(r))}
+              onClick={() => township && openDrill('township', township.key, r, () => rateLabel(r))}
               disabled={!township}
             >
               <span className="figure-name">{rateLabel(r)}</span>
@@ -306,7 +308,7 @@ export default function Dashboard() {
               options={barOptions((index, ds) => {
                 const m = trend[index];
                 const r = CHART_RATES[ds];
-                if (m?.group && r) openDrill('township', m.group.key, r, `${monthFmt.format(new Date(m.from))} · ${rateLabel(r)}`, { from: m.from, to: m.to });
+                if (m?.group && r) openDrill('township', m.group.key, r, () => `${monthFmt.format(new Date(m.from))} · ${rateLabel(r)}`, { from: m.from, to: m.to });
               })}
             />
           </div>
@@ -335,7 +337,7 @@ export default function Dashboard() {
               }}
               options={barOptions((index) => {
                 const c = byCategory[index];
-                if (c) openDrill('township', township?.key ?? 'township', 'cases', `${label('category', c.category)} · ${t('dashboard.cases')}`, period, c.category);
+                if (c) openDrill('township', township?.key ?? 'township', 'cases', () => `${catLabel(c.category)} · ${i18n.t('dashboard.cases')}`, period, c.category);
               }, false)}
             />
           </div>

@@ -147,24 +147,24 @@ export default function Queue() {
               <tbody>
                 {items.map((c) => (
                   <tr key={c.id} className={`queue-row risk-${dueState(c.dueAt, c.paused)} esc-row-${c.escalationLevel}`} data-testid="queue-row" data-case-id={c.id} data-level={c.escalationLevel}>
-                    <td data-label={t('queue.level')}>
+                    <td data-label={t('queue.level')}><div className="cell">
                       <span className={`tag esc esc-${c.escalationLevel}`}>{label('escalation', String(c.escalationLevel))}</span>
-                    </td>
-                    <td data-label={t('case.title')}>
+                    </div></td>
+                    <td data-label={t('case.title')}><div className="cell">
                       <Link to={`/cases/${c.id}`} className="case-title-link">{c.title}</Link>
                       <div className="mono small muted">{c.trackingCode}</div>
-                    </td>
-                    <td data-label={t('case.department')}>{dir.department(c.departmentCode) || t('common.none')}</td>
-                    <td data-label={t('case.village')}>{dir.village(c.villageCode) || t('common.none')}</td>
-                    <td data-label={t('case.category')}>{label('category', c.category)}</td>
-                    <td data-label={t('case.assignee')}>{dir.cadre(c.assigneeCode) || t('case.unassigned')}</td>
-                    <td data-label={t('case.due')}>
+                    </div></td>
+                    <td data-label={t('case.department')}><div className="cell">{dir.department(c.departmentCode) || t('common.none')}</div></td>
+                    <td data-label={t('case.village')}><div className="cell">{dir.village(c.villageCode) || t('common.none')}</div></td>
+                    <td data-label={t('case.category')}><div className="cell">{label('category', c.category)}</div></td>
+                    <td data-label={t('case.assignee')}><div className="cell">{dir.cadre(c.assigneeCode) || t('case.unassigned')}</div></td>
+                    <td data-label={t('case.due')}><div className="cell">
                       <DueTime dueAt={c.dueAt} paused={c.paused} />
-                    </td>
-                    <td data-label={t('case.status')}>
+                    </div></td>
+                    <td data-label={t('case.status')}><div className="cell">
                       <StatusBadge status={c.status} />
                       <Link to={`/cases/${c.id}`} className="row-open">{t('queue.open')}</Link>
-                    </td>
+                    </div></td>
                   </tr>
                 ))}
               </tbody>
