@@ -37,6 +37,8 @@ RUN --mount=type=cache,id=minqing-npm,target=/root/.npm \
     npx --yes pnpm@10.34.9 install --frozen-lockfile
 
 COPY . .
+# The web console, served by the case API at /.
+RUN cd web && node node_modules/vite/bin/vite.js build --logLevel warn
 
 # The services write nothing under /app (tsx caches in /tmp).
 USER node

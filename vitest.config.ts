@@ -9,7 +9,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['shared/**/*.test.ts', 'workflows/**/*.test.ts', 'services/**/*.test.ts', 'infra/**/*.test.ts', 'tests/contract/**/*.test.ts'],
+          include: ['shared/**/*.test.ts', 'workflows/**/*.test.ts', 'services/**/*.test.ts', 'infra/**/*.test.ts', 'tests/contract/**/*.test.ts', 'web/**/*.test.ts'],
           exclude: ['**/node_modules/**'],
           testTimeout: 60_000,
         },
@@ -17,7 +17,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['tests/integration/**/*.test.ts', 'tests/e2e/**/*.test.ts'],
+          include: ['tests/integration/**/*.test.ts', 'tests/e2e/**/*.test.ts', 'tests/browser/**/*.test.ts'],
           exclude: ['**/node_modules/**'],
           globalSetup: ['tests/setup/global-setup.ts'],
           testTimeout: 90_000,

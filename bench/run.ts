@@ -70,8 +70,18 @@ async function benchServices(dir: string, stackEnv: Awaited<ReturnType<typeof st
     stackEnv,
     ports: { api: await freePort(), reporting: await freePort(), worker: await freePort() },
     logDir: path.join(dir, 'logs'),
-    extraEnv: { LOG_LEVEL: 'warn', OUTBOX_POLL_MS: String(pollMs) },
+    extraEnv: { LOG_LEVEL: 'warn', OUTBOX_POLL_MS: String(pollMs), ADMIN_PASSWORD: BENCH_PASSWORD },
   });
+}
+
+const BENCH_PASSWORD = 'bench-password';
+
+/** A session for roster cadre `code` (the bench's admin creates the account): headers that act as them. */
+async function actAs(apiUrl: string, code: string): Promise<Record<string, string>> {
+  const signIn = async (username: string) => (await call('POST', `${apiUrl}/api/v1/auth/session`, { username, password: BENCH_PASSWORD })).token as string;
+  const admin = await signIn('admin');
+  await call('PUT', `${apiUrl}/api/v1/accounts/${code}`, { cadreCode: code, password: BENCH_PASSWORD }, { authorization: `Bearer ${admin}` });
+  return { authorization: `Bearer ${await signIn(code)}` };
 }
 
 async function lifecycleBench(n: number, concurrency: number) {
@@ -84,14 +94,15 @@ async function lifecycleBench(n: number, concurrency: number) {
   try {
     // --- minqing: full lifecycles through the HTTP API ---
     const api = `${services.apiUrl}/api/v1`;
+    const hall = await actAs(services.apiUrl, t.hall);
+    const as = await actAs(services.apiUrl, t.cadre);
     const latencies: number[] = [];
     const one = async (i: number) => {
       const t0 = performance.now();
       const opened = await call('POST', `${api}/cases`, {
         category: 'livelihood_difficulty', channel: 'hall', title: `bench ${run} ${i}`, description: '取暖用煤困难',
         resident: { name: '王桂兰', phone: '13912345678' }, villageCode: t.village, householdCode: t.household,
-      }, { 'x-actor': t.hall, 'idempotency-key': `bench-${run}-${i}` });
-      const as = { 'x-actor': t.cadre };
+      }, { ...hall, 'idempotency-key': `bench-${run}-${i}` });
       // Sign-for waits for routing; retry the accept until the case is assigned.
       for (;;) {
         const res = await fetch(`${api}/cases/${opened.id}/accept`, { method: 'POST', headers: { 'content-type': 'application/json', ...as }, body: '{}' });
@@ -101,8 +112,8 @@ async function lifecycleBench(n: number, concurrency: number) {
       }
       await call('POST', `${api}/cases/${opened.id}/start`, {}, as);
       await call('POST', `${api}/cases/${opened.id}/resolve`, { reply: '已解决' }, as);
-      await call('POST', `${api}/cases/${opened.id}/follow-up`, { satisfaction: 'satisfied', method: 'call', note: '' }, { 'x-actor': t.hall });
-      await call('POST', `${api}/cases/${opened.id}/close`, { note: '' }, { 'x-actor': t.hall });
+      await call('POST', `${api}/cases/${opened.id}/follow-up`, { satisfaction: 'satisfied', method: 'call', note: '' }, hall);
+      await call('POST', `${api}/cases/${opened.id}/close`, { note: '' }, hall);
       latencies.push(performance.now() - t0);
     };
     await pool([0, 1, 2, 3, 4].map((i) => -1 - i), concurrency, async (i) => one(i)); // warm-up

@@ -16,7 +16,9 @@ import { dataRoot, repoRoot } from './paths';
 import { isAlive, stopPid } from './proc';
 import { givenEndpoints, startStack } from './stack';
 import { startServices } from './services';
-import { loadDemoData } from './demo';
+import { DEMO_ASSESSOR, DEMO_PASSWORD, loadDemoData } from './demo';
+import { DEMO_CODES } from './demo-township';
+import { buildWeb, ensureChromium } from './web';
 
 const envPort = (name: string, def: number): number => {
   const v = process.env[name];
@@ -65,12 +67,13 @@ async function start(): Promise<void> {
   const release = claimSupervisor(path.join(dir, 'run'));
   const ports = mainPorts();
   say('minqing', `data in ${dir}`);
+  buildWeb();
   const stack = await startStack({ dataDir: dir, ports: ports.stack, ephemeral: false, given: givenEndpoints() });
   const tStack = Date.now();
   say('minqing', `stack ready in ${((tStack - t0) / 1000).toFixed(1)}s`);
   let services;
   try {
-    services = await startServices({ stackEnv: stack.env, ports: ports.services, logDir: path.join(dir, 'logs') });
+    services = await startServices({ stackEnv: stack.env, ports: ports.services, logDir: path.join(dir, 'logs'), extraEnv: { ADMIN_PASSWORD: DEMO_PASSWORD } });
   } catch (err) {
     await stack.stop();
     release();
@@ -82,6 +85,9 @@ async function start(): Promise<void> {
   const lines = [
     '',
     'minqing is running. 民情系统已启动。',
+    `  Web console      ${services.apiUrl}/   (residents: ${services.apiUrl}/track)`,
+    `    sign in with password ${DEMO_PASSWORD} as: ${DEMO_CODES.hallStaff[0]} (hall staff), ${DEMO_CODES.staff('shehui', 1)} (cadre),`,
+    `    ${DEMO_CODES.departmentHead('shehui')} (department head), ${DEMO_CODES.areaLeaders['area-east']} (area leader), ${DEMO_CODES.townshipLeaders[0]} (township), ${DEMO_ASSESSOR} (assessment), admin`,
     `  Case API         ${services.apiUrl}/api/v1   (OpenAPI: ${services.apiUrl}/openapi.json)`,
     `  Reporting API    ${services.reportingUrl}/api/v1/reports/summary   (OpenAPI: ${services.reportingUrl}/openapi.json)`,
     `  Worker health    ${services.workerUrl}/readyz   (outbox lag: ${services.workerUrl}/outbox/lag)`,
@@ -91,7 +97,8 @@ async function start(): Promise<void> {
     `  Logs             ${path.join(dir, 'logs')}`,
     `  Ready in ${((tReady - t0) / 1000).toFixed(1)}s (stack ${((tStack - t0) / 1000).toFixed(1)}s). Ctrl-C stops everything.`,
     '',
-    `Try: curl -s -X POST ${services.apiUrl}/api/v1/cases -H 'content-type: application/json' \\`,
+    `Try: TOKEN=$(curl -s ${services.apiUrl}/api/v1/auth/session -H 'content-type: application/json' -d '{"username":"${DEMO_CODES.hallStaff[0]}","password":"${DEMO_PASSWORD}"}' | sed 's/.*"token":"\\([^"]*\\)".*/\\1/')`,
+    `     curl -s -X POST ${services.apiUrl}/api/v1/cases -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\`,
     `       -d '{"category":"policy_question","channel":"hall","title":"咨询低保政策","description":"想了解低保申请条件","resident":{"name":"王桂兰","phone":"13800000000"}}'`,
     `     curl -s ${services.reportingUrl}/api/v1/reports/summary`,
     '',
@@ -131,12 +138,15 @@ function runInherit(command: string, argv: string[], env: NodeJS.ProcessEnv = pr
 async function test(extra: string[]): Promise<number> {
   say('test', 'typecheck (tsc)');
   if ((await runInherit(bin('tsc'), ['-p', 'tsconfig.json'])) !== 0) return 1;
+  if ((await runInherit(bin('tsc'), ['-p', 'web/tsconfig.json'])) !== 0) return 1;
   say('test', 'lint (eslint)');
   if ((await runInherit(bin('eslint'), ['.', '--max-warnings=0'])) !== 0) return 1;
   const results = path.join(repoRoot, 'test-results', 'vitest.json');
   fs.mkdirSync(path.dirname(results), { recursive: true });
   fs.rmSync(results, { force: true });
-  say('test', 'unit and integration tests (vitest)');
+  buildWeb();
+  ensureChromium();
+  say('test', 'unit, integration and browser tests (vitest)');
   const code = await runInherit(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}`, ...extra]);
   try {
     const r = JSON.parse(fs.readFileSync(results, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };

@@ -20,28 +20,72 @@ const REQUESTS = [
 ] as const;
 const CHANNELS = ['hall', 'station', 'market_day', 'phone', 'hall', 'visit'] as const;
 
+/**
+ * The password of every demo account (and of `admin`) on the local main job,
+ * printed at start. A real deployment sets ADMIN_PASSWORD and has the
+ * administrator give each person their own.
+ */
+export const DEMO_PASSWORD = process.env.MINQING_ADMIN_PASSWORD ?? 'minqing-demo';
+
+/** Where the demo hall staff work (定点服务 / 定时服务). */
+const HALL_POSTS: Record<string, { servicePointCode: string; channel: 'hall' | 'station' | 'market_day' }> = {
+  'hall-01': { servicePointCode: DEMO_CODES.hall, channel: 'hall' },
+  'hall-02': { servicePointCode: DEMO_CODES.socialHall, channel: 'hall' },
+  'hall-03': { servicePointCode: DEMO_CODES.stations.wulan, channel: 'station' },
+  'hall-04': { servicePointCode: DEMO_CODES.stations.sanduandi, channel: 'market_day' },
+};
+export const DEMO_ASSESSOR = 'assess-01';
+
 async function call(method: string, url: string, body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(url, { method, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(url, {
+    method,
+    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, json: text ? JSON.parse(text) : undefined };
 }
 
+/** Signs in once per demo account and returns headers that act as it. */
+function sessions(apiUrl: string) {
+  const tokens = new Map<string, Promise<Record<string, string>>>();
+  return (username: string) => {
+    if (!tokens.has(username)) {
+      tokens.set(username, (async () => {
+        const res = await call('POST', `${apiUrl}/api/v1/auth/session`, { username, password: DEMO_PASSWORD });
+        if (res.status !== 200) throw new Error(`demo sign-in as ${username}: ${res.status} ${JSON.stringify(res.json)}`);
+        return { authorization: `Bearer ${res.json.token}` };
+      })());
+    }
+    return tokens.get(username)!;
+  };
+}
+
 export async function loadDemoData(apiUrl: string, count = 40): Promise<void> {
   const township = generateTownship();
-  const villages = await call('GET', `${apiUrl}/api/v1/directory/villages`, undefined);
+  const as = sessions(apiUrl);
+  const admin = await as('admin');
+  const villages = await call('GET', `${apiUrl}/api/v1/directory/villages`, undefined, admin);
   if (villages.json.items.length === 0) {
     say('demo', `importing the demo township: ${township.cadres.length} cadres, ${township.households.length} households`);
-    const res = await call('POST', `${apiUrl}/api/v1/directory/import`, township);
+    const res = await call('POST', `${apiUrl}/api/v1/directory/import`, township, admin);
     if (res.status !== 200) throw new Error(`directory import failed: ${res.status} ${JSON.stringify(res.json).slice(0, 500)}`);
     say('demo', `roster imported; rule check: ${res.json.violations.length} violations`);
   }
+  const provisioned = await call('POST', `${apiUrl}/api/v1/accounts/provision`, { password: DEMO_PASSWORD }, admin);
+  if (provisioned.status !== 200) throw new Error(`demo accounts: ${provisioned.status} ${JSON.stringify(provisioned.json)}`);
+  if (provisioned.json.created.length) {
+    for (const [code, post] of Object.entries(HALL_POSTS)) await call('PUT', `${apiUrl}/api/v1/accounts/${code}`, post, admin);
+    await call('PUT', `${apiUrl}/api/v1/accounts/${DEMO_ASSESSOR}`, { role: 'assessment', name: '考核组 · 演示', password: DEMO_PASSWORD }, admin);
+    say('demo', `${provisioned.json.created.length} staff accounts created (password ${DEMO_PASSWORD})`);
+  }
 
-  const existing = await call('GET', `${apiUrl}/api/v1/cases?limit=1`, undefined);
+  const existing = await call('GET', `${apiUrl}/api/v1/cases?limit=1`, undefined, admin);
   if (existing.json.total > 0) {
     say('demo', `${existing.json.total} cases already there; no demo cases opened`);
     return;
   }
-  const hall = { 'x-actor': DEMO_CODES.hallStaff[0] };
+  const hall = await as(DEMO_CODES.hallStaff[0]);
   const opened: { id: string; i: number }[] = [];
   for (let i = 0; i < count; i++) {
     const req = REQUESTS[i % REQUESTS.length]!;
@@ -66,21 +110,21 @@ export async function loadDemoData(apiUrl: string, count = 40): Promise<void> {
   for (const { id, i } of opened) {
     let c;
     do {
-      c = (await call('GET', `${apiUrl}/api/v1/cases/${id}`, undefined)).json;
+      c = (await call('GET', `${apiUrl}/api/v1/cases/${id}`, undefined, admin)).json;
       if (c.status === 'assigned') break;
       await new Promise((r) => setTimeout(r, 100));
     } while (Date.now() < deadline);
     if (!c?.assigneeCode || i % 4 === 0) continue; // a quarter stay unaccepted
-    const as = { 'x-actor': c.assigneeCode };
-    await call('POST', `${apiUrl}/api/v1/cases/${id}/accept`, {}, as);
+    const cadre = await as(c.assigneeCode);
+    await call('POST', `${apiUrl}/api/v1/cases/${id}/accept`, {}, cadre);
     if (i % 4 === 1) continue;
-    await call('POST', `${apiUrl}/api/v1/cases/${id}/start`, {}, as);
-    await call('POST', `${apiUrl}/api/v1/cases/${id}/resolve`, { reply: '已按政策办理并答复群众。' }, as);
+    await call('POST', `${apiUrl}/api/v1/cases/${id}/start`, {}, cadre);
+    await call('POST', `${apiUrl}/api/v1/cases/${id}/resolve`, { reply: '已按政策办理并答复群众。' }, cadre);
     if (i % 4 === 2) continue;
     const satisfaction = i % 8 === 7 ? 'basically_satisfied' : 'satisfied';
     await call('POST', `${apiUrl}/api/v1/cases/${id}/follow-up`, { satisfaction, method: 'call', note: '电话回访' }, hall);
     await call('POST', `${apiUrl}/api/v1/cases/${id}/close`, { note: '' }, hall);
     moved++;
   }
-  say('demo', `${opened.length} demo cases opened, ${moved} taken through to close; sign in as X-Actor ${DEMO_CODES.hallStaff[0]} (hall), ${DEMO_CODES.staff('shehui', 1)} (cadre), ${DEMO_CODES.departmentHead('shehui')} (head)`);
+  say('demo', `${opened.length} demo cases opened, ${moved} taken through to close`);
 }

@@ -5,3 +5,4 @@ export * from './paths';
 export { ensureTemporalTestServer, ensureTemporalCli, TEMPORAL_CLI_VERSION } from './temporal';
 export { KAFKA_VERSION } from './kafka';
 export { postgresVersion } from './postgres';
+export { buildWeb, ensureChromium, CHROMIUM, webDist } from './web';

@@ -43,6 +43,7 @@ export async function startServices(args: { stackEnv: StackEnv; ports: ServicePo
     ...args.stackEnv,
     API_PORT: String(args.ports.api),
     REPORTING_PORT: String(args.ports.reporting),
+    REPORTING_URL: `http://127.0.0.1:${args.ports.reporting}`,
     WORKER_PORT: String(args.ports.worker),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     KAFKAJS_NO_PARTITIONER_WARNING: '1',

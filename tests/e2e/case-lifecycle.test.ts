@@ -80,7 +80,7 @@ describe('the main path', () => {
 });
 
 describe('invalid moves are refused and change nothing', () => {
-  it('resolve before accept is 409, a stranger is 403, no actor is 401, an unknown actor is 403, a bad body is 400', async () => {
+  it('resolve before accept is 409, a stranger is 403, no session is 401, an unknown token is 401, a bad body is 400', async () => {
     const c = await openAssigned({ title: `非法操作 ${t.run}` });
     const before = await timelineKinds(c.id);
 
@@ -94,9 +94,10 @@ describe('invalid moves are refused and change nothing', () => {
     expect(stranger.status).toBe(403);
     expect(stranger.json.type).toBe('urn:minqing:problem:forbidden');
 
-    const anonymous = await http('POST', api(`/cases/${c.id}/accept`), {});
+    const anonymous = await http('POST', api(`/cases/${c.id}/accept`), {}, { authorization: '' });
     expect(anonymous.status).toBe(401);
-    expect((await move(c.id, 'accept', 'nobody-at-all')).status).toBe(403);
+    expect(anonymous.json.type).toBe('urn:minqing:problem:unauthenticated');
+    expect((await move(c.id, 'accept', 'nobody-at-all')).status).toBe(401);
     const bad = await move(c.id, 'return', t.cadre1, { reasonCode: 'bored', note: '' });
     expect(bad.status).toBe(400);
     expect(bad.json.errors.map((x: { field: string }) => x.field).sort()).toEqual(['body/note', 'body/reasonCode']);
@@ -189,8 +190,9 @@ describe('side moves', () => {
     expect((await move(r.id, 'reject', t.hall, { reasonCode: 'out_of_scope', note: 'x' })).status).toBe(403);
     expect((await move(r.id, 'reject', t.head, { reasonCode: 'out_of_scope', note: '不属于乡镇职权' })).json.status).toBe('rejected');
     record.set('merged', dup.id).set('withdrawn', w.id).set('rejected', r.id);
-    for (const id of [dup.id, w.id, r.id]) {
-      expect((await move(id, 'accept', t.cadre1)).status).toBe(409);
+    // Each by its own assignee (the duplicate is household 2's, linked to cadre 2).
+    for (const [id, assignee] of [[dup.id, t.cadre2], [w.id, t.cadre1], [r.id, t.cadre1]] as const) {
+      expect((await move(id, 'accept', assignee)).status).toBe(409);
     }
   });
 });

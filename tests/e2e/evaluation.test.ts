@@ -39,7 +39,7 @@ describe('work records', () => {
     expect((await log(t.cadre1, { kind: 'visit', date: '2026-11-05', note: 'x' })).json.errors[0].field).toBe('body/householdCode');
     expect((await log(t.cadre1, { kind: 'diary', date: '2099-01-01', note: 'x' })).status).toBe(422);
     expect((await log(t.cadre1, { kind: 'visit', date: '2026-11-05', householdCode: 'nope', note: 'x' })).status).toBe(422);
-    expect((await log('nobody', { kind: 'diary', date: '2026-11-05', note: 'x' })).status).toBe(403);
+    expect((await log('nobody', { kind: 'diary', date: '2026-11-05', note: 'x' })).status).toBe(401);
     expect((await log(t.cadre1, { kind: 'visit', date: '2026-11-05', householdCode: t.household, note: 'x', gps: '40.1,111.2' })).status).toBe(400);
 
     const list = (await http('GET', `${e.apiUrl}/api/v1/work-records?cadre=${t.cadre1}&from=2026-11-01&to=2026-11-30`)).json.items;

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { deriveCaseId, EventType, fromKafkaMessage, TRACKING_CODE_PATTERN } from '@minqing/shared';
-import { caseBody, env, eventually, findMessage, header, http, kafkaClient, uniqueKey } from '../support/helpers';
+import { adminToken, caseBody, env, eventually, findMessage, header, http, kafkaClient, uniqueKey } from '../support/helpers';
 
 const e = env();
 let db: pg.Client;
@@ -190,7 +190,7 @@ describe('bad input', () => {
     ['a too large body', JSON.stringify({ description: 'x'.repeat(300 * 1024) }), { 'content-type': 'application/json' }, 413, 'urn:minqing:problem:payload-too-large'],
     ['an empty body', '', { 'content-type': 'application/json' }, 400, 'urn:minqing:problem:malformed-body'],
   ])('%s gets a clear problem, not a 500', async (_label, raw, headers, status, type) => {
-    const res = await fetch(`${e.apiUrl}/api/v1/cases`, { method: 'POST', headers, body: raw });
+    const res = await fetch(`${e.apiUrl}/api/v1/cases`, { method: 'POST', headers: { ...headers, authorization: `Bearer ${await adminToken()}` }, body: raw });
     expect(res.status).toBe(status);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     const json = (await res.json()) as { type: string };

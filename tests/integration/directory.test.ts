@@ -9,7 +9,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DirectoryDocument } from '@minqing/shared';
 import { generateTownship } from '../../infra/src/demo-township';
-import { env, http } from '../support/helpers';
+import { adminToken, env, http } from '../support/helpers';
 
 const e = env();
 const api = (p: string) => `${e.apiUrl}/api/v1/directory${p}`;
@@ -36,7 +36,7 @@ function uniqueTownship(households: number, seed = 7, tag = run): DirectoryDocum
 }
 
 async function csvExport(entity: string): Promise<{ bytes: Uint8Array; res: Response; lines: string[] }> {
-  const res = await fetch(api(`/csv/${entity}`));
+  const res = await fetch(api(`/csv/${entity}`), { headers: { authorization: `Bearer ${await adminToken()}` } });
   const bytes = new Uint8Array(await res.arrayBuffer());
   const text = new TextDecoder('utf-8', { ignoreBOM: false }).decode(bytes);
   return { bytes, res, lines: text.trimEnd().split('\n') };

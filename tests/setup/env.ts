@@ -1,3 +1,6 @@
+/** The first administrator's password on the test stack (a throwaway stack; not a secret). */
+export const TEST_ADMIN_PASSWORD = 'test-admin-password';
+
 /** What the global setup hands to integration tests (via vitest's provide/inject). */
 export interface TestEnv {
   apiUrl: string;
@@ -11,6 +14,8 @@ export interface TestEnv {
   caseEventsTopic: string;
   dlqTopic: string;
   logDir: string;
+  /** password of the case API's `admin` account (tests create the staff accounts they act as) */
+  adminPassword: string;
   /** the environment the services were started with (to restart one in a fault test) */
   serviceEnv: Record<string, string>;
   /** where the stack keeps its pid files; empty when the stack is external */

@@ -9,8 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { freePort, givenEndpoints, startServices, startStack, stopPid, tail } from '@minqing/infra';
-import type { TestEnv } from './env';
+import { buildWeb, freePort, givenEndpoints, startServices, startStack, stopPid, tail } from '@minqing/infra';
+import { TEST_ADMIN_PASSWORD, type TestEnv } from './env';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const run = `t${Date.now().toString(36)}`;
@@ -30,6 +30,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       caseEventsTopic: process.env.CASE_EVENTS_TOPIC ?? 'case-events',
       dlqTopic: process.env.CASE_EVENTS_DLQ_TOPIC ?? 'case-events.dlq',
       logDir: '',
+      adminPassword: process.env.MINQING_ADMIN_PASSWORD ?? TEST_ADMIN_PASSWORD,
       serviceEnv: {},
       runDir: '',
       ownStack: false,
@@ -38,6 +39,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return async () => undefined;
   }
 
+  buildWeb(); // the case API serves the console; a no-op when `npm test` has just built it
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'minqing-test-'));
   const ports = {
     postgres: await freePort(),
@@ -55,6 +57,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     REPORTING_GROUP_ID: `minqing-reporting-${run}`,
     OUTBOX_POLL_MS: '200',
     LOG_LEVEL: 'info',
+    ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
   };
   let services;
   try {
@@ -71,11 +74,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
     taskQueue,
     ...topics,
     logDir,
+    adminPassword: TEST_ADMIN_PASSWORD,
     serviceEnv: {
       ...stack.env,
       ...extraEnv,
       API_PORT: String(servicePorts.api),
       REPORTING_PORT: String(servicePorts.reporting),
+      REPORTING_URL: `http://127.0.0.1:${servicePorts.reporting}`,
       WORKER_PORT: String(servicePorts.worker),
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
     },

@@ -4,7 +4,62 @@ import { inject } from 'vitest';
 
 export const env = () => inject('minqing');
 
-export async function http(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
+/** Password the tests give the staff accounts they create (throwaway stack). */
+export const TEST_STAFF_PASSWORD = 'test-staff-password';
+const tokens = new Map<string, Promise<string>>();
+
+async function signIn(username: string, password: string): Promise<string> {
+  const res = await fetch(`${env().apiUrl}/api/v1/auth/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  if (res.status !== 200) throw new Error(`sign-in as ${username} failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { token: string }).token;
+}
+
+/** The administrator's session (the API creates `admin` from ADMIN_PASSWORD). */
+export const adminToken = (): Promise<string> => {
+  if (!tokens.has('admin')) tokens.set('admin', signIn('admin', env().adminPassword));
+  return tokens.get('admin')!;
+};
+
+/**
+ * A session for the roster cadre `code`: the administrator creates their
+ * account on first use. A code that is not in the roster gets a token the API
+ * does not know, so its calls are answered as unauthenticated.
+ */
+export function tokenFor(code: string, account: Record<string, unknown> = {}): Promise<string> {
+  if (!tokens.has(code)) {
+    tokens.set(code, (async () => {
+      const put = await fetch(`${env().apiUrl}/api/v1/accounts/${encodeURIComponent(code)}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await adminToken()}` },
+        body: JSON.stringify({ cadreCode: code, password: TEST_STAFF_PASSWORD, ...account }),
+      });
+      if (put.status === 422) return `unknown-${code}`;
+      if (put.status >= 300) throw new Error(`creating the account of ${code} failed: ${put.status} ${await put.text()}`);
+      return signIn(code, TEST_STAFF_PASSWORD);
+    })());
+  }
+  return tokens.get(code)!;
+}
+
+/**
+ * Case API calls act as someone: `x-actor: <cadre code>` in `headers` signs in
+ * as that roster cadre (test shorthand; the API itself knows only sessions),
+ * no actor acts as the administrator, and `authorization: ''` sends no
+ * credentials at all. Other URLs are fetched as given.
+ */
+async function authorize(url: string, headers: Record<string, string>): Promise<Record<string, string>> {
+  const { 'x-actor': actor, ...rest } = headers;
+  if (rest.authorization === '') {
+    delete rest.authorization;
+    return rest;
+  }
+  const api = `${env().apiUrl}/api/v1/`;
+  if (!url.startsWith(api) || rest.authorization !== undefined || /\/api\/v1\/(public|auth)\//.test(url)) return rest;
+  return { ...rest, authorization: `Bearer ${actor ? await tokenFor(actor) : await adminToken()}` };
+}
+
+export async function http(method: string, url: string, body?: unknown, given: Record<string, string> = {}) {
+  const headers = await authorize(url, given);
   const res = await fetch(url, {
     method,
     headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },

@@ -3,9 +3,11 @@
  * listens, tests build the same app with the same options.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Client } from '@temporalio/client';
-import { fastifyOptions, registerHealth, registerOpenApi, registerProblemHandlers, temporalReachable, type Logger, type Pool } from '@minqing/shared';
+import { DomainError, fastifyOptions, ProblemType, registerHealth, registerOpenApi, registerProblemHandlers, temporalReachable, type Logger, type Pool } from '@minqing/shared';
 import { CaseRepository } from './case.repository';
 import { CaseService } from './case.service';
 import { casesRoutes } from './routes/cases.routes';
@@ -19,6 +21,15 @@ import { workRoutes } from './work/work.routes';
 import { directoryRoutes } from './directory/directory.routes';
 import { DirectoryRepository } from './directory/directory.repository';
 import { DirectoryService } from './directory/directory.service';
+import { AccountRepository } from './auth/account.repository';
+import { AuthService } from './auth/auth.service';
+import { installAuth } from './auth/auth.hook';
+import { authRoutes } from './auth/auth.routes';
+import { CaseAccess } from './auth/case-access';
+import { trackRoutes } from './public/track.routes';
+import { reportsProxy } from './reports/reports.proxy';
+import { CaseChanges } from './case-changes';
+import { DEFAULT_WEB_DIR, registerWeb } from './web';
 
 export interface ApiDeps {
   pool: Pool;
@@ -28,6 +39,12 @@ export interface ApiDeps {
   caseEventsTopic?: string;
   logger?: Logger;
   logLevel?: string;
+  reportingUrl?: string;
+  sessionTtlMinutes?: number;
+  secureCookie?: boolean;
+  /** password of the first `admin` account, created when there is none */
+  adminPassword?: string;
+  webDir?: string;
 }
 
 export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
@@ -36,23 +53,43 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await registerOpenApi(app, {
     title: 'minqing case API',
     version: '1.0.0',
-    description: 'Cases for hall staff, cadres, managers and residents. Errors are application/problem+json (RFC 9457).',
+    description:
+      'Cases for hall staff, cadres, managers and residents. Sign in with POST /api/v1/auth/session: the console keeps the session in an HttpOnly cookie; API clients send the returned token as `Authorization: Bearer <token>`. Errors are application/problem+json (RFC 9457).',
   });
   registerHealth(app, {
     postgres: () => deps.pool.query('SELECT 1'),
     temporal: () => temporalReachable(deps.temporal),
   });
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, {
+    global: false,
+    hook: 'preHandler',
+    errorResponseBuilder: (_request, context) => new DomainError(ProblemType.tooManyRequests, 429, 'Too many requests', `slow down: try again in ${context.after}`),
+  });
+  const sessionTtlMinutes = deps.sessionTtlMinutes ?? 600;
+  const auth = new AuthService({ accounts: new AccountRepository(deps.pool), sessionTtlMinutes });
+  installAuth(app, auth);
+  if (await auth.bootstrapAdmin(deps.adminPassword)) app.log.info('created the first administrator account "admin"');
+
+  const access = new CaseAccess(deps.pool);
+  const changes = new CaseChanges({ pool: deps.pool, logger: deps.logger });
+  app.addHook('onClose', async () => changes.close());
   const service = new CaseService({ temporal: deps.temporal, taskQueue: deps.taskQueue, repository: new CaseRepository(deps.pool) });
-  await app.register(casesRoutes, { prefix: '/api/v1', service });
+  const lifecycle = new LifecycleService({
+    temporal: deps.temporal,
+    actors: new ActorRepository(deps.pool),
+    caseExists: async (id) => (await deps.pool.query('SELECT 1 FROM casework.cases WHERE id = $1', [id])).rowCount === 1,
+    assertCanSee: async (p, id) => access.assertCanSee(p, await service.getCase(id)),
+  });
+  await app.register(authRoutes, { prefix: '/api/v1', auth, sessionTtlMinutes, secureCookie: deps.secureCookie ?? false });
+  await app.register(casesRoutes, { prefix: '/api/v1', service, access });
   await app.register(directoryRoutes, { prefix: '/api/v1', service: new DirectoryService(new DirectoryRepository(deps.pool)) });
   await app.register(policyRoutes, { prefix: '/api/v1' });
-  await app.register(queuesRoutes, { prefix: '/api/v1', queues: new QueueRepository(deps.pool) });
-  const lifecycle = new LifecycleService({
-      temporal: deps.temporal,
-      actors: new ActorRepository(deps.pool),
-      caseExists: async (id) => (await deps.pool.query('SELECT 1 FROM casework.cases WHERE id = $1', [id])).rowCount === 1,
-  });
+  await app.register(queuesRoutes, { prefix: '/api/v1', queues: new QueueRepository(deps.pool), access, service, changes });
   await app.register(lifecycleRoutes, { prefix: '/api/v1', service: lifecycle });
   await app.register(workRoutes, { prefix: '/api/v1', pool: deps.pool, lifecycle, topic: deps.caseEventsTopic ?? 'case-events' });
+  await app.register(trackRoutes, { prefix: '/api/v1', pool: deps.pool, service, lifecycle });
+  await app.register(reportsProxy, { prefix: '/api/v1', reportingUrl: deps.reportingUrl ?? 'http://127.0.0.1:8081', pool: deps.pool });
+  await registerWeb(app, deps.webDir ?? DEFAULT_WEB_DIR);
   return app;
 }

@@ -5,7 +5,7 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import {
-  canonicalHash, isTemporalUnavailable, DEFAULT_CALENDAR, DEFAULT_SLA_POLICY, DependencyUnavailableError, type BusinessCalendar, type SlaPolicy, deriveCaseId, IdempotencyKeyReusedError, NotFoundError, SA, trackingCodeFor,
+  budgetFor, canonicalHash, deadlineFor, isTemporalUnavailable, DEFAULT_CALENDAR, DEFAULT_SLA_POLICY, DependencyUnavailableError, type BusinessCalendar, type SlaPolicy, deriveCaseId, IdempotencyKeyReusedError, NotFoundError, SA, trackingCodeFor,
   type CaseView, type CaseWorkflowInput, type OpenCaseBody,
 } from '@minqing/shared';
 import { getCaseState } from '@minqing/workflows';
@@ -32,6 +32,18 @@ function normalise(text: string): string {
 
 
 export class CaseService {
+  /**
+   * The date to tell the resident: sign-for plus resolve budgets from now, under
+   * the policy the case starts with. Pauses (waiting on the resident, upstream)
+   * and approved extensions move the real deadline; the tracking page shows it.
+   */
+  expectedReplyBy(openedAt: string, category: string, priority: 'urgent' | 'normal'): string {
+    const policy = this.deps.slaPolicy ?? DEFAULT_SLA_POLICY;
+    const cal = this.deps.calendar ?? DEFAULT_CALENDAR;
+    const signedBy = deadlineFor(new Date(openedAt), budgetFor(policy, category, priority, 'signFor'), cal);
+    return deadlineFor(signedBy, budgetFor(policy, category, priority, 'resolve'), cal).toISOString();
+  }
+
   constructor(
     private readonly deps: { temporal: Client; taskQueue: string; repository: CaseRepository; slaPolicy?: SlaPolicy; calendar?: BusinessCalendar },
   ) {}
@@ -121,6 +133,8 @@ export class CaseService {
         reopenCount: s.reopenCount,
         mergedInto: s.mergedInto,
         slaPolicyVersion: s.slaPolicyVersion,
+        openedBy: null,
+        resident: null,
       };
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new NotFoundError('case', id);

@@ -5,18 +5,13 @@
  * only identity.
  */
 import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { DependencyUnavailableError, isTemporalUnavailable, DomainError, NotFoundError, ProblemType } from '@minqing/shared';
+import { type Principal, DependencyUnavailableError, isTemporalUnavailable, DomainError, NotFoundError, ProblemType } from '@minqing/shared';
 import * as m from '@minqing/workflows';
 import type { ActorRepository } from './actor.repository';
 
-export class ActorRequiredError extends DomainError {
-  constructor() {
-    super(`urn:minqing:problem:actor-required`, 401, 'Who is acting?', 'send the acting staff member\'s code in the X-Actor header');
-  }
-}
-export class UnknownActorError extends DomainError {
-  constructor(code: string) {
-    super(ProblemType.forbidden, 403, 'Forbidden', `${code} is not a staff member in the directory`);
+export class NotRosterStaffError extends DomainError {
+  constructor(username: string) {
+    super(ProblemType.forbidden, 403, 'Forbidden', `${username} is not linked to a staff member of the roster; only roster staff act on cases`);
   }
 }
 export class MoveRejectedError extends DomainError {}
@@ -62,17 +57,32 @@ const UPDATES: Record<MoveName, unknown> = {
 } as never;
 
 export class LifecycleService {
-  constructor(private readonly deps: { temporal: Client; actors: ActorRepository; caseExists: (id: string) => Promise<boolean> }) {}
+  constructor(
+    private readonly deps: {
+      temporal: Client;
+      actors: ActorRepository;
+      caseExists: (id: string) => Promise<boolean>;
+      /** 403 unless the principal may see the case (404 when there is none) */
+      assertCanSee: (p: Principal, caseId: string) => Promise<void>;
+    },
+  ) {}
 
-  async actor(code: string | undefined): Promise<m.Actor> {
-    if (!code) throw new ActorRequiredError();
-    const found = await this.deps.actors.find(code);
-    if (!found) throw new UnknownActorError(code);
+  /** The roster staff member a signed-in account acts as. */
+  async actor(p: Principal): Promise<m.Actor> {
+    if (!p.cadreCode) throw new NotRosterStaffError(p.username);
+    const found = await this.deps.actors.find(p.cadreCode);
+    if (!found) throw new NotRosterStaffError(p.username);
     return found;
   }
 
-  async move(caseId: string, name: MoveName, actorCode: string | undefined, args: Record<string, unknown>): Promise<m.CaseWorkflowState> {
-    const actor = await this.actor(actorCode);
+  /** A move on behalf of someone other than a signed-in staff member (the resident's own rating). */
+  async moveAs(caseId: string, name: MoveName, actor: m.Actor, args: Record<string, unknown>): Promise<m.CaseWorkflowState> {
+    return this.send(caseId, name, actor, args);
+  }
+
+  async move(caseId: string, name: MoveName, p: Principal, args: Record<string, unknown>): Promise<m.CaseWorkflowState> {
+    const actor = await this.actor(p);
+    await this.deps.assertCanSee(p, caseId);
     // References the workflow cannot check itself (it does no I/O).
     if (typeof args.assigneeCode === 'string' && !(await this.deps.actors.find(args.assigneeCode))) {
       throw new UnknownReferenceError('assigneeCode', 'staff member', args.assigneeCode);
@@ -80,6 +90,10 @@ export class LifecycleService {
     if (typeof args.intoCaseId === 'string' && !(await this.deps.caseExists(args.intoCaseId))) {
       throw new UnknownReferenceError('intoCaseId', 'case', args.intoCaseId);
     }
+    return this.send(caseId, name, actor, args);
+  }
+
+  private async send(caseId: string, name: MoveName, actor: m.Actor, args: Record<string, unknown>): Promise<m.CaseWorkflowState> {
     const handle = this.deps.temporal.workflow.getHandle(caseId);
     try {
       return (await handle.executeUpdate(UPDATES[name] as never, { args: [{ ...args, actor }] as never })) as m.CaseWorkflowState;

@@ -59,9 +59,13 @@ export interface CaseFilter {
   to?: string;
   q?: string;
   escalationLevel?: number;
+  servicePoint?: string;
   limit: number;
   offset: number;
 }
+
+/** Appends a visibility condition (and its parameters) to a query. */
+export type ScopeSql = (params: unknown[]) => string;
 
 export class QueueRepository {
   constructor(private readonly pool: Pool) {}
@@ -78,6 +82,7 @@ export class QueueRepository {
     if (f.area) add('area_code = ?', f.area);
     if (f.department) add('department_code = ?', f.department);
     if (f.assignee) add('assignee_code = ?', f.assignee);
+    if (f.servicePoint) add('service_point_code = ?', f.servicePoint);
     if (f.from) add('opened_at >= ?', f.from);
     if (f.to) add('opened_at < ?', f.to);
     if (f.escalationLevel !== undefined) add('escalation_level >= ?', f.escalationLevel);
@@ -89,9 +94,9 @@ export class QueueRepository {
     return w;
   }
 
-  async search(f: CaseFilter): Promise<{ items: CaseListItem[]; total: number }> {
+  async search(f: CaseFilter, scope: ScopeSql = () => 'TRUE'): Promise<{ items: CaseListItem[]; total: number }> {
     const params: unknown[] = [];
-    const w = this.where(f, params);
+    const w = [...this.where(f, params), scope(params)];
     const clause = w.length ? `WHERE ${w.join(' AND ')}` : '';
     const total = await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM casework.cases ${clause}`, params);
     params.push(f.limit, f.offset);
@@ -124,9 +129,9 @@ export class QueueRepository {
    * Open cases in a scope, escalated or near breach first: by escalation level,
    * then by how soon the running clock runs out (paused clocks last).
    */
-  async escalationQueue(f: { scope: 'department' | 'area' | 'township'; code?: string; category?: string; level?: number; limit: number; offset: number }) {
+  async escalationQueue(f: { scope: 'department' | 'area' | 'township'; code?: string; category?: string; level?: number; limit: number; offset: number }, scope: ScopeSql = () => 'TRUE') {
     const params: unknown[] = [];
-    const w = [ACTIVE, 'due_at IS NOT NULL'];
+    const w = [ACTIVE, 'due_at IS NOT NULL', scope(params)];
     const add = (sql: string, v: unknown) => {
       params.push(v);
       w.push(sql.replace('?', `$${params.length}`));

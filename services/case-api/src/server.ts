@@ -21,7 +21,14 @@ async function main(): Promise<void> {
   await migrate({ databaseUrl: config.DATABASE_URL, dir: DIRECTORY_MIGRATIONS_DIR, schema: DIRECTORY_SCHEMA, logger });
   const pool = createPool(config.DATABASE_URL, { application: 'case-api' });
   const temporal = await connectTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
-  const app = await buildApp({ pool, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, caseEventsTopic: config.CASE_EVENTS_TOPIC, logger });
+  const app = await buildApp({ pool, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, caseEventsTopic: config.CASE_EVENTS_TOPIC,
+    logger,
+    reportingUrl: config.REPORTING_URL,
+    sessionTtlMinutes: config.SESSION_TTL_MINUTES,
+    secureCookie: config.COOKIE_SECURE,
+    adminPassword: config.ADMIN_PASSWORD,
+    webDir: config.WEB_DIR,
+  });
   await app.listen({ host: config.API_HOST, port: config.API_PORT });
   closeOnSignals(logger, async () => {
     await app.close();

@@ -131,6 +131,8 @@ export const CaseViewSchema = Type.Object(
     reopenCount: Type.Integer(),
     mergedInto: Type.Union([Type.String(), Type.Null()]),
     slaPolicyVersion: Type.Union([Type.String(), Type.Null()]),
+    openedBy: Type.Union([Type.String(), Type.Null()], { description: 'the staff member who opened the case' }),
+    resident: Type.Union([Type.Object({ name: Type.String(), phone: Type.String() }), Type.Null()], { description: 'who asked; staff who may see the case only' }),
   },
   { $id: 'Case' },
 );

@@ -6,3 +6,4 @@ export * from './calendar';
 export * from './sla';
 export * from './figures';
 export * from './sla-policy';
+export * from './access';

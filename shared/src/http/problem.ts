@@ -21,6 +21,9 @@ export const ProblemType = {
   idempotencyKeyReused: `${TYPE_BASE}idempotency-key-reused`,
   transitionNotAllowed: `${TYPE_BASE}transition-not-allowed`,
   forbidden: `${TYPE_BASE}forbidden`,
+  unauthenticated: `${TYPE_BASE}unauthenticated`,
+  signInFailed: `${TYPE_BASE}sign-in-failed`,
+  tooManyRequests: `${TYPE_BASE}too-many-requests`,
   unavailable: `${TYPE_BASE}dependency-unavailable`,
   internal: `${TYPE_BASE}internal-error`,
 } as const;
@@ -68,6 +71,20 @@ export class IdempotencyKeyReusedError extends DomainError {
       'Idempotency-Key reused with a different request',
       `Idempotency-Key ${JSON.stringify(key)} was already used for a different request body; use a new key for a new request`,
     );
+  }
+}
+
+/** No valid session: sign in (again). */
+export class UnauthenticatedError extends DomainError {
+  constructor(detail = 'sign in first; your session may have expired') {
+    super(ProblemType.unauthenticated, 401, 'Not signed in', detail);
+  }
+}
+
+/** Signed in, but the role or the links do not allow this. */
+export class ForbiddenError extends DomainError {
+  constructor(detail: string) {
+    super(ProblemType.forbidden, 403, 'Forbidden', detail);
   }
 }
 

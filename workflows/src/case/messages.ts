@@ -73,7 +73,8 @@ export type ResumeArgs = WithActor & { note: string };
 export type ForwardUpstreamArgs = WithActor & { authority: string; note: string };
 export type UpstreamAnsweredArgs = WithActor & { outcome: string; note: string };
 export type ResolveArgs = WithActor & { reply: string };
-export type FollowUpArgs = WithActor & { satisfaction: Satisfaction; method: 'visit' | 'call' | 'in_person'; note: string };
+export type FollowUpArgs = WithActor & { satisfaction: Satisfaction; /** online: the resident rated it on the tracking page */
+  method: 'visit' | 'call' | 'in_person' | 'online'; note: string };
 export type ReopenArgs = WithActor & { reason: string };
 export type MergeArgs = WithActor & { intoCaseId: string; note: string };
 export type WithdrawArgs = WithActor & { reason: string };

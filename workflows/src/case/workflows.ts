@@ -407,7 +407,7 @@ export async function caseWorkflow(input: CaseWorkflowInput, options: CaseWorkfl
     // Callbacks must be independent of whoever handled the case.
     if (a.actor.code === s.assigneeCode) refuse(RejectionType.forbidden, 'the follow-up must be made by someone other than the cadre who handled the case');
     if (!['satisfied', 'basically_satisfied', 'dissatisfied'].includes(a.satisfaction)) refuse(RejectionType.invalid, 'satisfaction must be satisfied, basically_satisfied or dissatisfied');
-    if (!['visit', 'call', 'in_person'].includes(a.method)) refuse(RejectionType.invalid, 'method must be visit, call or in_person');
+    if (!['visit', 'call', 'in_person', 'online'].includes(a.method)) refuse(RejectionType.invalid, 'method must be visit, call, in_person or online');
   }, async (a, at) => {
     const c = run.clock!;
     const due = clocks.dueAt(c, run.cal);

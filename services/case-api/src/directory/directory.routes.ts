@@ -1,10 +1,16 @@
 /** /api/v1/directory — the 三联 roster: lists, search, import/export (JSON, CSV), rule check. Thin: schemas in, service, reply out. */
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
-  AreaSchema, CadreRole, CadreSchema, DepartmentSchema, DomainError, HouseholdSchema, problemResponses, ProblemType, RoutingRuleSchema,
+  AreaSchema, CadreRole, CadreSchema, DepartmentSchema, DomainError, ForbiddenError, HouseholdSchema, problemResponses, ProblemType, RoutingRuleSchema,
   ServicePointSchema, SessionSchema, VillageSchema, type DirectoryDocument,
 } from '@minqing/shared';
 import { ENTITIES, RULES, type DirectoryService, type Entity } from './directory.service';
+import { principalOf } from '../auth/auth.hook';
+import { requireRole } from '../auth/auth.service';
+
+/** Imports and whole-roster exports (phones, ID tails) are for administrators; the rule check also for managers. */
+const ADMIN_ONLY = ['/directory/import', '/directory/csv/:entity', '/directory/export'];
+const RULE_CHECK = '/directory/rule-check';
 
 const Code = Type.String({ minLength: 1, maxLength: 64 });
 const tags = ['directory'];
@@ -57,6 +63,14 @@ const EntityParam = Type.Object({ entity: Type.Union(ENTITIES.map((e) => Type.Li
 export const directoryRoutes: FastifyPluginAsyncTypebox<{ service: DirectoryService }> = async (app, { service }) => {
   for (const s of [AreaSchema, DepartmentSchema, VillageSchema, CadreSchema, HouseholdSchema, ServicePointSchema, SessionSchema, RoutingRuleSchema]) app.addSchema(s);
   for (const s of [ViolationSchema, ImportResultSchema, RuleCheckSchema, DocumentSchema]) app.addSchema(s);
+  app.addHook('preHandler', async (request) => {
+    const p = principalOf(request);
+    const url = (request.routeOptions.url ?? '').replace(/^\/api\/v1/, '');
+    if (ADMIN_ONLY.includes(url)) requireRole(p, ['admin'], 'roster import and export');
+    if (url === RULE_CHECK) requireRole(p, ['department_head', 'area_leader', 'township_leader', 'assessment', 'admin'], 'the roster rule check');
+    // A cadre sees the households linked to them (干部联户), not the whole township's.
+    if (p.role === 'cadre' && url === '/directory/households') (request.query as { cadre?: string }).cadre = p.cadreCode ?? '-';
+  });
   app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 16 * 1024 * 1024 }, (_req, body, done) => done(null, body));
 
   app.get('/directory/areas', {
@@ -123,7 +137,12 @@ export const directoryRoutes: FastifyPluginAsyncTypebox<{ service: DirectoryServ
 
   app.get('/directory/households/:code', {
     schema: { operationId: 'getHousehold', summary: 'One household', tags, params: Type.Object({ code: Code }), response: { 200: Type.Ref('Household'), ...problemResponses(404) } },
-  }, async (request) => service.household(request.params.code));
+  }, async (request) => {
+    const household = await service.household(request.params.code);
+    const p = principalOf(request);
+    if (p.role === 'cadre' && household.cadreCode !== p.cadreCode) throw new ForbiddenError(`household ${household.code} is not linked to you`);
+    return household;
+  });
 
   app.get('/directory/service-points', {
     schema: { operationId: 'listServicePoints', summary: 'The hall, the social-service hall and the community stations (定点服务)', tags, response: { 200: list('ServicePoint') } },

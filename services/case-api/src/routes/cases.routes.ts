@@ -1,7 +1,10 @@
-/** /api/v1/cases — thin: validate (schemas), call the service, shape the reply. */
+/** /api/v1/cases — thin: validate (schemas), check who may, call the service, shape the reply. */
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { CaseViewSchema, OpenCaseBodySchema, problemResponses, TRACKING_CODE_PATTERN } from '@minqing/shared';
+import { CaseViewSchema, ForbiddenError, MANAGER_ROLES, OpenCaseBodySchema, problemResponses, TRACKING_CODE_PATTERN, type OpenCaseBody } from '@minqing/shared';
 import type { CaseService } from '../case.service';
+import { principalOf } from '../auth/auth.hook';
+import { requireRole } from '../auth/auth.service';
+import type { CaseAccess } from '../auth/case-access';
 
 const OpenedCaseSchema = Type.Object(
   {
@@ -9,6 +12,7 @@ const OpenedCaseSchema = Type.Object(
     trackingCode: Type.String({ pattern: TRACKING_CODE_PATTERN, description: 'give this to the resident' }),
     status: Type.Literal('submitted'),
     openedAt: Type.String({ format: 'date-time' }),
+    expectedReplyBy: Type.String({ format: 'date-time', description: 'the reply date to print on the receipt (sign-for and resolve deadlines under the case\'s policy)' }),
     links: Type.Object({ self: Type.String() }),
     duplicate: Type.Optional(Type.Boolean({ description: 'the same household already has this request open; this is that case' })),
   },
@@ -24,10 +28,12 @@ const IdempotencyHeaders = Type.Object({
       description: 'Retrying with the same key never opens a second case (IETF draft-ietf-httpapi-idempotency-key-header)',
     }),
   ),
-  'x-actor': Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'staff user id, until sign-in exists' })),
 });
 
-export const casesRoutes: FastifyPluginAsyncTypebox<{ service: CaseService }> = async (app, { service }) => {
+/** Who opens cases: the hall and stations, cadres on a visit, managers. */
+const OPENERS = ['hall_staff', 'cadre', ...MANAGER_ROLES] as const;
+
+export const casesRoutes: FastifyPluginAsyncTypebox<{ service: CaseService; access: CaseAccess }> = async (app, { service, access }) => {
   app.addSchema(OpenCaseBodySchema);
   app.addSchema(CaseViewSchema);
   app.addSchema(OpenedCaseSchema);
@@ -37,21 +43,30 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ service: CaseService }> = 
     {
       schema: {
         operationId: 'openCase',
-        summary: 'Open a case for a resident (hall staff)',
+        summary: 'Open a case for a resident (hall staff; cadres on a visit; managers). Hall staff open at their own service point.',
         tags: ['cases'],
         headers: IdempotencyHeaders,
         body: Type.Ref(OpenCaseBodySchema),
         response: {
           201: Type.Ref(OpenedCaseSchema),
           200: { ...Type.Ref(OpenedCaseSchema), description: 'replay: the case this Idempotency-Key opened earlier' },
-          ...problemResponses(400, 413, 415, 422, 503),
+          ...problemResponses(400, 401, 403, 413, 415, 422, 503),
         },
       },
     },
     async (request, reply) => {
-      const opened = await service.openCase(request.body, {
+      const p = principalOf(request);
+      requireRole(p, OPENERS, 'opening cases');
+      let body: OpenCaseBody = request.body;
+      if (p.role === 'hall_staff' && p.servicePoint) {
+        if (body.servicePointCode && body.servicePointCode !== p.servicePoint.code) {
+          throw new ForbiddenError(`you work at ${p.servicePoint.code}; cases you open are opened there`);
+        }
+        body = { ...body, servicePointCode: p.servicePoint.code };
+      }
+      const opened = await service.openCase(body, {
         idempotencyKey: request.headers['idempotency-key'],
-        actor: request.headers['x-actor'] ?? null,
+        actor: p.cadreCode ?? p.username,
       });
       const self = `/api/v1/cases/${opened.id}`;
       if (!opened.created) reply.header('idempotent-replayed', 'true');
@@ -63,6 +78,7 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ service: CaseService }> = 
           trackingCode: opened.trackingCode,
           status: opened.status,
           openedAt: opened.openedAt,
+          expectedReplyBy: service.expectedReplyBy(opened.openedAt, body.category, body.priority ?? 'normal'),
           links: { self },
           ...(opened.duplicate ? { duplicate: true } : {}),
         });
@@ -74,12 +90,16 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ service: CaseService }> = 
     {
       schema: {
         operationId: 'getCase',
-        summary: 'Read one case',
+        summary: 'Read one case (403 when it is outside your role and links)',
         tags: ['cases'],
         params: Type.Object({ id: Type.String({ format: 'uuid', description: 'case id' }) }),
-        response: { 200: Type.Ref(CaseViewSchema), ...problemResponses(400, 404, 503) },
+        response: { 200: Type.Ref(CaseViewSchema), ...problemResponses(400, 401, 403, 404, 503) },
       },
     },
-    async (request) => service.getCase(request.params.id),
+    async (request) => {
+      const view = await service.getCase(request.params.id);
+      await access.assertCanSee(principalOf(request), view);
+      return view;
+    },
   );
 };

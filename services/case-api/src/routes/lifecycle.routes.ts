@@ -1,13 +1,14 @@
 /**
  * Staff moves on a case: POST /api/v1/cases/{id}/<move>. The acting staff
- * member is named by the X-Actor header until sign-in exists; each answer is
- * the case's new workflow state, or a problem document (400 invalid, 401 no
- * actor, 403 not yours to do, 404 no such case, 409 not allowed now).
+ * member is the signed-in account's roster cadre; each answer is the case's new
+ * workflow state, or a problem document (400 invalid, 401 not signed in, 403
+ * not yours to see or do, 404 no such case, 409 not allowed now).
  */
 import { Type, type FastifyPluginAsyncTypebox, type TSchema } from '@fastify/type-provider-typebox';
 import { problemResponses } from '@minqing/shared';
 import { RejectReasonCodes, ReturnReasonCodes } from '@minqing/workflows';
 import type { LifecycleService, MoveName } from '../lifecycle.service';
+import { principalOf } from '../auth/auth.hook';
 
 const Text = (max = 2000) => Type.String({ minLength: 1, maxLength: max });
 const Enum = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
@@ -67,12 +68,11 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox<{ service: LifecycleServ
           summary: move.summary,
           tags: ['case moves'],
           params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
-          headers: Type.Object({ 'x-actor': Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'acting staff member\'s code' })) }),
           body: move.body,
           response: { 200: Type.Ref(CaseStateSchema), ...problemResponses(400, 401, 403, 404, 409, 422, 503) },
         },
       },
-      async (request) => service.move((request.params as { id: string }).id, move.name, request.headers['x-actor'] as string | undefined, (request.body ?? {}) as Record<string, unknown>),
+      async (request) => service.move((request.params as { id: string }).id, move.name, principalOf(request), (request.body ?? {}) as Record<string, unknown>),
     );
   }
 };

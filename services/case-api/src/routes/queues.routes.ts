@@ -1,7 +1,11 @@
 /** Lists: case search, a cadre's tasks, escalation queues, a case's timeline. */
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { CASE_CATEGORIES, CaseStatus, NotFoundError, problemResponses } from '@minqing/shared';
+import { CASE_CATEGORIES, CaseStatus, DASHBOARD_ROLES, ForbiddenError, MANAGER_ROLES, NotFoundError, problemResponses, TOWNSHIP_WIDE_ROLES, type Principal } from '@minqing/shared';
 import type { QueueRepository } from '../queue.repository';
+import { principalOf } from '../auth/auth.hook';
+import { CaseAccess } from '../auth/case-access';
+import type { CaseChanges } from '../case-changes';
+import type { CaseService } from '../case.service';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(s: T) => Type.Union([s, Type.Null()]);
 const CaseListItemSchema = Type.Object(
@@ -29,14 +33,22 @@ const Code = Type.String({ minLength: 1, maxLength: 64 });
 const Page = { limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }), offset: Type.Integer({ minimum: 0, default: 0 }) };
 const Enum = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
 
-export const queuesRoutes: FastifyPluginAsyncTypebox<{ queues: QueueRepository }> = async (app, { queues }) => {
+/** The queue a manager sees when they name none: their department, their area, or the township. */
+function defaultScope(p: Principal): { scope: 'department' | 'area' | 'township'; code?: string } {
+  if (p.role === 'department_head' && p.departmentCode) return { scope: 'department', code: p.departmentCode };
+  if (p.role === 'area_leader' && p.areaCodes[0]) return { scope: 'area', code: p.areaCodes[0] };
+  return { scope: 'township' };
+}
+
+export const queuesRoutes: FastifyPluginAsyncTypebox<{ queues: QueueRepository; access: CaseAccess; service: CaseService; changes: CaseChanges }> = async (app, { queues, access, service, changes }) => {
+  const scoped = (p: Principal) => (params: unknown[]) => CaseAccess.scopeSql(p, params);
   app.addSchema(CaseListItemSchema);
   const List = Type.Array(Type.Ref(CaseListItemSchema));
 
   app.get('/cases', {
     schema: {
       operationId: 'listCases',
-      summary: 'Search cases by status, category, village, area, department, assignee, opening date, tracking code or title',
+      summary: 'Search the cases you may see by status, category, village, area, department, assignee, service point, opening date, tracking code or title',
       tags: ['cases'],
       querystring: Type.Object({
         status: Type.Optional(Enum(Object.values(CaseStatus))),
@@ -45,14 +57,15 @@ export const queuesRoutes: FastifyPluginAsyncTypebox<{ queues: QueueRepository }
         area: Type.Optional(Code),
         department: Type.Optional(Code),
         assignee: Type.Optional(Code),
+        servicePoint: Type.Optional(Code),
         from: Type.Optional(Type.String({ format: 'date-time' })),
         to: Type.Optional(Type.String({ format: 'date-time' })),
         q: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
         ...Page,
       }, { additionalProperties: false }),
-      response: { 200: Type.Object({ items: List, total: Type.Integer() }), ...problemResponses(400) },
+      response: { 200: Type.Object({ items: List, total: Type.Integer() }), ...problemResponses(400, 401) },
     },
-  }, async (request) => queues.search(request.query as never));
+  }, async (request) => queues.search(request.query as never, scoped(principalOf(request))));
 
   app.get('/cases/:id/timeline', {
     schema: {
@@ -62,10 +75,11 @@ export const queuesRoutes: FastifyPluginAsyncTypebox<{ queues: QueueRepository }
       params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
       response: {
         200: Type.Object({ items: Type.Array(Type.Object({ seq: Type.Integer(), kind: Type.String(), actor: Nullable(Type.String()), at: Type.String(), details: Type.Unknown() })) }),
-        ...problemResponses(400, 404),
+        ...problemResponses(400, 401, 403, 404),
       },
     },
   }, async (request) => {
+    await access.assertCanSee(principalOf(request), await service.getCase(request.params.id));
     const items = await queues.timeline(request.params.id);
     if (!items) throw new NotFoundError('case', request.params.id);
     return { items };
@@ -74,16 +88,22 @@ export const queuesRoutes: FastifyPluginAsyncTypebox<{ queues: QueueRepository }
   app.get('/tasks', {
     schema: {
       operationId: 'listTasks',
-      summary: "A cadre's inbox: assigned and open cases (new, due soon, overdue), and decisions waiting for them as a manager",
+      summary: "The signed-in cadre's inbox: assigned and open cases (new, due soon, overdue), and decisions waiting for them as a manager; managers may name another cadre",
       tags: ['queues'],
-      querystring: Type.Object({ cadre: Code }, { additionalProperties: false }),
+      querystring: Type.Object({ cadre: Type.Optional(Code) }, { additionalProperties: false }),
       response: {
         200: Type.Object({ new: List, dueSoon: List, overdue: List, inProgress: List, decisions: List }),
-        ...problemResponses(400),
+        ...problemResponses(400, 401, 403),
       },
     },
   }, async (request) => {
-    const items = await queues.tasks(request.query.cadre);
+    const p = principalOf(request);
+    const cadre = request.query.cadre ?? p.cadreCode;
+    if (!cadre) throw new ForbiddenError('name the cadre whose inbox to read: your account is not a roster cadre');
+    if (cadre !== p.cadreCode && !MANAGER_ROLES.includes(p.role)) throw new ForbiddenError('you may read only your own inbox');
+    // A manager reading someone's inbox still sees only the cases in their own scope.
+    const visible = cadre === p.cadreCode ? null : new Set((await queues.search({ assignee: cadre, limit: 200, offset: 0 }, scoped(p))).items.map((i) => i.id));
+    const items = (await queues.tasks(cadre)).filter((i) => !visible || visible.has(i.id));
     const now = Date.now();
     const soon = now + 24 * 3600_000;
     const overdue = items.filter((i) => i.dueAt && !i.paused && Date.parse(i.dueAt) < now);
@@ -93,29 +113,64 @@ export const queuesRoutes: FastifyPluginAsyncTypebox<{ queues: QueueRepository }
       new: rest.filter((i) => i.status === 'assigned'),
       dueSoon: rest.filter((i) => i.status !== 'assigned' && i.dueAt && !i.paused && Date.parse(i.dueAt) < soon),
       inProgress: rest.filter((i) => i.status !== 'assigned' && !(i.dueAt && !i.paused && Date.parse(i.dueAt) < soon)),
-      decisions: await queues.decisions(request.query.cadre),
+      decisions: await queues.decisions(cadre),
     };
   });
 
   app.get('/escalations', {
     schema: {
       operationId: 'escalationQueue',
-      summary: "Managers' queue for a department, an area or the township: escalated first, then nearest to breach",
+      summary: "Managers' queue for a department, an area or the township (default: the manager's own): escalated first, then nearest to breach",
       tags: ['queues'],
       querystring: Type.Object({
-        scope: Enum(['department', 'area', 'township']),
+        scope: Type.Optional(Enum(['department', 'area', 'township'])),
         code: Type.Optional(Code),
         category: Type.Optional(Enum(CASE_CATEGORIES)),
         level: Type.Optional(Type.Integer({ minimum: 0, maximum: 3 })),
         ...Page,
       }, { additionalProperties: false }),
-      response: { 200: Type.Object({ items: List }), ...problemResponses(400) },
+      response: { 200: Type.Object({ items: List }), ...problemResponses(400, 401, 403) },
     },
   }, async (request) => {
-    const q = request.query as { scope: 'department' | 'area' | 'township'; code?: string; category?: string; level?: number; limit: number; offset: number };
+    const p = principalOf(request);
+    if (!DASHBOARD_ROLES.includes(p.role)) throw new ForbiddenError('the escalation queue is for managers');
+    const raw = request.query as { scope?: 'department' | 'area' | 'township'; code?: string; category?: string; level?: number; limit: number; offset: number };
+    const q = { ...raw, ...(raw.scope ? { scope: raw.scope } : defaultScope(p)) };
+    if (q.scope === 'township' && !TOWNSHIP_WIDE_ROLES.includes(p.role)) throw new ForbiddenError('the township queue is for the township leadership');
     if (q.scope !== 'township' && !q.code) {
       throw Object.assign(new Error('code is required for department and area scopes'), { statusCode: 400, validation: [{ instancePath: '/code', message: 'is required for department and area scopes', params: {} }], validationContext: 'querystring' });
     }
-    return { items: await queues.escalationQueue(q) };
+    return { items: await queues.escalationQueue(q, scoped(p)) };
+  });
+
+  app.get('/escalations/stream', {
+    schema: {
+      operationId: 'escalationChanges',
+      summary: 'Server-sent events: `changed` whenever cases change, so a live queue refetches (no case data is sent)',
+      tags: ['queues'],
+      produces: ['text/event-stream'],
+    },
+  }, async (request, reply) => {
+    const p = principalOf(request);
+    if (!DASHBOARD_ROLES.includes(p.role)) throw new ForbiddenError('the escalation queue is for managers');
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.write(`retry: 3000\nevent: ready\ndata: {}\n\n`);
+    const unsubscribe = changes.subscribe((at) => res.write(`event: changed\ndata: ${JSON.stringify({ at })}\n\n`));
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 20_000);
+    const end = () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      res.end();
+    };
+    request.raw.on('close', end);
+    streams.add(end);
+    res.on('close', () => streams.delete(end));
+  });
+  // Open streams end when the server closes, so shutdown does not wait on them.
+  const streams = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const end of streams) end();
   });
 };

@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { buildEvent, DomainError, inTransaction, ProblemType, problemResponses, type Pool } from '@minqing/shared';
+import { buildEvent, DASHBOARD_ROLES, DomainError, ForbiddenError, inTransaction, ProblemType, problemResponses, type Pool } from '@minqing/shared';
+import { principalOf } from '../auth/auth.hook';
 import type { LifecycleService } from '../lifecycle.service';
 
 const KINDS = { visit: 'org.minqing.work.visit_logged.v1', diary: 'org.minqing.work.diary_entry_added.v1', household_file: 'org.minqing.work.household_file_updated.v1' } as const;
@@ -29,14 +30,13 @@ export const workRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; lifecycle: Life
   app.post('/work-records', {
     schema: {
       operationId: 'logWorkRecord',
-      summary: 'Log a household visit, a diary entry or a household file update (the acting cadre in X-Actor)',
+      summary: 'Log a household visit, a diary entry or a household file update (by the signed-in cadre)',
       tags: ['work records'],
-      headers: Type.Object({ 'x-actor': Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) }),
       body: Body,
       response: { 201: Type.Object({ id: Type.String(), kind: Type.String(), date: Type.String() }), ...problemResponses(400, 401, 403, 422) },
     },
   }, async (request, reply) => {
-    const actor = await lifecycle.actor(request.headers['x-actor']);
+    const actor = await lifecycle.actor(principalOf(request));
     const b = request.body;
     const invalid = (field: string, message: string) =>
       new DomainError(ProblemType.validation, 422, 'Invalid work record', `${field} ${message}`, { errors: [{ field: `body/${field}`, message }] });
@@ -74,10 +74,13 @@ export const workRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; lifecycle: Life
       summary: "A cadre's work records in a date range",
       tags: ['work records'],
       querystring: Type.Object({ cadre: Type.String({ minLength: 1, maxLength: 64 }), from: Type.Optional(Type.String({ format: 'date' })), to: Type.Optional(Type.String({ format: 'date' })) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ items: Type.Array(Type.Unknown()) }), ...problemResponses(400) },
+      response: { 200: Type.Object({ items: Type.Array(Type.Unknown()) }), ...problemResponses(400, 401, 403) },
     },
   }, async (request) => {
     const q = request.query;
+    // Own records; managers and the assessment group read anyone's.
+    const p = principalOf(request);
+    if (q.cadre !== p.cadreCode && !DASHBOARD_ROLES.includes(p.role)) throw new ForbiddenError('you may read only your own work records');
     const { rows } = await pool.query(
       `SELECT id, kind, to_char(work_date, 'YYYY-MM-DD') AS date, household_code AS "householdCode", village_code AS "villageCode", case_id AS "caseId", role, note, recorded_at AS "recordedAt"
          FROM casework.work_records WHERE cadre_code = $1 AND ($2::date IS NULL OR work_date >= $2) AND ($3::date IS NULL OR work_date <= $3)

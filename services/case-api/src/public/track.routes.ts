@@ -1,0 +1,125 @@
+/**
+ * The residents' page: a tracking code plus the last four digits of the phone
+ * given at intake show the case's progress and let the resident rate the
+ * outcome. Nothing else about the case (names, phone, notes, staff) is exposed,
+ * a wrong code and wrong digits get the same answer, and guessing is slowed
+ * per client and per tracking code.
+ */
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { CASE_CATEGORIES, DomainError, ProblemType, problemResponses, TRACKING_CODE_PATTERN, type Pool } from '@minqing/shared';
+import type { CaseService } from '../case.service';
+import type { LifecycleService } from '../lifecycle.service';
+
+/** Steps a resident sees; internal ones (reminders, escalations, supervision, returns) stay inside. */
+export const PUBLIC_STEPS = [
+  'opened', 'routed', 'accepted', 'started', 'waiting_on_resident', 'resumed', 'forwarded_upstream', 'upstream_answered',
+  'resolved', 'follow_up_recorded', 'reopened', 'closed', 'withdrawn', 'rejected', 'merged',
+];
+const FAILURES_PER_CODE = 5;
+const FAILURE_WINDOW_MS = 15 * 60_000;
+
+class TrackNotFoundError extends DomainError {
+  constructor() {
+    super(ProblemType.notFound, 404, 'No such case', 'no case matches this tracking code and these phone digits');
+  }
+}
+class TooManyTriesError extends DomainError {
+  constructor() {
+    super(ProblemType.tooManyRequests, 429, 'Too many tries', 'too many wrong tries for this tracking code; wait 15 minutes or ask the service hall');
+  }
+}
+
+const TrackBody = {
+  trackingCode: Type.String({ pattern: TRACKING_CODE_PATTERN, description: 'as printed on the receipt, e.g. MQ-7K2D-9QX4' }),
+  phoneTail: Type.String({ pattern: '^\\d{4}$', description: 'last four digits of the phone number given at intake' }),
+};
+const TrackViewSchema = Type.Object(
+  {
+    trackingCode: Type.String(),
+    status: Type.String(),
+    category: Type.Union(CASE_CATEGORIES.map((c) => Type.Literal(c))),
+    openedAt: Type.String({ format: 'date-time' }),
+    expectedReplyBy: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    steps: Type.Array(Type.Object({ kind: Type.String(), at: Type.String({ format: 'date-time' }) })),
+    reply: Type.Union([Type.String(), Type.Null()]),
+    canRate: Type.Boolean(),
+    satisfaction: Type.Union([Type.String(), Type.Null()]),
+  },
+  { $id: 'TrackView' },
+);
+
+export const trackRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; service: CaseService; lifecycle: LifecycleService }> = async (app, { pool, service, lifecycle }) => {
+  app.addSchema(TrackViewSchema);
+  const failures = new Map<string, number[]>();
+  const rateLimit = { max: 30, timeWindow: '1 minute' };
+
+  async function find(trackingCode: string, phoneTail: string) {
+    const now = Date.now();
+    const recent = (failures.get(trackingCode) ?? []).filter((t) => now - t < FAILURE_WINDOW_MS);
+    if (recent.length >= FAILURES_PER_CODE) throw new TooManyTriesError();
+    const { rows } = await pool.query(
+      `SELECT id, tracking_code, status, category, priority, opened_at, phase, due_at, resolution_reply, satisfaction, resident_phone
+         FROM casework.cases WHERE tracking_code = $1`,
+      [trackingCode.toUpperCase()],
+    );
+    const c = rows[0];
+    if (!c || String(c.resident_phone).replace(/\D/g, '').slice(-4) !== phoneTail) {
+      failures.set(trackingCode, [...recent, now]);
+      if (failures.size > 10_000) failures.clear();
+      throw new TrackNotFoundError();
+    }
+    failures.delete(trackingCode);
+    return c;
+  }
+
+  async function view(c: any, override: { status?: string; satisfaction?: string | null } = {}) {
+    const { rows } = await pool.query(
+      `SELECT kind, at FROM casework.case_timeline WHERE case_id = $1 AND kind = ANY($2::text[]) ORDER BY seq`,
+      [c.id, PUBLIC_STEPS],
+    );
+    const status = override.status ?? c.status;
+    const answered = ['resolved', 'followed_up', 'closed', 'withdrawn', 'rejected', 'merged'].includes(status);
+    return {
+      trackingCode: c.tracking_code,
+      status,
+      category: c.category,
+      openedAt: c.opened_at.toISOString(),
+      expectedReplyBy: answered ? null : c.phase === 'resolve' && c.due_at ? c.due_at.toISOString() : service.expectedReplyBy(c.opened_at.toISOString(), c.category, c.priority),
+      steps: rows.map((r) => ({ kind: r.kind, at: r.at.toISOString() })),
+      reply: ['resolved', 'followed_up', 'closed'].includes(status) ? c.resolution_reply : null,
+      canRate: status === 'resolved',
+      satisfaction: override.satisfaction !== undefined ? override.satisfaction : c.satisfaction,
+    };
+  }
+
+  app.post('/public/track', {
+    config: { rateLimit },
+    schema: {
+      operationId: 'trackCase',
+      summary: 'Residents: the progress of a case, by tracking code and the last four digits of the phone (no sign-in)',
+      tags: ['residents'],
+      body: Type.Object(TrackBody, { additionalProperties: false }),
+      response: { 200: Type.Ref(TrackViewSchema), ...problemResponses(400, 404, 429) },
+    },
+  }, async (request) => view(await find(request.body.trackingCode, request.body.phoneTail)));
+
+  app.post('/public/track/rating', {
+    config: { rateLimit },
+    schema: {
+      operationId: 'rateCase',
+      summary: 'Residents: rate the outcome of a resolved case (records the follow-up, method online)',
+      tags: ['residents'],
+      body: Type.Object({
+        ...TrackBody,
+        satisfaction: Type.Union([Type.Literal('satisfied'), Type.Literal('basically_satisfied'), Type.Literal('dissatisfied')]),
+        comment: Type.Optional(Type.String({ maxLength: 500 })),
+      }, { additionalProperties: false }),
+      response: { 200: Type.Ref(TrackViewSchema), ...problemResponses(400, 404, 409, 429) },
+    },
+  }, async (request) => {
+    const b = request.body;
+    const c = await find(b.trackingCode, b.phoneTail);
+    const state = await lifecycle.moveAs(c.id, 'recordFollowUp', { code: 'resident', role: 'resident' }, { satisfaction: b.satisfaction, method: 'online', note: b.comment ?? '' });
+    return view(c, { status: state.status, satisfaction: state.satisfaction });
+  });
+};

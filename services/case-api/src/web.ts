@@ -1,0 +1,41 @@
+/**
+ * The web console (web/, built by Vite) served at / — the same origin as the
+ * API, so the session cookie is first-party. Hashed assets are cached for a
+ * year; the pages themselves are always revalidated. The console's own paths
+ * answer with index.html (client-side routing); anything else is a 404 problem.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+
+export const DEFAULT_WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
+/** Client-side routes of the console (web/src). */
+export const CONSOLE_PATHS = ['/', '/sign-in', '/intake', '/inbox', '/cases/:id', '/households', '/queue', '/dashboard', '/track'];
+
+export async function registerWeb(app: FastifyInstance, webDir: string): Promise<boolean> {
+  if (!fs.existsSync(path.join(webDir, 'index.html'))) {
+    app.log.warn({ webDir }, 'web console not built (run the main job or `pnpm --filter @minqing/web build`); serving the API only');
+    return false;
+  }
+  await app.register(fastifyStatic, {
+    root: webDir,
+    wildcard: false,
+    index: false,
+    setHeaders: (res, file) => {
+      res.setHeader('cache-control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      res.setHeader('x-content-type-options', 'nosniff');
+    },
+  });
+  for (const url of CONSOLE_PATHS) {
+    app.get(url, { schema: { hide: true } }, (_request, reply) =>
+      reply
+        .header('cache-control', 'no-cache')
+        .header('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'")
+        .header('referrer-policy', 'same-origin')
+        .sendFile('index.html'),
+    );
+  }
+  return true;
+}
