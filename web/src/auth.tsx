@@ -40,7 +40,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, [navigate, location.pathname]);
 
   const signIn = useCallback(async (username: string, password: string) => {
-    const m = await api<Me>('/auth/session', { method: 'POST', body: { username, password }, ignoreUnauthorized: true });
+    // The API answers { me, token } (the token is for API clients; the browser uses the cookie).
+    const r = await api<Me | { me: Me; token?: string }>('/auth/session', { method: 'POST', body: { username, password }, ignoreUnauthorized: true });
+    const m = 'me' in r ? r.me : r;
     clearDirectoryCache();
     setMe(m);
     return m;

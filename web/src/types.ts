@@ -16,6 +16,7 @@ export interface Me {
   name: string;
   role: Role;
   cadreCode: string | null;
+  cadreRole?: string | null;
   departmentCode: string | null;
   areaCodes: string[];
   servicePoint: ServicePoint | null;

@@ -9,11 +9,12 @@ import { useTranslation } from 'react-i18next';
 import { BarElement, CategoryScale, Chart as ChartJS, Legend, LinearScale, LineElement, PointElement, Tooltip, type ActiveElement, type ChartEvent } from 'chart.js';
 import { Bar, Line } from 'react-chartjs-2';
 import { api, problemOf, withQuery, type Problem } from '../api';
+import { useMe } from '../auth';
 import { useDirectory } from '../directory';
 import { useFormat } from '../format';
 import { ProblemBox } from '../components/ProblemBox';
 import { StatusBadge, useEnum } from '../components/bits';
-import { CATEGORIES, RATE_FIGURE, RATE_NAMES, type DrilldownItem, type FigureGroup, type FiguresResponse, type RateName } from '../types';
+import { CATEGORIES, RATE_FIGURE, RATE_NAMES, type DrilldownItem, type FigureGroup, type FiguresResponse, type RateName, type Role } from '../types';
 
 ChartJS.register(BarElement, CategoryScale, LinearScale, LineElement, PointElement, Tooltip, Legend);
 
@@ -115,8 +116,11 @@ function Drilldown({ drill, onClose }: { drill: Drill; onClose(): void }) {
   );
 }
 
+const TOWNSHIP_WIDE: readonly Role[] = ['township_leader', 'assessment', 'admin'];
+
 export default function Dashboard() {
   const { t, i18n } = useTranslation();
+  const me = useMe();
   const dir = useDirectory();
   const f = useFormat();
   const label = useEnum();
@@ -138,29 +142,35 @@ export default function Dashboard() {
   // recomputed on refresh too, so "this month" follows the clock
   const period = useMemo(() => periodOf(kind, customFrom, customTo), [kind, customFrom, customTo, refresh]);
 
+  // The headline scope follows the role: the township for the leadership and the assessment group,
+  // the own department for a department head, the own area for an area leader (the API refuses wider).
+  const wide = TOWNSHIP_WIDE.includes(me.role);
+  const headBy = wide ? 'township' : me.role === 'department_head' ? 'department' : me.role === 'area_leader' ? 'area' : 'township';
+  const headKey = headBy === 'department' ? me.departmentCode : headBy === 'area' ? (me.areaCodes[0] ?? null) : null;
+  const pick = useCallback((groups: FigureGroup[]) => (headKey ? groups.find((g) => g.key === headKey) : groups[0]) ?? null, [headKey]);
+  const showDept = wide || me.role === 'department_head';
+
   const load = useCallback(async () => {
     setLoading(true);
     setProblem(null);
-    try {
-      const months = [5, 4, 3, 2, 1, 0].map((back) => ({ from: startOfMonth(-back).toISOString(), to: startOfMonth(-back + 1).toISOString() }));
-      const [tw, dept, vil, cats, tr] = await Promise.all([
-        figures('township', period, category),
-        figures('department', period, category),
-        figures('village', period, category),
-        Promise.all(CATEGORIES.map(async (c) => ({ category: c, cases: (await figures('township', period, c)).groups[0]?.counts.cases ?? 0 }))),
-        Promise.all(months.map(async (m) => ({ ...m, group: (await figures('township', m, category)).groups[0] ?? null }))),
-      ]);
-      setTownship(tw.groups[0] ?? null);
-      setByDept(dept.groups);
-      setByVillage(vil.groups);
-      setByCategory(cats);
-      setTrend(tr);
-    } catch (err) {
-      setProblem(problemOf(err));
-    } finally {
-      setLoading(false);
-    }
-  }, [period, category]);
+    const months = [5, 4, 3, 2, 1, 0].map((back) => ({ from: startOfMonth(-back).toISOString(), to: startOfMonth(-back + 1).toISOString() }));
+    // Each part on its own: one refused or failed call leaves the others on screen.
+    const [tw, dept, vil, cats, tr] = await Promise.allSettled([
+      figures(headBy, period, category),
+      showDept ? figures('department', period, category) : Promise.resolve({ groups: [] } as FiguresResponse),
+      figures('village', period, category),
+      Promise.all(CATEGORIES.map(async (c) => ({ category: c, cases: pick((await figures(headBy, period, c)).groups)?.counts.cases ?? 0 }))),
+      Promise.all(months.map(async (m) => ({ ...m, group: pick((await figures(headBy, m, category)).groups) }))),
+    ]);
+    const failed = [tw, dept, vil, cats, tr].find((r) => r.status === 'rejected');
+    if (failed) setProblem(problemOf((failed as PromiseRejectedResult).reason));
+    setTownship(tw.status === 'fulfilled' ? pick(tw.value.groups) : null);
+    setByDept(dept.status === 'fulfilled' ? dept.value.groups : []);
+    setByVillage(vil.status === 'fulfilled' ? vil.value.groups : []);
+    setByCategory(cats.status === 'fulfilled' ? cats.value : []);
+    setTrend(tr.status === 'fulfilled' ? tr.value : []);
+    setLoading(false);
+  }, [period, category, headBy, pick, showDept]);
 
   useEffect(() => {
     void load();
@@ -243,7 +253,7 @@ export default function Dashboard() {
             ))}
           </select>
         </label>
-        <label>
+        <label hidden={!wide}>
           {t('dashboard.exportBy')}
           <select data-testid="export-group" value={exportBy} onChange={(e) => setExportBy(e.target.value)}>
             {['township', 'area', 'department', 'village', 'cadre'].map((g) => (
@@ -251,7 +261,7 @@ export default function Dashboard() {
             ))}
           </select>
         </label>
-        <div className="export-links">
+        <div className="export-links" hidden={!wide}>
           <a href={exportQuery('csv')} download data-testid="export-csv" className="button secondary">{t('dashboard.exportCsv')}</a>
           <a href={exportQuery('xlsx')} download data-testid="export-xlsx" className="button secondary">{t('dashboard.exportXlsx')}</a>
         </div>
@@ -265,10 +275,10 @@ export default function Dashboard() {
             <button
               key={r}
               type="button"
-              className={`figure-card${drill?.groupBy === 'township' && drill.figure === RATE_FIGURE[r] ? ' active' : ''}`}
+              className={`figure-card${drill?.groupBy === headBy && drill.key === township?.key && drill.figure === RATE_FIGURE[r] ? ' active' : ''}`}
               data-testid="figure-card"
               data-figure={r}
-              onClick={() => township && openDrill('township', township.key, r, () => rateLabel(r))}
+              onClick={() => township && openDrill(headBy, township.key, r, () => rateLabel(r))}
               disabled={!township}
             >
               <span className="figure-name">{rateLabel(r)}</span>
@@ -308,12 +318,12 @@ export default function Dashboard() {
               options={barOptions((index, ds) => {
                 const m = trend[index];
                 const r = CHART_RATES[ds];
-                if (m?.group && r) openDrill('township', m.group.key, r, () => `${monthFmt.format(new Date(m.from))} · ${rateLabel(r)}`, { from: m.from, to: m.to });
+                if (m?.group && r) openDrill(headBy, m.group.key, r, () => `${monthFmt.format(new Date(m.from))} · ${rateLabel(r)}`, { from: m.from, to: m.to });
               })}
             />
           </div>
         </section>
-        <section className="panel chart-panel">
+        <section className="panel chart-panel" hidden={!showDept}>
           <h2>{t('dashboard.byDepartment')}</h2>
           <div className="chart-box">
             <Bar data-testid="chart-department" aria-label={t('dashboard.byDepartment')} data={dept.data} options={dept.options} />
@@ -337,7 +347,7 @@ export default function Dashboard() {
               }}
               options={barOptions((index) => {
                 const c = byCategory[index];
-                if (c) openDrill('township', township?.key ?? 'township', 'cases', () => `${catLabel(c.category)} · ${i18n.t('dashboard.cases')}`, period, c.category);
+                if (c) openDrill(headBy, township?.key ?? headKey ?? 'township', 'cases', () => `${catLabel(c.category)} · ${i18n.t('dashboard.cases')}`, period, c.category);
               }, false)}
             />
           </div>

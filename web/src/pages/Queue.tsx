@@ -23,14 +23,22 @@ function useLiveChanges(onChange: () => void): LiveState {
     }
     let timer: ReturnType<typeof setTimeout> | undefined;
     const es = new EventSource('/api/v1/escalations/stream', { withCredentials: true });
-    es.onopen = () => setState('live');
+    // On every (re)connect, catch up on what changed while the stream was down.
+    es.onopen = () => {
+      setState('live');
+      clearTimeout(timer);
+      timer = setTimeout(() => cb.current(), 300);
+    };
     es.onerror = () => setState(es.readyState === EventSource.CLOSED ? 'offline' : 'connecting');
     es.addEventListener('changed', () => {
       clearTimeout(timer);
       timer = setTimeout(() => cb.current(), 300);
     });
+    // While the stream is down, poll now and then so the queue does not go stale.
+    const poll = setInterval(() => es.readyState !== EventSource.OPEN && cb.current(), 30_000);
     return () => {
       clearTimeout(timer);
+      clearInterval(poll);
       es.close();
     };
   }, []);
