@@ -9,14 +9,29 @@ import { AuthProvider, HomeRedirect, RequireAuth } from './auth';
 import { Layout } from './components/Layout';
 import { Loading } from './components/bits';
 
-const SignIn = lazy(() => import('./pages/SignIn'));
-const Intake = lazy(() => import('./pages/Intake'));
-const Inbox = lazy(() => import('./pages/Inbox'));
-const CasePage = lazy(() => import('./pages/CasePage'));
-const Households = lazy(() => import('./pages/Households'));
-const Queue = lazy(() => import('./pages/Queue'));
-const Dashboard = lazy(() => import('./pages/Dashboard'));
-const Track = lazy(() => import('./pages/Track'));
+const loaders = {
+  '/sign-in': () => import('./pages/SignIn'),
+  '/intake': () => import('./pages/Intake'),
+  '/inbox': () => import('./pages/Inbox'),
+  '/cases/': () => import('./pages/CasePage'),
+  '/households': () => import('./pages/Households'),
+  '/queue': () => import('./pages/Queue'),
+  '/dashboard': () => import('./pages/Dashboard'),
+  '/track': () => import('./pages/Track'),
+};
+// Start fetching the current screen's chunk now, alongside the session check, not after it.
+for (const [prefix, load] of Object.entries(loaders)) {
+  if (window.location.pathname.startsWith(prefix)) void load().catch(() => undefined);
+}
+
+const SignIn = lazy(loaders['/sign-in']);
+const Intake = lazy(loaders['/intake']);
+const Inbox = lazy(loaders['/inbox']);
+const CasePage = lazy(loaders['/cases/']);
+const Households = lazy(loaders['/households']);
+const Queue = lazy(loaders['/queue']);
+const Dashboard = lazy(loaders['/dashboard']);
+const Track = lazy(loaders['/track']);
 
 function NotFound() {
   const { t } = useTranslation();

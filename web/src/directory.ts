@@ -4,17 +4,19 @@
  */
 import { useEffect, useState } from 'react';
 import { api } from './api';
-import type { Area, Cadre, Department, Village } from './types';
+import type { Area, Cadre, Department, ServicePoint, Village } from './types';
 
 export interface Directory {
   departments: Department[];
   areas: Area[];
   villages: Village[];
   cadres: Cadre[];
+  servicePoints: ServicePoint[];
   department(code: string | null | undefined): string;
   area(code: string | null | undefined): string;
   village(code: string | null | undefined): string;
   cadre(code: string | null | undefined): string;
+  servicePoint(code: string | null | undefined): string;
 }
 
 let cached: Promise<Directory> | null = null;
@@ -45,9 +47,11 @@ function load(): Promise<Directory> {
       fetchList<Area>('/directory/areas'),
       fetchList<Village>('/directory/villages'),
       fetchList<Cadre>('/directory/cadres'),
-    ]).then(([departments, areas, villages, cadres]) => {
+      fetchList<ServicePoint>('/directory/service-points'),
+    ]).then(([departments, areas, villages, cadres, servicePoints]) => {
       const d: Directory = {
-        departments, areas, villages, cadres,
+        departments, areas, villages, cadres, servicePoints,
+        servicePoint: namer(servicePoints),
         department: namer(departments),
         area: namer(areas),
         village: namer(villages),
@@ -62,8 +66,8 @@ function load(): Promise<Directory> {
 }
 
 const empty: Directory = {
-  departments: [], areas: [], villages: [], cadres: [],
-  department: (c) => c ?? '', area: (c) => c ?? '', village: (c) => c ?? '', cadre: (c) => c ?? '',
+  departments: [], areas: [], villages: [], cadres: [], servicePoints: [],
+  department: (c) => c ?? '', area: (c) => c ?? '', village: (c) => c ?? '', cadre: (c) => c ?? '', servicePoint: (c) => c ?? '',
 };
 
 export function useDirectory(): Directory {

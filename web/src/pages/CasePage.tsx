@@ -113,6 +113,7 @@ function details(d: unknown, dir: Directory, label: ReturnType<typeof useEnum>, 
     if (/assignee|cadre|by$|^to$|^from$/i.test(k) && typeof v === 'string') text = dir.cadre(v);
     if (/department/i.test(k) && typeof v === 'string') text = dir.department(v);
     if (/village/i.test(k) && typeof v === 'string') text = dir.village(v);
+    if (k === 'servicePointCode' && typeof v === 'string') text = dir.servicePoint(v);
     if (/At$/.test(k) && typeof v === 'string') text = fmt(v);
     const groups: Record<string, string> = { satisfaction: 'satisfaction', method: 'method', status: 'status', reasonCode: 'reason', decision: 'decision', phase: 'phase', channel: 'channel', rule: 'routingRule', category: 'category', priority: 'priority' };
     const group = groups[k];
@@ -269,6 +270,12 @@ export default function CasePage() {
             <dd>{label('priority', c.priority)}</dd>
             <dt>{t('case.channel')}</dt>
             <dd>{label('channel', c.channel)}</dd>
+            {c.servicePointCode && (
+              <>
+                <dt>{t('case.servicePoint')}</dt>
+                <dd>{dir.servicePoint(c.servicePointCode)}</dd>
+              </>
+            )}
             <dt>{t('case.openedAt')}</dt>
             <dd>{f.dateTime(c.openedAt)}</dd>
             <dt>{t('case.resident')}</dt>

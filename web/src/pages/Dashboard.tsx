@@ -208,8 +208,10 @@ export default function Dashboard() {
     }),
   });
 
-  const dept = groupChart(byDept, 'department', (k) => dir.department(k));
-  const village = groupChart(byVillage, 'village', (k) => dir.village(k));
+  // The reporting service groups cases without a department or village under '(none)'.
+  const noneOr = (name: (k: string) => string) => (k: string) => (k.startsWith('(') ? t('common.none') : name(k));
+  const dept = groupChart(byDept, 'department', noneOr((k) => dir.department(k)));
+  const village = groupChart(byVillage, 'village', noneOr((k) => dir.village(k)));
 
   const exportQuery = (format: string) => withQuery('/api/v1/reports/figures/export', { groupBy: exportBy, format, from: period.from, to: period.to, category });
 
