@@ -14,10 +14,11 @@ function works(cmd: string, args: string[]): boolean {
   return spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
 }
 
-export function ensureTool(component: string, check: { cmd: string; args: string[] }, aptPackages: string[], purpose: string): void {
+export function ensureTool(component: string, check: { cmd: string; args: string[]; name?: string }, aptPackages: string[], purpose: string): void {
   if (works(check.cmd, check.args)) return;
+  const what = check.name ?? check.cmd;
   if (isRoot && works('apt-get', ['--version'])) {
-    say(component, `${check.cmd} is missing; installing ${aptPackages.join(' ')} with apt-get`);
+    say(component, `${what} is missing; installing ${aptPackages.join(' ')} with apt-get`);
     try {
       if (!aptUpdated) {
         execFileSync('apt-get', ['update', '-q'], { stdio: 'ignore' });
@@ -32,5 +33,5 @@ export function ensureTool(component: string, check: { cmd: string; args: string
     }
     if (works(check.cmd, check.args)) return;
   }
-  fail(component, `${check.cmd} is needed to ${purpose}. Install it (Debian: apt-get install -y ${aptPackages.join(' ')}) or point minqing at an existing engine (see README).`);
+  fail(component, `${what} is needed to ${purpose}. Install it (Debian: apt-get install -y ${aptPackages.join(' ')}) or point minqing at an existing engine (see README).`);
 }

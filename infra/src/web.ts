@@ -44,6 +44,7 @@ export function buildWeb(): void {
 export const CHROMIUM = process.env.MINQING_CHROMIUM ?? '/usr/bin/chromium';
 
 export function ensureChromium(): void {
-  if (process.env.MINQING_CHROMIUM) return;
-  ensureTool('browser', { cmd: CHROMIUM, args: ['--version'] }, ['chromium'], 'run the browser tests of the web console');
+  if (!process.env.MINQING_CHROMIUM) ensureTool('browser', { cmd: CHROMIUM, args: ['--version'] }, ['chromium'], 'run the browser tests of the web console');
+  // A Chinese font, so the screenshots show the console as staff see it rather than empty boxes.
+  ensureTool('browser', { cmd: 'sh', args: ['-c', 'fc-list :lang=zh | grep -q .'], name: 'a Chinese font' }, ['fonts-wqy-microhei'], 'render Chinese text in the browser tests');
 }

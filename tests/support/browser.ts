@@ -24,8 +24,11 @@ export const DESKTOP = { width: 1366, height: 768 };
 export const PHONE = { width: 360, height: 740 };
 
 /** A fresh browser profile (own cookies) in Chinese, in the township's timezone. */
-export const newContext = (browser: Browser, viewport = DESKTOP): Promise<BrowserContext> =>
-  browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+export async function newContext(browser: Browser, viewport = DESKTOP): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  context.setDefaultTimeout(15_000);
+  return context;
+}
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });

@@ -19,12 +19,13 @@ export async function registerWeb(app: FastifyInstance, webDir: string): Promise
     app.log.warn({ webDir }, 'web console not built (run the main job or `pnpm --filter @minqing/web build`); serving the API only');
     return false;
   }
+  // Hashed bundles under /assets/ (looked up per request, so a rebuild needs no restart).
   await app.register(fastifyStatic, {
-    root: webDir,
-    wildcard: false,
+    root: path.join(webDir, 'assets'),
+    prefix: '/assets/',
     index: false,
-    setHeaders: (res, file) => {
-      res.setHeader('cache-control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+    setHeaders: (res) => {
+      res.setHeader('cache-control', 'public, max-age=31536000, immutable');
       res.setHeader('x-content-type-options', 'nosniff');
     },
   });
@@ -34,7 +35,7 @@ export async function registerWeb(app: FastifyInstance, webDir: string): Promise
         .header('cache-control', 'no-cache')
         .header('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'")
         .header('referrer-policy', 'same-origin')
-        .sendFile('index.html'),
+        .sendFile('index.html', webDir),
     );
   }
   return true;
