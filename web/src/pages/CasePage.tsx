@@ -104,12 +104,12 @@ function MoveForm({ id, spec, caseId, onDone, onCancel, dir }: { id: string; spe
   );
 }
 
-function details(d: unknown, dir: Directory, label: ReturnType<typeof useEnum>, fmt: (iso: string) => string): string[] {
+function details(d: unknown, dir: Directory, label: ReturnType<typeof useEnum>, fmt: (iso: string) => string, yesNo: (b: boolean) => string): string[] {
   if (!d || typeof d !== 'object') return [];
   const out: string[] = [];
   for (const [k, v] of Object.entries(d as Record<string, unknown>)) {
     if (v === null || v === undefined || v === '' || typeof v === 'object') continue;
-    let text = String(v);
+    let text = typeof v === 'boolean' ? yesNo(v) : String(v);
     if (/assignee|cadre|by$|^to$|^from$/i.test(k) && typeof v === 'string') text = dir.cadre(v);
     if (/department/i.test(k) && typeof v === 'string') text = dir.department(v);
     if (/village/i.test(k) && typeof v === 'string') text = dir.village(v);
@@ -330,7 +330,7 @@ export default function CasePage() {
                   <time dateTime={i.at}>{f.dateTime(i.at)}</time>
                 </div>
                 {i.actor && <div className="muted">{dir.cadre(i.actor)}</div>}
-                {details(i.details, dir, label, f.dateTime).map((line, k) => (
+                {details(i.details, dir, label, f.dateTime, (b) => t(b ? 'common.yes' : 'common.no')).map((line, k) => (
                   <div key={k} className="small">{line}</div>
                 ))}
               </li>
