@@ -77,7 +77,7 @@ export function availableMoves(c: MoveContext, me: Me): string[] {
   const moves: string[] = [];
   const add = (...ids: string[]) => ids.forEach((id) => !moves.includes(id) && moves.push(id));
   const s = c.status;
-  if (TERMINAL_STATUSES.includes(s)) return moves;
+  if ((TERMINAL_STATUSES as readonly string[]).includes(s)) return moves;
   const assignee = !!me.cadreCode && me.cadreCode === c.assigneeCode;
   const manager = isManager(me.role);
 

@@ -1,85 +1,35 @@
-/** Shapes of the case API's answers, as the console uses them. */
-export const ROLES = ['hall_staff', 'cadre', 'department_head', 'area_leader', 'township_leader', 'assessment', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-export const MANAGER_ROLES: readonly Role[] = ['department_head', 'area_leader', 'township_leader', 'admin'];
+/**
+ * Shapes of the case API's answers, as the console uses them. The vocabulary,
+ * the roles and the case shapes come from shared/ (one place for the API, the
+ * workflow and the console); the lists are plain values, imported at run time.
+ */
+import { DASHBOARD_ROLES, MANAGER_ROLES, STAFF_ROLES, type Principal, type StaffRole } from '@minqing/shared/access';
+import type { CaseListItem, CaseView, Household } from '@minqing/shared/domain';
+
+export {
+  CASE_CATEGORIES as CATEGORIES,
+  CASE_STATUSES as STATUSES,
+  FOLLOW_UP_METHODS,
+  CASE_PRIORITIES as PRIORITIES,
+  REJECT_REASON_CODES as REJECT_REASONS,
+  RETURN_REASON_CODES as RETURN_REASONS,
+  SATISFACTIONS,
+  TERMINAL_STATUSES,
+} from '@minqing/shared/vocabulary';
+export type { CaseListItem, Household };
+
+export const ROLES = STAFF_ROLES;
+export type Role = StaffRole;
+export { MANAGER_ROLES };
 export const isManager = (role: Role | undefined): boolean => !!role && MANAGER_ROLES.includes(role);
-export const canSeeDashboard = (role: Role | undefined): boolean => isManager(role) || role === 'assessment';
+export const canSeeDashboard = (role: Role | undefined): boolean => !!role && DASHBOARD_ROLES.includes(role);
 
-export interface ServicePoint {
-  code: string;
-  name: string;
-  kind: 'hall' | 'social_hall' | 'station';
-}
+export type ServicePoint = NonNullable<Principal['servicePoint']>;
+/** The signed-in staff member (GET /api/v1/auth/session). */
+export type Me = Principal;
 
-export interface Me {
-  username: string;
-  name: string;
-  role: Role;
-  cadreCode: string | null;
-  cadreRole?: string | null;
-  departmentCode: string | null;
-  areaCodes: string[];
-  servicePoint: ServicePoint | null;
-  channel: 'hall' | 'station' | 'market_day' | null;
-  expiresAt: string;
-}
 
-export const CATEGORIES = [
-  'policy_question',
-  'development_guidance',
-  'livelihood_difficulty',
-  'dispute_mediation',
-  'proxy_matter',
-  'environment_civility',
-  'care_visit',
-  'other',
-] as const;
-export const PRIORITIES = ['normal', 'urgent'] as const;
-export const STATUSES = [
-  'submitted', 'assigned', 'returned', 'accepted', 'in_progress', 'waiting_on_resident', 'forwarded_upstream',
-  'resolved', 'followed_up', 'closed', 'withdrawn', 'rejected', 'merged',
-] as const;
-export const TERMINAL_STATUSES = ['closed', 'withdrawn', 'rejected', 'merged'];
-export const SATISFACTIONS = ['satisfied', 'basically_satisfied', 'dissatisfied'] as const;
-export const FOLLOW_UP_METHODS = ['call', 'visit', 'in_person'] as const;
-export const RETURN_REASONS = ['wrong_area', 'not_our_duty', 'insufficient_information', 'duplicate', 'other'] as const;
-export const REJECT_REASONS = ['out_of_scope', 'illegal_request', 'already_handled', 'other'] as const;
-
-export interface CaseListItem {
-  id: string;
-  trackingCode: string;
-  status: string;
-  category: string;
-  priority: string;
-  title: string;
-  villageCode: string | null;
-  areaCode: string | null;
-  departmentCode: string | null;
-  assigneeCode: string | null;
-  escalationLevel: number;
-  phase: string | null;
-  dueAt: string | null;
-  paused: boolean;
-  openedAt: string;
-  updatedAt: string;
-}
-
-export interface CaseDetail extends Omit<CaseListItem, 'areaCode'> {
-  areaCode?: string | null;
-  channel: string;
-  servicePointCode: string | null;
-  description: string;
-  householdCode: string | null;
-  routing: { rule: string; reason: string } | null;
-  satisfaction: string | null;
-  resolutionReply: string | null;
-  returnsCount: number;
-  reopenCount: number;
-  mergedInto: string | null;
-  slaPolicyVersion: string;
-  resident: { name: string; phone: string } | null;
-  pendingExtension?: PendingExtension | null;
-}
+export type CaseDetail = CaseView;
 
 export interface PendingExtension {
   phase: string;
@@ -105,18 +55,6 @@ export interface TimelineItem {
   details: unknown;
 }
 
-export interface Household {
-  code: string;
-  villageCode: string;
-  headName: string;
-  phone: string | null;
-  idTail: string | null;
-  address: string | null;
-  members: number;
-  isKey: boolean;
-  isVulnerable: boolean;
-  cadreCode: string | null;
-}
 
 export interface Tasks {
   new: CaseListItem[];

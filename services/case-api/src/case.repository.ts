@@ -30,6 +30,7 @@ interface CaseRow {
   reopen_count: number;
   merged_into: string | null;
   sla_policy_version: string | null;
+  pending_extension: CaseView['pendingExtension'];
   opened_by: string | null;
   resident_name: string;
   resident_phone: string;
@@ -63,6 +64,7 @@ const toView = (r: CaseRow): CaseView => ({
   reopenCount: r.reopen_count,
   mergedInto: r.merged_into,
   slaPolicyVersion: r.sla_policy_version,
+  pendingExtension: r.pending_extension,
   openedBy: r.opened_by,
   resident: { name: r.resident_name, phone: r.resident_phone },
 });
@@ -87,7 +89,7 @@ export class CaseRepository {
       `SELECT id, tracking_code, status, category, priority, channel, service_point_code, title, description,
               village_code, household_code, opened_at, updated_at, assignee_code, department_code, area_code,
               routing_rule, routing_reason, escalation_level, phase, due_at, paused, satisfaction, resolution_reply,
-              returns_count, reopen_count, merged_into, sla_policy_version, opened_by, resident_name, resident_phone
+              returns_count, reopen_count, merged_into, sla_policy_version, pending_extension, opened_by, resident_name, resident_phone
          FROM casework.cases WHERE id = $1`,
       [id],
     );

@@ -133,6 +133,7 @@ export class CaseService {
         reopenCount: s.reopenCount,
         mergedInto: s.mergedInto,
         slaPolicyVersion: s.slaPolicyVersion,
+        pendingExtension: s.pendingExtension,
         openedBy: null,
         resident: null,
       };

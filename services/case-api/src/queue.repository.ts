@@ -2,26 +2,10 @@
  * Lists over the case read model: search, a cadre's tasks, the managers'
  * escalation queues (most escalated and nearest to breach first), the timeline.
  */
-import type { Pool } from '@minqing/shared';
+import type { CaseListItem, Pool } from '@minqing/shared';
 
-export interface CaseListItem {
-  id: string;
-  trackingCode: string;
-  status: string;
-  category: string;
-  priority: string;
-  title: string;
-  villageCode: string | null;
-  areaCode: string | null;
-  departmentCode: string | null;
-  assigneeCode: string | null;
-  escalationLevel: number;
-  phase: string | null;
-  dueAt: string | null;
-  paused: boolean;
-  openedAt: string;
-  updatedAt: string;
-}
+export type { CaseListItem };
+
 
 const SELECT = `SELECT id, tracking_code, status, category, priority, title, village_code, area_code, department_code, assignee_code,
                        escalation_level, phase, due_at, paused, opened_at, updated_at

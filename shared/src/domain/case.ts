@@ -6,50 +6,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import './formats';
 
-/** Case categories (domain brief, "Case categories"); configurable later via the directory. */
-export const CaseCategory = {
-  policyQuestion: 'policy_question', // 政策咨询
-  developmentGuidance: 'development_guidance', // 发展指导
-  livelihoodDifficulty: 'livelihood_difficulty', // 民生困难
-  disputeMediation: 'dispute_mediation', // 矛盾纠纷调解
-  proxyMatter: 'proxy_matter', // 代办事项
-  environmentCivility: 'environment_civility', // 环境卫生
-  careVisit: 'care_visit', // 走访慰问
-  other: 'other',
-} as const;
-export type CaseCategory = (typeof CaseCategory)[keyof typeof CaseCategory];
-export const CASE_CATEGORIES = Object.values(CaseCategory);
+import { CASE_CATEGORIES, CaseStatus, CasePriority, IntakeChannel, type CaseCategory } from './vocabulary';
 
-export const CasePriority = { urgent: 'urgent', normal: 'normal' } as const;
-export type CasePriority = (typeof CasePriority)[keyof typeof CasePriority];
-
-/** Where the resident's request came in (定点服务 / 定时服务 and remote channels). */
-export const IntakeChannel = {
-  hall: 'hall', // 一站式便民服务大厅
-  station: 'station', // 社区便民服务工作站
-  marketDay: 'market_day', // 集贸日联合办公
-  phone: 'phone',
-  online: 'online',
-  visit: 'visit', // opened by a cadre during a household visit
-} as const;
-export type IntakeChannel = (typeof IntakeChannel)[keyof typeof IntakeChannel];
-
-export const CaseStatus = {
-  submitted: 'submitted',
-  assigned: 'assigned',
-  returned: 'returned', // 退单, waiting for review
-  accepted: 'accepted',
-  inProgress: 'in_progress',
-  waitingOnResident: 'waiting_on_resident',
-  forwardedUpstream: 'forwarded_upstream',
-  resolved: 'resolved',
-  followedUp: 'followed_up',
-  closed: 'closed',
-  withdrawn: 'withdrawn',
-  rejected: 'rejected',
-  merged: 'merged',
-} as const;
-export type CaseStatus = (typeof CaseStatus)[keyof typeof CaseStatus];
+export * from './vocabulary';
 
 const literalUnion = <T extends string>(values: readonly T[], options: object = {}) =>
   Type.Union(values.map((v) => Type.Literal(v)), options);
@@ -131,9 +90,30 @@ export const CaseViewSchema = Type.Object(
     reopenCount: Type.Integer(),
     mergedInto: Type.Union([Type.String(), Type.Null()]),
     slaPolicyVersion: Type.Union([Type.String(), Type.Null()]),
+    pendingExtension: Type.Union([Type.Object({ phase: Type.String(), minutes: Type.Integer(), reason: Type.String(), requestedBy: Type.String() }), Type.Null()], { description: 'an extension waiting for a decision' }),
     openedBy: Type.Union([Type.String(), Type.Null()], { description: 'the staff member who opened the case' }),
     resident: Type.Union([Type.Object({ name: Type.String(), phone: Type.String() }), Type.Null()], { description: 'who asked; staff who may see the case only' }),
   },
   { $id: 'Case' },
 );
 export type CaseView = Static<typeof CaseViewSchema>;
+
+/** One row of a case list (search, inbox, queues, drill-downs). */
+export interface CaseListItem {
+  id: string;
+  trackingCode: string;
+  status: CaseStatus;
+  category: CaseCategory;
+  priority: CasePriority;
+  title: string;
+  villageCode: string | null;
+  areaCode: string | null;
+  departmentCode: string | null;
+  assigneeCode: string | null;
+  escalationLevel: number;
+  phase: string | null;
+  dueAt: string | null;
+  paused: boolean;
+  openedAt: string;
+  updatedAt: string;
+}

@@ -6,7 +6,7 @@
  * case; move-specific fields come on top. No personal data.
  */
 import { Type, type TSchema } from '@sinclair/typebox';
-import { CategorySchema, PrioritySchema, StatusSchema } from '../domain/case';
+import { CategorySchema, PrioritySchema, SATISFACTIONS, StatusSchema } from '../domain/case';
 
 const Nullable = <T extends TSchema>(s: T) => Type.Union([s, Type.Null()]);
 const Code = Type.String({ minLength: 1, maxLength: 64 });
@@ -36,7 +36,7 @@ export const LifecycleBase = {
 
 const event = (extra: Record<string, TSchema> = {}) => Type.Object({ ...LifecycleBase, ...extra }, { additionalProperties: false });
 const Phase = Type.Union([Type.Literal('sign_for'), Type.Literal('resolve'), Type.Literal('follow_up')]);
-const Satisfaction = Type.Union([Type.Literal('satisfied'), Type.Literal('basically_satisfied'), Type.Literal('dissatisfied')]);
+const Satisfaction = Type.Union(SATISFACTIONS.map((v) => Type.Literal(v)));
 
 export const LIFECYCLE_SCHEMAS = {
   'org.minqing.case.routed.v1': event({

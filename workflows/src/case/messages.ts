@@ -5,7 +5,8 @@
  * clear rejection); state is read with a Query.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { CaseCategory, CasePriority, CaseStatus, IntakeChannel, RoutingDecision } from '@minqing/shared/domain';
+import { REJECT_REASON_CODES, RETURN_REASON_CODES } from '@minqing/shared/domain';
+import type { CaseCategory, CasePriority, CaseStatus, FollowUpMethod, IntakeChannel, RoutingDecision, Satisfaction } from '@minqing/shared/domain';
 
 export interface Actor {
   code: string;
@@ -13,7 +14,7 @@ export interface Actor {
 }
 
 export type Phase = 'sign_for' | 'resolve' | 'follow_up';
-export type Satisfaction = 'satisfied' | 'basically_satisfied' | 'dissatisfied';
+export type { Satisfaction };
 
 export interface ClockView {
   phase: Phase;
@@ -59,9 +60,9 @@ interface WithActor {
   actor: Actor;
 }
 
-export const ReturnReasonCodes = ['wrong_area', 'not_our_duty', 'insufficient_information', 'duplicate', 'other'] as const;
+export const ReturnReasonCodes = RETURN_REASON_CODES;
 export type ReturnReasonCode = (typeof ReturnReasonCodes)[number];
-export const RejectReasonCodes = ['out_of_scope', 'illegal_request', 'already_handled', 'other'] as const;
+export const RejectReasonCodes = REJECT_REASON_CODES;
 
 export type AcceptArgs = WithActor;
 export type ReturnArgs = WithActor & { reasonCode: ReturnReasonCode; note: string };
@@ -73,8 +74,7 @@ export type ResumeArgs = WithActor & { note: string };
 export type ForwardUpstreamArgs = WithActor & { authority: string; note: string };
 export type UpstreamAnsweredArgs = WithActor & { outcome: string; note: string };
 export type ResolveArgs = WithActor & { reply: string };
-export type FollowUpArgs = WithActor & { satisfaction: Satisfaction; /** online: the resident rated it on the tracking page */
-  method: 'visit' | 'call' | 'in_person' | 'online'; note: string };
+export type FollowUpArgs = WithActor & { satisfaction: Satisfaction; method: FollowUpMethod; note: string };
 export type ReopenArgs = WithActor & { reason: string };
 export type MergeArgs = WithActor & { intoCaseId: string; note: string };
 export type WithdrawArgs = WithActor & { reason: string };

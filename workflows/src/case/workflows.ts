@@ -17,7 +17,7 @@ import {
   allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler, upsertSearchAttributes,
 } from '@temporalio/workflow';
 import {
-  DEFAULT_CALENDAR, DEFAULT_SLA_POLICY, ruleFor, SA, type BusinessCalendar, type CaseStatus, type CaseWorkflowInput,
+  DEFAULT_CALENDAR, DEFAULT_SLA_POLICY, FOLLOW_UP_METHODS, RESIDENT_FOLLOW_UP_METHOD, ruleFor, SA, SATISFACTIONS, type BusinessCalendar, type CaseStatus, type CaseWorkflowInput,
   type LifecycleEventType, type RoutingDecision, type SlaPolicy,
 } from '@minqing/shared/domain';
 import type { CaseActivities, ReadModelPatch } from './activities';
@@ -406,8 +406,9 @@ export async function caseWorkflow(input: CaseWorkflowInput, options: CaseWorkfl
     run.requireStatus('resolved');
     // Callbacks must be independent of whoever handled the case.
     if (a.actor.code === s.assigneeCode) refuse(RejectionType.forbidden, 'the follow-up must be made by someone other than the cadre who handled the case');
-    if (!['satisfied', 'basically_satisfied', 'dissatisfied'].includes(a.satisfaction)) refuse(RejectionType.invalid, 'satisfaction must be satisfied, basically_satisfied or dissatisfied');
-    if (!['visit', 'call', 'in_person', 'online'].includes(a.method)) refuse(RejectionType.invalid, 'method must be visit, call, in_person or online');
+    if (!SATISFACTIONS.includes(a.satisfaction)) refuse(RejectionType.invalid, `satisfaction must be one of ${SATISFACTIONS.join(', ')}`);
+    const methods: readonly string[] = [...FOLLOW_UP_METHODS, RESIDENT_FOLLOW_UP_METHOD];
+    if (!methods.includes(a.method)) refuse(RejectionType.invalid, `method must be one of ${methods.join(', ')}`);
   }, async (a, at) => {
     const c = run.clock!;
     const due = clocks.dueAt(c, run.cal);

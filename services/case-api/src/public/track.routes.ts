@@ -6,7 +6,7 @@
  * per client and per tracking code.
  */
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { CASE_CATEGORIES, DomainError, ProblemType, problemResponses, TRACKING_CODE_PATTERN, type Pool } from '@minqing/shared';
+import { CASE_CATEGORIES, DomainError, RESIDENT_FOLLOW_UP_METHOD, SATISFACTIONS, TERMINAL_STATUSES, ProblemType, problemResponses, TRACKING_CODE_PATTERN, type Pool } from '@minqing/shared';
 import type { CaseService } from '../case.service';
 import type { LifecycleService } from '../lifecycle.service';
 
@@ -78,7 +78,7 @@ export const trackRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; service: CaseS
       [c.id, PUBLIC_STEPS],
     );
     const status = override.status ?? c.status;
-    const answered = ['resolved', 'followed_up', 'closed', 'withdrawn', 'rejected', 'merged'].includes(status);
+    const answered = status === 'resolved' || status === 'followed_up' || TERMINAL_STATUSES.includes(status);
     return {
       trackingCode: c.tracking_code,
       status,
@@ -111,7 +111,7 @@ export const trackRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; service: CaseS
       tags: ['residents'],
       body: Type.Object({
         ...TrackBody,
-        satisfaction: Type.Union([Type.Literal('satisfied'), Type.Literal('basically_satisfied'), Type.Literal('dissatisfied')]),
+        satisfaction: Type.Union(SATISFACTIONS.map((v) => Type.Literal(v))),
         comment: Type.Optional(Type.String({ maxLength: 500 })),
       }, { additionalProperties: false }),
       response: { 200: Type.Ref(TrackViewSchema), ...problemResponses(400, 404, 409, 429) },
@@ -119,7 +119,7 @@ export const trackRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; service: CaseS
   }, async (request) => {
     const b = request.body;
     const c = await find(b.trackingCode, b.phoneTail);
-    const state = await lifecycle.moveAs(c.id, 'recordFollowUp', { code: 'resident', role: 'resident' }, { satisfaction: b.satisfaction, method: 'online', note: b.comment ?? '' });
+    const state = await lifecycle.moveAs(c.id, 'recordFollowUp', { code: 'resident', role: 'resident' }, { satisfaction: b.satisfaction, method: RESIDENT_FOLLOW_UP_METHOD, note: b.comment ?? '' });
     return view(c, { status: state.status, satisfaction: state.satisfaction });
   });
 };

@@ -5,7 +5,7 @@
  * not yours to see or do, 404 no such case, 409 not allowed now).
  */
 import { Type, type FastifyPluginAsyncTypebox, type TSchema } from '@fastify/type-provider-typebox';
-import { problemResponses } from '@minqing/shared';
+import { FOLLOW_UP_METHODS, problemResponses, SATISFACTIONS } from '@minqing/shared';
 import { RejectReasonCodes, ReturnReasonCodes } from '@minqing/workflows';
 import type { LifecycleService, MoveName } from '../lifecycle.service';
 import { principalOf } from '../auth/auth.hook';
@@ -46,7 +46,7 @@ const MOVES: { name: MoveName; path: string; summary: string; body: TSchema }[] 
   { name: 'forwardUpstream', path: 'forward-upstream', summary: 'Forward a proxy matter (代办) to a higher authority; the clock pauses — the assignee', body: Body({ authority: Text(200), note: Text() }) },
   { name: 'upstreamAnswered', path: 'upstream-answer', summary: 'The higher authority answered — the assignee', body: Body({ outcome: Text(200), note: Text() }) },
   { name: 'resolveCase', path: 'resolve', summary: 'Resolve with a reply to the resident (答复) — the assignee', body: Body({ reply: Text(5000) }) },
-  { name: 'recordFollowUp', path: 'follow-up', summary: 'Record the follow-up (回访) and satisfaction — not the assignee', body: Body({ satisfaction: Enum(['satisfied', 'basically_satisfied', 'dissatisfied']), method: Enum(['visit', 'call', 'in_person']), note: Type.String({ maxLength: 2000 }) }) },
+  { name: 'recordFollowUp', path: 'follow-up', summary: 'Record the follow-up (回访) and satisfaction — not the assignee', body: Body({ satisfaction: Enum(SATISFACTIONS), method: Enum(FOLLOW_UP_METHODS), note: Type.String({ maxLength: 2000 }) }) },
   { name: 'reopenCase', path: 'reopen', summary: 'Reopen after a dissatisfied follow-up — hall staff or a manager', body: Body({ reason: Text() }) },
   { name: 'mergeCase', path: 'merge', summary: 'Merge this duplicate into another case — hall staff or a manager', body: Body({ intoCaseId: Type.String({ format: 'uuid' }), note: Text() }) },
   { name: 'withdrawCase', path: 'withdraw', summary: 'Withdraw at the resident\'s request — hall staff or a manager', body: Body({ reason: Text() }) },
