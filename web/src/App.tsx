@@ -18,10 +18,14 @@ const loaders = {
   '/queue': () => import('./pages/Queue'),
   '/dashboard': () => import('./pages/Dashboard'),
   '/track': () => import('./pages/Track'),
+  '/accounts': () => import('./pages/Accounts'),
+  '/account': () => import('./pages/Account'),
 };
 // Start fetching the current screen's chunk now, alongside the session check, not after it.
-for (const [prefix, load] of Object.entries(loaders)) {
-  if (window.location.pathname.startsWith(prefix)) void load().catch(() => undefined);
+// A key ending in '/' is a prefix ('/cases/<id>'); any other key is the whole path.
+for (const [route, load] of Object.entries(loaders)) {
+  const here = window.location.pathname;
+  if (route.endsWith('/') ? here.startsWith(route) : here === route) void load().catch(() => undefined);
 }
 
 const SignIn = lazy(loaders['/sign-in']);
@@ -32,6 +36,8 @@ const Households = lazy(loaders['/households']);
 const Queue = lazy(loaders['/queue']);
 const Dashboard = lazy(loaders['/dashboard']);
 const Track = lazy(loaders['/track']);
+const Accounts = lazy(loaders['/accounts']);
+const Account = lazy(loaders['/account']);
 
 function NotFound() {
   const { t } = useTranslation();
@@ -64,6 +70,8 @@ export function App() {
             <Route path="/households" element={<Households />} />
             <Route path="/queue" element={<Queue />} />
             <Route path="/dashboard" element={<Dashboard />} />
+            <Route path="/accounts" element={<Accounts />} />
+            <Route path="/account" element={<Account />} />
             <Route path="*" element={<NotFound />} />
           </Route>
         </Routes>

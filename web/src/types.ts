@@ -150,3 +150,18 @@ export interface Cadre {
   departmentCode: string | null;
   phone: string | null;
 }
+
+/** Where hall staff take cases in: the channel an account presets on the intake screen. */
+export const INTAKE_CHANNELS = ['hall', 'station', 'market_day'] as const;
+export type IntakeChannel = (typeof INTAKE_CHANNELS)[number];
+
+/** A staff account (GET /api/v1/accounts, administrators). */
+export interface Account {
+  username: string;
+  cadreCode: string | null;
+  name: string;
+  role: Role;
+  servicePointCode: string | null;
+  channel: IntakeChannel | null;
+  disabled: boolean;
+}

@@ -1,5 +1,5 @@
 /** The signed-in frame: header with the role's links, the user's name, sign-out and language switch. */
-import { NavLink, Outlet } from 'react-router-dom';
+import { Link, NavLink, Outlet } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { Suspense } from 'react';
 import { useAuth } from '../auth';
@@ -13,6 +13,7 @@ function linksFor(role: Role): { to: string; key: string }[] {
   if (role === 'cadre') links.push({ to: '/households', key: 'nav.households' });
   if (isManager(role)) links.push({ to: '/queue', key: 'nav.queue' });
   if (canSeeDashboard(role)) links.push({ to: '/dashboard', key: 'nav.dashboard' });
+  if (role === 'admin') links.push({ to: '/accounts', key: 'nav.accounts' });
   return links;
 }
 
@@ -37,10 +38,10 @@ export function Layout() {
         )}
         <div className="header-tools">
           {me && (
-            <span className="me" title={t(`role.${me.role}`)}>
+            <Link to="/account" className="me" data-testid="me-link" title={`${t('nav.account')} · ${t(`role.${me.role}`)}`}>
               <span data-testid="me">{me.name}</span>
               <small className="me-role">{t(`role.${me.role}`)}</small>
-            </span>
+            </Link>
           )}
           <LangSwitch />
           {me && (

@@ -115,7 +115,7 @@ function details(d: unknown, dir: Directory, label: ReturnType<typeof useEnum>, 
     if (/village/i.test(k) && typeof v === 'string') text = dir.village(v);
     if (k === 'servicePointCode' && typeof v === 'string') text = dir.servicePoint(v);
     if (/At$/.test(k) && typeof v === 'string') text = fmt(v);
-    const groups: Record<string, string> = { satisfaction: 'satisfaction', method: 'method', status: 'status', reasonCode: 'reason', decision: 'decision', phase: 'phase', channel: 'channel', rule: 'routingRule', category: 'category', priority: 'priority' };
+    const groups: Record<string, string> = { satisfaction: 'satisfaction', method: 'method', status: 'status', reasonCode: 'reason', decision: 'decision', phase: 'phase', channel: 'channel', rule: 'routing.rule', category: 'category', priority: 'priority' };
     const group = groups[k];
     if (group) {
       text = label(group, String(v));
@@ -287,7 +287,16 @@ export default function CasePage() {
             <dt>{t('case.assignee')}</dt>
             <dd>{dir.cadre(c.assigneeCode) || t('case.unassigned')}</dd>
             <dt>{t('case.routing')}</dt>
-            <dd>{c.routing ? `${label('routingRule', c.routing.rule)} — ${c.routing.reason}` : t('common.none')}</dd>
+            <dd data-testid="case-routing" data-rule={c.routing?.rule}>
+              {c.routing ? (
+                <>
+                  <span className="routing-rule">{label('routing.rule', c.routing.rule)}</span>
+                  {c.routing.reason && <small className="routing-reason muted">{c.routing.reason}</small>}
+                </>
+              ) : (
+                t('common.none')
+              )}
+            </dd>
             <dt>{t('case.due')}</dt>
             <dd>
               {c.phase && <span>{label('phase', c.phase)} · </span>}
