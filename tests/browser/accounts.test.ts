@@ -219,6 +219,12 @@ describe('the routing rule in the user’s language', () => {
     const names: Record<string, string> = { category: '按类别规则', household: '干部联户', village: '部门联村', fallback: '乡镇统一派单' };
     expect(await cell.locator('.routing-rule').textContent()).toBe(names[routing.rule]);
     expect(await cell.locator('.routing-reason').textContent()).toBe(routing.reason);
+    await screenshot(page, 'case-routing');
+    // …and in English after the switch; the server's reason stays as it was written.
+    const english: Record<string, string> = { category: 'Category rule', household: 'Cadre–household link', village: 'Department–village link', fallback: 'Township queue' };
+    await page.getByTestId('lang-switch').click();
+    await eventually(async () => (await cell.locator('.routing-rule').textContent()) === english[routing.rule], 'the English rule name');
+    expect(await cell.locator('.routing-reason').textContent()).toBe(routing.reason);
     await page.context().close();
   });
 });

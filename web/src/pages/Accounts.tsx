@@ -334,7 +334,10 @@ function Admin() {
         <section className="panel">
           <div className="panel-head">
             <h2>
-              {t('accounts.list')} <span className="count" data-testid="account-count">{items?.length ?? 0}</span>
+              {t('accounts.list')}{' '}
+              <span className="count" data-testid="account-count">
+                {items && shown.length !== items.length ? `${shown.length} / ${items.length}` : (items?.length ?? 0)}
+              </span>
             </h2>
           </div>
           <div className="account-filters">
