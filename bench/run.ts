@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Benchmarks. Each prints its figures next to a raw baseline measured in the
  * same run on the same machine and stack, so the ratio means something even
@@ -5,6 +6,8 @@
  *
  *   npm run bench                    # all
  *   npm run bench -- lifecycle [N] [concurrency]
+ *   npm run bench -- reporting [events] [cases/s] [seconds]
+ *   npm run bench -- console [loads]
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,7 +16,9 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { freePort, givenEndpoints, startServices, startStack } from '@minqing/infra';
+import http from 'node:http';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { buildWeb, CHROMIUM, freePort, givenEndpoints, startServices, startStack } from '@minqing/infra';
 import { rawMove } from './raw-workflow';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -289,11 +294,89 @@ async function reportingBench(events: number, rate: number, seconds: number) {
   );
 }
 
+/**
+ * The intake screen in Chromium: first contentful paint and the moment the
+ * household search box is there to type into, cold (a new browser profile:
+ * nothing cached) and warm (the hall PC's browser after the first load), and
+ * the page's JavaScript heap. Baseline: the same browser loading a bare page
+ * with one input from a bare Node HTTP server.
+ */
+async function consoleBench(loads: number) {
+  buildWeb();
+  const { dir, stack } = await benchStack();
+  const services = await benchServices(dir, stack.env, 200);
+  const db = new pg.Client({ connectionString: stack.env.DATABASE_URL });
+  await db.connect();
+  const t = await loadBenchTownship(db, Date.now().toString(36));
+  const token = (await actAs(services.apiUrl, t.hall)).authorization!.slice('Bearer '.length);
+  const bare = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>x</title><label>户 <input data-testid="household-search"></label>'));
+  await new Promise<void>((r) => bare.listen(0, '127.0.0.1', r));
+  const bareUrl = `http://127.0.0.1:${(bare.address() as { port: number }).port}/`;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--enable-precise-memory-info'] });
+  const newContext = async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+    await ctx.addCookies([{ name: 'minqing_session', value: token, url: services.apiUrl }]);
+    return ctx;
+  };
+  const measure = async (ctx: BrowserContext, url: string) => {
+    const page = await ctx.newPage();
+    await page.goto(url);
+    await page.locator('[data-testid="household-search"]').waitFor();
+    const m = await page.evaluate(() => ({
+      fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
+      ready: performance.now(),
+      heap: (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? NaN,
+    }));
+    // `ready` is read after the box appeared: an upper bound, the same way for both pages.
+    await page.close();
+    return m;
+  };
+  const run = async (url: string, warm: boolean) => {
+    const out: { fcp: number; ready: number; heap: number }[] = [];
+    const shared = warm ? await newContext() : null;
+    if (shared) await measure(shared, url); // fill the cache
+    for (let i = 0; i < loads; i++) {
+      const ctx = shared ?? (await newContext());
+      out.push(await measure(ctx, url));
+      if (!shared) await ctx.close();
+    }
+    await shared?.close();
+    const stat = (k: 'fcp' | 'ready' | 'heap') => out.map((o) => o[k]).sort((x, y) => x - y);
+    return { fcp: stat('fcp'), ready: stat('ready'), heap: stat('heap') };
+  };
+  try {
+    const rows: [string, Awaited<ReturnType<typeof run>>][] = [
+      ['intake, cold', await run(`${services.apiUrl}/intake`, false)],
+      ['intake, warm', await run(`${services.apiUrl}/intake`, true)],
+      ['bare page, cold (baseline)', await run(bareUrl, false)],
+      ['bare page, warm (baseline)', await run(bareUrl, true)],
+    ];
+    const ms = (v: number) => `${v.toFixed(0)} ms`;
+    process.stdout.write(
+      [
+        '',
+        `console — the intake screen in Chromium ${browser.version()}, ${loads} loads each, 1366×768`,
+        ...rows.map(([label, r]) => `  ${label.padEnd(28)} first paint p50 ${ms(pct(r.fcp, 50))} p95 ${ms(pct(r.fcp, 95))} · search box ready p50 ${ms(pct(r.ready, 50))} p95 ${ms(pct(r.ready, 95))} · JS heap p50 ${(pct(r.heap, 50) / 1_048_576).toFixed(1)} MiB`),
+        `  ratio intake/bare (warm first paint p50): ${(pct(rows[1]![1].fcp, 50) / pct(rows[3]![1].fcp, 50)).toFixed(2)}`,
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    await browser.close();
+    bare.close();
+    await db.end();
+    await services.stop();
+    await stack.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main() {
   const [name = 'all', a, b, c] = process.argv.slice(2);
   if (name === 'lifecycle' || name === 'all') await lifecycleBench(Number(a ?? 200), Number(b ?? 16));
   if (name === 'reporting' || name === 'all') await reportingBench(Number((name === 'reporting' && a) || 40_000), Number((name === 'reporting' && b) || 10), Number((name === 'reporting' && c) || 20));
-  if (!['lifecycle', 'reporting', 'all'].includes(name)) throw new Error(`unknown bench ${name}; try: lifecycle [N] [concurrency] | reporting [events] [cases/s] [seconds]`);
+  if (name === 'console' || name === 'all') await consoleBench(Number((name === 'console' && a) || 30));
+  if (!['lifecycle', 'reporting', 'console', 'all'].includes(name)) throw new Error(`unknown bench ${name}; try: lifecycle [N] [concurrency] | reporting [events] [cases/s] [seconds] | console [loads]`);
 }
 
 main().then(
