@@ -86,8 +86,10 @@ export async function startKafka(args: { dataDir: string; runDir: string; port: 
   const log4j = `-Dlog4j.configuration=file:${path.join(repoRoot, 'infra/kafka/log4j.properties')}`;
   if (!fs.existsSync(path.join(logDirs, 'meta.properties'))) {
     say(C, 'formatting storage (KRaft)');
+    // A Kafka cluster id is 16 bytes in URL-safe base64; one that starts with '-'
+    // would be read as an option, so it is passed as --cluster-id=<id>.
     const clusterId = randomBytes(16).toString('base64url');
-    await run('java', [log4j, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', props, '--ignore-formatted']);
+    await run('java', [log4j, '-cp', classpath, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', props, '--ignore-formatted']);
   }
   say(C, `starting broker on 127.0.0.1:${args.port}`);
   const proc = launch({

@@ -72,6 +72,25 @@ describe('sign-in and sessions', () => {
     expect((await http('GET', api('/auth/session'), undefined, { authorization: `Bearer ${token}` })).status).toBe(401);
   });
 
+  it('changing your password ends your other sessions, not the one you changed it in', async () => {
+    // An account of its own (the assessment group's), so no other test's session ends.
+    const username = `assess-${t.run}`;
+    const password = 'test-assessor-password';
+    expect((await http('PUT', api(`/accounts/${username}`), { role: 'assessment', name: '考核组', password })).status).toBe(201);
+    const signIn = async (pw: string) => (await http('POST', api('/auth/session'), { username, password: pw })).json?.token as string | undefined;
+    const here = (await signIn(password))!;
+    const elsewhere = (await signIn(password))!;
+    const changed = await http('PUT', api('/auth/password'), { currentPassword: password, newPassword: 'a-new-password-1' }, { authorization: `Bearer ${here}` });
+    expect(changed.status).toBe(204);
+    expect((await http('GET', api('/auth/session'), undefined, { authorization: `Bearer ${here}` })).status).toBe(200);
+    expect((await http('GET', api('/auth/session'), undefined, { authorization: `Bearer ${elsewhere}` })).status).toBe(401);
+    expect(await signIn(password)).toBeUndefined();
+    const again = (await signIn('a-new-password-1'))!;
+    // An administrator's reset signs the account out everywhere.
+    expect((await http('PUT', api(`/accounts/${username}`), { password })).status).toBe(200);
+    expect((await http('GET', api('/auth/session'), undefined, { authorization: `Bearer ${again}` })).status).toBe(401);
+  });
+
   it('every staff endpoint needs a session; a cookie session refuses a cross-site write', async () => {
     for (const path of ['/cases', '/tasks', '/escalations', '/directory/households?q=王', '/reports/figures?groupBy=department']) {
       const res = await http('GET', api(path), undefined, { authorization: '' });

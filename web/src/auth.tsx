@@ -88,16 +88,28 @@ export function homeFor(role: Role): string {
   }
 }
 
+/** What index.html paints before the scripts run, kept while the session is checked (no flash). */
+function BootShell() {
+  return (
+    <div className="boot" aria-busy="true">
+      <div className="boot-bar">
+        <span className="boot-mark" aria-hidden="true">民</span>民情 minqing
+      </div>
+      <div className="boot-wait" />
+    </div>
+  );
+}
+
 export function RequireAuth({ children }: { children: ReactNode }) {
   const { me } = useAuth();
   const location = useLocation();
-  if (me === undefined) return <div className="loading" aria-busy="true" />;
+  if (me === undefined) return <BootShell />;
   if (me === null) return <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   return <>{children}</>;
 }
 
 export function HomeRedirect() {
   const { me } = useAuth();
-  if (me === undefined) return <div className="loading" aria-busy="true" />;
+  if (me === undefined) return <BootShell />;
   return <Navigate to={me ? homeFor(me.role) : '/sign-in'} replace />;
 }

@@ -72,12 +72,15 @@ export class AccountRepository {
        RETURNING (xmax = 0) AS created`,
       [a.username, a.cadreCode, a.name, a.role, a.servicePointCode, a.channel, a.passwordHash ?? '', a.disabled, a.passwordHash !== undefined],
     );
-    if (a.disabled) await this.pool.query('DELETE FROM directory.sign_in_sessions WHERE username = $1', [a.username]);
+    // A disabled account, or one whose password an administrator reset, is signed out everywhere.
+    if (a.disabled || a.passwordHash !== undefined) await this.pool.query('DELETE FROM directory.sign_in_sessions WHERE username = $1', [a.username]);
     return { created: rows[0].created };
   }
 
-  async setPassword(username: string, passwordHash: string): Promise<void> {
+  /** New password; every other session of the account ends (the one making the change stays). */
+  async setPassword(username: string, passwordHash: string, keepSession: Buffer | null): Promise<void> {
     await this.pool.query('UPDATE directory.accounts SET password_hash = $2, password_changed_at = now() WHERE username = $1', [username, passwordHash]);
+    await this.pool.query('DELETE FROM directory.sign_in_sessions WHERE username = $1 AND token_hash IS DISTINCT FROM $2', [username, keepSession]);
   }
 
   /** Roster cadres that have no account yet. */

@@ -85,13 +85,13 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; sessionT
   app.put('/auth/password', {
     schema: {
       operationId: 'changePassword',
-      summary: 'Change your own password',
+      summary: 'Change your own password; your other sessions end',
       tags: ['auth'],
       body: Type.Object({ currentPassword: Type.String({ minLength: 1, maxLength: 200 }), newPassword: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
       response: { 204: Type.Null(), ...problemResponses(400, 401, 403, 422) },
     },
   }, async (request, reply) => {
-    await auth.changePassword(principalOf(request), request.body.currentPassword, request.body.newPassword);
+    await auth.changePassword(principalOf(request), request.body.currentPassword, request.body.newPassword, sessionToken(request));
     return reply.code(204).send(null);
   });
 

@@ -61,11 +61,11 @@ export class AuthService {
     if (token) await this.deps.accounts.deleteSession(tokenHash(token));
   }
 
-  async changePassword(p: Principal, current: string, next: string): Promise<void> {
+  async changePassword(p: Principal, current: string, next: string, token: string | undefined): Promise<void> {
     const account = await this.deps.accounts.credentials(p.username);
     if (!account || !(await verifyPassword(account.passwordHash, current))) throw new ForbiddenError('the current password is wrong');
     if (next.length < MIN_PASSWORD_LENGTH) throw new AccountInvalidError('newPassword', `must be at least ${MIN_PASSWORD_LENGTH} characters`);
-    await this.deps.accounts.setPassword(p.username, await hashPassword(next));
+    await this.deps.accounts.setPassword(p.username, await hashPassword(next), token ? tokenHash(token) : null);
   }
 
   /** Create or change an account (administrators). A roster cadre's role defaults from the roster. */
