@@ -2,42 +2,63 @@
  * Routes. Every screen is its own chunk, so the intake screen loads only what it
  * needs and the dashboard's Chart.js is fetched only when someone opens it.
  */
-import { lazy, Suspense } from 'react';
+import { createElement, lazy, Suspense, type ComponentType } from 'react';
 import { Route, Routes } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { AuthProvider, HomeRedirect, RequireAuth } from './auth';
 import { Layout } from './components/Layout';
 import { Loading } from './components/bits';
 
+type PageModule = Promise<{ default: ComponentType }>;
+
+/**
+ * A screen loaded on demand. Once its chunk is in, it renders directly instead
+ * of through React.lazy: a lazy component always suspends on its first render,
+ * and React then holds the fallback for at least 300 ms — which would cost the
+ * intake screen that much on every load even though its chunk was fetched
+ * alongside the session check.
+ */
+function screen(load: () => PageModule): { load: () => PageModule; Screen: ComponentType } {
+  let loaded: ComponentType | null = null;
+  let pending: PageModule | null = null;
+  const fetchOnce = () =>
+    (pending ??= load().then((m) => {
+      loaded = m.default;
+      return m;
+    }));
+  const Lazy = lazy(fetchOnce);
+  return { load: fetchOnce, Screen: () => createElement(loaded ?? Lazy) };
+}
+
 const loaders = {
-  '/sign-in': () => import('./pages/SignIn'),
-  '/intake': () => import('./pages/Intake'),
-  '/inbox': () => import('./pages/Inbox'),
-  '/cases/': () => import('./pages/CasePage'),
-  '/households': () => import('./pages/Households'),
-  '/queue': () => import('./pages/Queue'),
-  '/dashboard': () => import('./pages/Dashboard'),
-  '/track': () => import('./pages/Track'),
-  '/accounts': () => import('./pages/Accounts'),
-  '/account': () => import('./pages/Account'),
+  '/sign-in': screen(() => import('./pages/SignIn')),
+  '/intake': screen(() => import('./pages/Intake')),
+  '/inbox': screen(() => import('./pages/Inbox')),
+  '/cases/': screen(() => import('./pages/CasePage')),
+  '/households': screen(() => import('./pages/Households')),
+  '/queue': screen(() => import('./pages/Queue')),
+  '/dashboard': screen(() => import('./pages/Dashboard')),
+  '/track': screen(() => import('./pages/Track')),
+  '/accounts': screen(() => import('./pages/Accounts')),
+  '/account': screen(() => import('./pages/Account')),
 };
 // Start fetching the current screen's chunk now, alongside the session check, not after it.
 // A key ending in '/' is a prefix ('/cases/<id>'); any other key is the whole path.
-for (const [route, load] of Object.entries(loaders)) {
+for (const [route, { load }] of Object.entries(loaders)) {
   const here = window.location.pathname;
   if (route.endsWith('/') ? here.startsWith(route) : here === route) void load().catch(() => undefined);
 }
 
-const SignIn = lazy(loaders['/sign-in']);
-const Intake = lazy(loaders['/intake']);
-const Inbox = lazy(loaders['/inbox']);
-const CasePage = lazy(loaders['/cases/']);
-const Households = lazy(loaders['/households']);
-const Queue = lazy(loaders['/queue']);
-const Dashboard = lazy(loaders['/dashboard']);
-const Track = lazy(loaders['/track']);
-const Accounts = lazy(loaders['/accounts']);
-const Account = lazy(loaders['/account']);
+const SignIn = loaders['/sign-in'].Screen;
+const Intake = loaders['/intake'].Screen;
+const Inbox = loaders['/inbox'].Screen;
+const CasePage = loaders['/cases/'].Screen;
+const Households = loaders['/households'].Screen;
+const Queue = loaders['/queue'].Screen;
+const Dashboard = loaders['/dashboard'].Screen;
+const Track = loaders['/track'].Screen;
+const Accounts = loaders['/accounts'].Screen;
+const Account = loaders['/account'].Screen;
 
 function NotFound() {
   const { t } = useTranslation();
