@@ -16,6 +16,11 @@ export interface TestEnv {
   logDir: string;
   /** password of the case API's `admin` account (tests create the staff accounts they act as) */
   adminPassword: string;
+  /**
+   * One administrator session for the whole run, signed in by the global setup:
+   * each test file signing in again would trip the sign-in rate limit.
+   */
+  adminToken: string;
   /** the environment the services were started with (to restart one in a fault test) */
   serviceEnv: Record<string, string>;
   /** where the stack keeps its pid files; empty when the stack is external */

@@ -12,6 +12,12 @@ import type { TestProject } from 'vitest/node';
 import { buildWeb, freePort, givenEndpoints, startServices, startStack, stopPid, tail } from '@minqing/infra';
 import { TEST_ADMIN_PASSWORD, type TestEnv } from './env';
 
+async function signInAdmin(apiUrl: string, password: string): Promise<string> {
+  const res = await fetch(`${apiUrl}/api/v1/auth/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
+  if (res.status !== 200) throw new Error(`the test run could not sign in as admin at ${apiUrl}: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { token: string }).token;
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const run = `t${Date.now().toString(36)}`;
   const topics = { caseEventsTopic: `case-events-${run}`, dlqTopic: `case-events-${run}.dlq` };
@@ -31,6 +37,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       dlqTopic: process.env.CASE_EVENTS_DLQ_TOPIC ?? 'case-events.dlq',
       logDir: '',
       adminPassword: process.env.MINQING_ADMIN_PASSWORD ?? TEST_ADMIN_PASSWORD,
+      adminToken: await signInAdmin(process.env.MINQING_CASE_API_URL, process.env.MINQING_ADMIN_PASSWORD ?? TEST_ADMIN_PASSWORD),
       serviceEnv: {},
       runDir: '',
       ownStack: false,
@@ -66,6 +73,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await stack.stop();
     throw err;
   }
+  let adminToken: string;
+  try {
+    adminToken = await signInAdmin(services.apiUrl, TEST_ADMIN_PASSWORD);
+  } catch (err) {
+    await services.stop();
+    await stack.stop();
+    throw err;
+  }
   const env: TestEnv = {
     apiUrl: services.apiUrl,
     reportingUrl: services.reportingUrl,
@@ -75,6 +90,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     ...topics,
     logDir,
     adminPassword: TEST_ADMIN_PASSWORD,
+    adminToken,
     serviceEnv: {
       ...stack.env,
       ...extraEnv,

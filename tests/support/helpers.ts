@@ -14,11 +14,8 @@ async function signIn(username: string, password: string): Promise<string> {
   return ((await res.json()) as { token: string }).token;
 }
 
-/** The administrator's session (the API creates `admin` from ADMIN_PASSWORD). */
-export const adminToken = (): Promise<string> => {
-  if (!tokens.has('admin')) tokens.set('admin', signIn('admin', env().adminPassword));
-  return tokens.get('admin')!;
-};
+/** The administrator's session of this test run (the global setup signed in once). */
+export const adminToken = (): Promise<string> => Promise.resolve(env().adminToken);
 
 /**
  * A session for the roster cadre `code`: the administrator creates their
