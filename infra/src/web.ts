@@ -45,6 +45,11 @@ export const CHROMIUM = process.env.MINQING_CHROMIUM ?? '/usr/bin/chromium';
 
 export function ensureChromium(): void {
   if (!process.env.MINQING_CHROMIUM) ensureTool('browser', { cmd: CHROMIUM, args: ['--version'] }, ['chromium'], 'run the browser tests of the web console');
-  // A Chinese font, so the screenshots show the console as staff see it rather than empty boxes.
-  ensureTool('browser', { cmd: 'sh', args: ['-c', 'fc-list :lang=zh | grep -q .'], name: 'a Chinese font' }, ['fonts-wqy-microhei'], 'render Chinese text in the browser tests');
+  // A Chinese font, so the screenshots show the console as staff see it rather than
+  // empty boxes. The tests do not depend on it: without one (and not root) they run anyway.
+  try {
+    ensureTool('browser', { cmd: 'sh', args: ['-c', 'fc-list :lang=zh | grep -q .'], name: 'a Chinese font' }, ['fonts-wqy-microhei'], 'render Chinese text in the browser tests');
+  } catch (err) {
+    say('browser', `${(err as Error).message} — the screenshots will show boxes for Chinese text`);
+  }
 }

@@ -98,8 +98,10 @@ describe('sign-in and sessions', () => {
     }
     const signIn = await http('POST', api('/auth/session'), { username: 'admin', password: e.adminPassword });
     const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
-    const csrf = await http('POST', api('/cases'), caseBody(), { cookie, authorization: '', origin: 'https://evil.example' });
-    expect(csrf.status).toBe(403);
+    for (const origin of ['https://evil.example', 'null']) {
+      const csrf = await http('POST', api('/cases'), caseBody(), { cookie, authorization: '', origin });
+      expect(csrf.status, origin).toBe(403);
+    }
   });
 });
 

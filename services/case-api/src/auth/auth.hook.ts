@@ -17,6 +17,15 @@ declare module 'fastify' {
 
 const OPEN = [/^\/api\/v1\/auth\/session$/, /^\/api\/v1\/public\//];
 
+/** The host of an Origin header; null for `null` or anything unparsable (treated as another site). */
+function hostOf(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
+}
+
 export function sessionToken(request: FastifyRequest): string | undefined {
   const auth = request.headers.authorization;
   if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
@@ -35,7 +44,7 @@ export function installAuth(app: FastifyInstance, auth: AuthService): void {
       // unsafe methods from a cookie session must come from this origin.
       const cookieSession = !request.headers.authorization;
       const origin = request.headers.origin;
-      if (cookieSession && origin && !['GET', 'HEAD', 'OPTIONS'].includes(request.method) && new URL(origin).host !== request.headers.host) {
+      if (cookieSession && origin && !['GET', 'HEAD', 'OPTIONS'].includes(request.method) && hostOf(origin) !== request.headers.host) {
         throw new ForbiddenError('cross-site request refused');
       }
       return;
