@@ -5,7 +5,12 @@ import type { Problem } from '../api';
 export function ProblemBox({ problem, message }: { problem: Problem | null; message?: string }) {
   const { t } = useTranslation();
   if (!problem) return null;
-  const title = problem.status === 0 && problem.title === 'network' ? t('problem.network') : problem.title;
+  // The title in the user's language, from the problem's stable type (urn:minqing:problem:<kind>);
+  // the server's detail stays as it is, below it.
+  const kind = problem.type?.startsWith('urn:minqing:problem:') ? problem.type.slice('urn:minqing:problem:'.length) : null;
+  const title = problem.status === 0 && problem.title === 'network'
+    ? t('problem.network')
+    : kind ? t(`problemType.${kind}`, { defaultValue: problem.title }) : problem.title;
   return (
     <div className="problem" role="alert" data-testid="problem" data-status={problem.status}>
       {message && <p className="problem-message">{message}</p>}
