@@ -1,5 +1,14 @@
 /** The two languages carry exactly the same keys, none of them empty. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import {
+  CASE_CATEGORIES, CASE_PRIORITIES, CASE_STATUSES, FOLLOW_UP_METHODS, IntakeChannel, REJECT_REASON_CODES, RESIDENT_FOLLOW_UP_METHOD,
+  RETURN_REASON_CODES, SATISFACTIONS,
+} from '@minqing/shared/vocabulary';
+import { STAFF_ROLES } from '@minqing/shared/access';
+import { CadreRole } from '@minqing/shared/domain';
 import zhCN from './zh-CN.json';
 import en from './en.json';
 
@@ -28,6 +37,35 @@ describe('web translations', () => {
       const empty = [...map].filter(([, v]) => v.trim() === '').map(([k]) => `${lang}:${k}`);
       expect(empty).toEqual([]);
     }
+  });
+
+  it('every key the screens ask for by name exists (no raw key ever shows)', () => {
+    const src = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, e.name);
+        if (e.isDirectory()) walk(full);
+        else if (/\.tsx?$/.test(e.name) && !e.name.endsWith('.test.ts')) files.push(full);
+      }
+    };
+    walk(src);
+    const used = new Set<string>();
+    for (const file of files) {
+      for (const m of fs.readFileSync(file, 'utf8').matchAll(/\bt\(\s*'([A-Za-z0-9_.]+)'/g)) used.add(m[1]!);
+    }
+    expect(used.size).toBeGreaterThan(100);
+    expect([...used].filter((k) => !zh.has(k))).toEqual([]);
+  });
+
+  it('every value of the shared vocabulary has a label', () => {
+    const groups: [string, readonly string[]][] = [
+      ['category', CASE_CATEGORIES], ['status', CASE_STATUSES], ['priority', CASE_PRIORITIES], ['channel', Object.values(IntakeChannel)],
+      ['satisfaction', SATISFACTIONS], ['method', [...FOLLOW_UP_METHODS, RESIDENT_FOLLOW_UP_METHOD]], ['returnReason', RETURN_REASON_CODES],
+      ['rejectReason', REJECT_REASON_CODES], ['role', STAFF_ROLES], ['cadreRole', Object.values(CadreRole)],
+    ];
+    const missing = groups.flatMap(([group, values]) => values.filter((v) => !zh.has(`${group}.${v}`)).map((v) => `${group}.${v}`));
+    expect(missing).toEqual([]);
   });
 
   it('placeholders match between the languages', () => {
