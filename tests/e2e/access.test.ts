@@ -136,6 +136,17 @@ describe('who sees what', () => {
     expect(head.json.groups.every((g: { key: string }) => g.key === t.dept)).toBe(true);
     expect((await http('GET', api(`/reports/figures/cases?groupBy=department&key=${t.judicial}&figure=cases`), undefined, as(t.head))).status).toBe(403);
     expect((await http('GET', api('/reports/figures?groupBy=township'), undefined, as(t.head))).status).toBe(403);
+    await http('POST', api('/work-records'), { kind: 'diary', date: '2026-11-20', note: '民情日记' }, as(t.judge));
+    await http('POST', api('/work-records'), { kind: 'diary', date: '2026-11-20', note: '民情日记' }, as(t.cadre1));
+    const duty = await eventually(async () => {
+      const all = await http('GET', api('/reports/duty?period=2026-11'), undefined, as(t.township));
+      const codes = all.json.items.map((i: { cadreCode: string }) => i.cadreCode);
+      return codes.includes(t.judge) && codes.includes(t.cadre1) ? all : undefined;
+    }, 'both diary entries in the duty figures');
+    expect(duty.status).toBe(200);
+    const mine = (await http('GET', api('/reports/duty?period=2026-11'), undefined, as(t.head))).json.items.map((i: { cadreCode: string }) => i.cadreCode);
+    expect(mine).toContain(t.cadre1);
+    expect(mine).not.toContain(t.judge);
     const all = await http('GET', api('/reports/figures?groupBy=department'), undefined, as(t.township));
     expect(all.status).toBe(200);
     expect(all.json.groups.length).toBeGreaterThanOrEqual(head.json.groups.length);

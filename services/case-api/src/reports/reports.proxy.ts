@@ -65,6 +65,11 @@ export const reportsProxy: FastifyPluginAsyncTypebox<{ reportingUrl: string; poo
       const body = (await res.json()) as { groups: { key: string }[] };
       return { ...body, groups: body.groups.filter((g) => allowed.has(g.key)) };
     }
+    if (route === '/reports/duty' && res.ok && !TOWNSHIP_WIDE_ROLES.includes(p.role)) {
+      // Duty figures of the manager's own cadres only (a department head's department; an area leader has none of their own).
+      const body = (await res.json()) as { items: { departmentCode: string | null }[] };
+      return { ...body, items: body.items.filter((i) => p.role === 'department_head' && i.departmentCode !== null && i.departmentCode === p.departmentCode) };
+    }
     return reply.send(Buffer.from(await res.arrayBuffer()));
   });
 
