@@ -5,6 +5,7 @@ import { Suspense } from 'react';
 import { useAuth } from '../auth';
 import { canSeeDashboard, isManager, type Role } from '../types';
 import { LangSwitch } from './LangSwitch';
+import { Brand } from './bits';
 
 function linksFor(role: Role): { to: string; key: string }[] {
   const links: { to: string; key: string }[] = [];
@@ -23,10 +24,7 @@ export function Layout() {
   return (
     <div className="app">
       <header className="app-header">
-        <div className="brand">
-          <span className="brand-mark" aria-hidden="true">民</span>
-          <span className="brand-name">{t('app.name')}</span>
-        </div>
+        <Brand />
         {me && (
           <nav className="nav" data-testid="nav" aria-label={t('nav.label')}>
             {linksFor(me.role).map((l) => (

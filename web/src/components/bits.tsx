@@ -1,6 +1,7 @@
 /** Small shared pieces: status badge, due time, enum label. */
 import { useTranslation } from 'react-i18next';
 import { dueState, useFormat } from '../format';
+import { LangSwitch } from './LangSwitch';
 
 /** A translated enum value, falling back to the raw value for ones the console does not know. */
 export function useEnum() {
@@ -42,4 +43,25 @@ export function DueTime({ dueAt, paused }: { dueAt: string | null; paused: boole
 export function Loading() {
   const { t } = useTranslation();
   return <div className="loading" aria-busy="true">{t('common.loading')}</div>;
+}
+
+/** The product's mark and name, as in every header. */
+export function Brand() {
+  const { t } = useTranslation();
+  return (
+    <div className="brand">
+      <span className="brand-mark" aria-hidden="true">民</span>
+      <span className="brand-name">{t('app.name')}</span>
+    </div>
+  );
+}
+
+/** The header of the pages anyone may open (sign-in, the residents' page): the mark and the language switch. */
+export function PublicHeader() {
+  return (
+    <header className="public-header">
+      <Brand />
+      <LangSwitch />
+    </header>
+  );
 }

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { problemOf, type Problem } from '../api';
 import { homeFor, useAuth } from '../auth';
 import { ProblemBox } from '../components/ProblemBox';
-import { LangSwitch } from '../components/LangSwitch';
+import { PublicHeader } from '../components/bits';
 
 /** Only same-site paths, so ?next= cannot send anyone elsewhere. */
 function safeNext(next: string | null): string | null {
@@ -41,13 +41,7 @@ export default function SignIn() {
 
   return (
     <div className="public-page">
-      <header className="public-header">
-        <div className="brand">
-          <span className="brand-mark" aria-hidden="true">民</span>
-          <span className="brand-name">{t('app.name')}</span>
-        </div>
-        <LangSwitch />
-      </header>
+      <PublicHeader />
       <main className="narrow">
         <form className="panel form" onSubmit={submit} noValidate>
           <h1>{t('signIn.title')}</h1>

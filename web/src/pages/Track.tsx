@@ -3,8 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { api, problemOf, type Problem } from '../api';
-import { LangSwitch } from '../components/LangSwitch';
-import { StatusBadge, useEnum } from '../components/bits';
+import { PublicHeader, StatusBadge, useEnum } from '../components/bits';
 import { useFormat } from '../format';
 import { SATISFACTIONS, type TrackResult } from '../types';
 
@@ -56,13 +55,7 @@ export default function Track() {
 
   return (
     <div className="public-page">
-      <header className="public-header">
-        <div className="brand">
-          <span className="brand-mark" aria-hidden="true">民</span>
-          <span className="brand-name">{t('app.name')}</span>
-        </div>
-        <LangSwitch />
-      </header>
+      <PublicHeader />
       <main className="narrow">
         <form className="panel form" onSubmit={submit} noValidate>
           <h1>{t('track.title')}</h1>
