@@ -155,8 +155,11 @@ describe('side moves', () => {
 
     const dueBefore = (await getCase(c.id)).dueAt;
     expect((await move(c.id, 'extensions', t.cadre2, { minutes: 450, reason: '需上级审批' })).json.pendingExtension).toMatchObject({ minutes: 450 });
+    // The read model has it by the time the move answers (the console shows it from the case).
+    expect((await getCase(c.id)).pendingExtension).toMatchObject({ minutes: 450, reason: '需上级审批', requestedBy: t.cadre2 });
     expect((await move(c.id, 'extensions/decision', t.cadre2, { approve: true, note: 'x' })).status).toBe(403);
     const decided = await move(c.id, 'extensions/decision', t.head, { approve: true, note: '同意延期一个工作日' });
+    expect((await getCase(c.id)).pendingExtension).toBeNull();
     expect(decided.json.pendingExtension).toBeNull();
     expect(Date.parse(decided.json.clock.dueAt)).toBeGreaterThan(Date.parse(dueBefore));
 

@@ -31,12 +31,7 @@ export type Me = Principal;
 
 export type CaseDetail = CaseView;
 
-export interface PendingExtension {
-  phase: string;
-  minutes: number;
-  reason: string;
-  requestedBy: string;
-}
+export type PendingExtension = NonNullable<CaseView['pendingExtension']>;
 
 export interface MoveResult {
   status: string;

@@ -1,11 +1,12 @@
 /** The signed-in user's own account: who the console thinks they are, and a password change. */
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, problemOf, type Problem } from '../api';
+import { api } from '../api';
 import { useMe } from '../auth';
 import { useDirectory } from '../directory';
 import { fieldError, ProblemBox } from '../components/ProblemBox';
 import { useEnum } from '../components/bits';
+import { useAction } from '../useAction';
 
 const MIN_PASSWORD = 8;
 
@@ -15,8 +16,7 @@ function PasswordForm() {
   const [next, setNext] = useState('');
   const [again, setAgain] = useState('');
   const [invalid, setInvalid] = useState<{ field: 'current' | 'new' | 'again'; message: string } | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, setProblem, run } = useAction();
   const [done, setDone] = useState(false);
 
   async function submit(e: FormEvent) {
@@ -33,18 +33,13 @@ function PasswordForm() {
           : null;
     setInvalid(bad);
     if (bad) return;
-    setBusy(true);
-    try {
+    await run(async () => {
       await api<void>('/auth/password', { method: 'PUT', body: { currentPassword: current, newPassword: next } });
       setCurrent('');
       setNext('');
       setAgain('');
       setDone(true);
-    } catch (err) {
-      setProblem(problemOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const error = (field: 'current' | 'new' | 'again') => {

@@ -14,6 +14,7 @@ import { fieldError, ProblemBox } from '../components/ProblemBox';
 import { NotAllowed } from '../components/NotAllowed';
 import { Loading, useEnum } from '../components/bits';
 import { INTAKE_CHANNELS, ROLES, type Account, type IntakeChannel, type Role } from '../types';
+import { useAction } from '../useAction';
 
 const MIN_PASSWORD = 8;
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -63,8 +64,7 @@ function AccountForm({ account, accounts, dir, saved, onSaved }: { account: Acco
   const isNew = account === null;
   const [d, setD] = useState<Draft>(() => draftOf(account));
   const [invalid, setInvalid] = useState<Record<string, string>>({});
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, setProblem, run } = useAction();
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setD((old) => ({ ...old, [k]: v }));
 
   const cadresWithAccount = useMemo(() => new Set(accounts.map((a) => a.cadreCode).filter(Boolean)), [accounts]);
@@ -97,16 +97,11 @@ function AccountForm({ account, accounts, dir, saved, onSaved }: { account: Acco
     setInvalid(bad);
     setProblem(null);
     if (Object.keys(bad).length > 0) return;
-    setBusy(true);
-    try {
+    await run(async () => {
       const a = await api<Account>(`/accounts/${encodeURIComponent(username)}`, { method: 'PUT', body: bodyOf(d) });
       setD((old) => ({ ...old, password: '' }));
       onSaved(a, isNew);
-    } catch (err) {
-      setProblem(problemOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -221,8 +216,7 @@ function ProvisionBox({ onDone }: { onDone(): void }) {
   const { t } = useTranslation();
   const [password, setPassword] = useState('');
   const [invalid, setInvalid] = useState<string | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, setProblem, run } = useAction();
   const [created, setCreated] = useState<string[] | null>(null);
 
   async function submit(e: FormEvent) {
@@ -234,17 +228,12 @@ function ProvisionBox({ onDone }: { onDone(): void }) {
       return;
     }
     setInvalid(null);
-    setBusy(true);
-    try {
+    await run(async () => {
       const r = await api<{ created: string[] }>('/accounts/provision', { body: { password } });
       setCreated(r.created);
       setPassword('');
       onDone();
-    } catch (err) {
-      setProblem(problemOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

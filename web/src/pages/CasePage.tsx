@@ -9,27 +9,22 @@ import { useFormat } from '../format';
 import { FieldError, ProblemBox } from '../components/ProblemBox';
 import { DueTime, Loading, StatusBadge, useEnum } from '../components/bits';
 import { availableMoves, moveBody, MOVES, type MoveSpec } from '../moves';
-import type { CaseDetail, MoveResult, PendingExtension, TimelineItem } from '../types';
+import type { CaseDetail, MoveResult, TimelineItem } from '../types';
+import { useAction } from '../useAction';
 
-function MoveForm({ id, spec, caseId, onDone, onCancel, dir }: { id: string; spec: MoveSpec; caseId: string; onDone(r: MoveResult): void; onCancel(): void; dir: Directory }) {
+function MoveForm({ id, spec, caseId, onDone, onCancel, dir }: { id: string; spec: MoveSpec; caseId: string; onDone(): void; onCancel(): void; dir: Directory }) {
   const { t } = useTranslation();
   const label = useEnum();
   const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(spec.fields.map((f) => [f.name, f.defaultValue ?? ''])));
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const { busy, problem, run } = useAction();
   const set = (name: string, v: string) => setValues((x) => ({ ...x, [name]: v }));
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    try {
-      onDone(await api<MoveResult>(`/cases/${caseId}/${spec.path}`, { body: moveBody(spec, values) }));
-    } catch (err) {
-      setProblem(problemOf(err));
-    } finally {
-      setBusy(false);
-    }
+    await run(async () => {
+      await api<MoveResult>(`/cases/${caseId}/${spec.path}`, { body: moveBody(spec, values) });
+      onDone();
+    });
   }
 
   return (
@@ -135,10 +130,10 @@ export default function CasePage() {
   const [c, setCase] = useState<CaseDetail | null>(null);
   const [timeline, setTimeline] = useState<TimelineItem[]>([]);
   const [problem, setProblem] = useState<Problem | null>(null);
-  const [moveProblem, setMoveProblem] = useState<Problem | null>(null);
+  // Moves without a form fire at once; their outcome shows above the buttons.
+  const quick = useAction();
+  const moveProblem = quick.problem;
   const [open, setOpen] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [pending, setPending] = useState<PendingExtension | null>(null);
   const [done, setDone] = useState<string | null>(null);
 
   const load = useCallback(async () => {
@@ -149,7 +144,6 @@ export default function CasePage() {
       ]);
       setCase(cs);
       setTimeline(tl.items);
-      if (cs.pendingExtension !== undefined) setPending(cs.pendingExtension);
       setProblem(null);
     } catch (err) {
       setProblem(problemOf(err));
@@ -160,35 +154,25 @@ export default function CasePage() {
     void load();
   }, [load]);
 
-  // A pending extension, when the case itself does not say: the last request without a later decision.
-  const lastReq = [...timeline].reverse().find((i) => i.kind === 'extension_requested');
-  const lastDec = [...timeline].reverse().find((i) => i.kind === 'extension_decided');
-  const pendingFromTimeline = !!lastReq && (!lastDec || lastDec.seq < lastReq.seq);
-  const hasPending = pending !== null || (c?.pendingExtension === undefined && pendingFromTimeline);
+  // The read model is written before a move answers, so the reloaded case is current.
+  const pending = c?.pendingExtension ?? null;
 
   async function fire(moveId: string) {
     const spec = MOVES[moveId];
     if (!spec) return;
     if (spec.fields.length > 0) {
       setOpen(open === moveId ? null : moveId);
-      setMoveProblem(null);
+      quick.setProblem(null);
       return;
     }
-    setBusy(true);
-    setMoveProblem(null);
-    try {
-      const r = await api<MoveResult>(`/cases/${id}/${spec.path}`, { body: {} });
-      afterMove(moveId, r);
-    } catch (err) {
-      setMoveProblem(problemOf(err));
-    } finally {
-      setBusy(false);
-    }
+    await quick.run(async () => {
+      await api<MoveResult>(`/cases/${id}/${spec.path}`, { body: {} });
+      afterMove(moveId);
+    });
   }
 
-  function afterMove(moveId: string, r: MoveResult) {
+  function afterMove(moveId: string) {
     setOpen(null);
-    setPending(r?.pendingExtension ?? null);
     setDone(moveId);
     void load();
   }
@@ -206,7 +190,7 @@ export default function CasePage() {
   }
   if (!c) return <Loading />;
 
-  const moves = availableMoves({ status: c.status, assigneeCode: c.assigneeCode, satisfaction: c.satisfaction, pendingExtension: hasPending }, me);
+  const moves = availableMoves({ status: c.status, assigneeCode: c.assigneeCode, satisfaction: c.satisfaction, pendingExtension: pending !== null }, me);
 
   return (
     <div className="page case-page">
@@ -236,7 +220,7 @@ export default function CasePage() {
                 className={MOVES[m]?.danger ? 'danger' : m === moves[0] ? 'primary' : 'secondary'}
                 data-testid={`move-${m}`}
                 aria-expanded={MOVES[m]?.fields.length ? open === m : undefined}
-                disabled={busy}
+                disabled={quick.busy}
                 onClick={() => void fire(m)}
               >
                 {t(`move.${m}`)}
@@ -251,9 +235,9 @@ export default function CasePage() {
         )}
         <ProblemBox problem={moveProblem} />
         {open && MOVES[open] && (
-          <MoveForm key={open} id={open} spec={MOVES[open]} caseId={c.id} dir={dir} onDone={(r) => afterMove(open, r)} onCancel={() => setOpen(null)} />
+          <MoveForm key={open} id={open} spec={MOVES[open]} caseId={c.id} dir={dir} onDone={() => afterMove(open)} onCancel={() => setOpen(null)} />
         )}
-        {hasPending && pending && (
+        {pending && (
           <p className="notice">
             {t('case.pendingExtension', { minutes: pending.minutes, reason: pending.reason, by: dir.cadre(pending.requestedBy) })}
           </p>

@@ -8,6 +8,7 @@ import { maskPhone, todayLocal } from '../format';
 import { FieldError, ProblemBox } from '../components/ProblemBox';
 import { Loading, useEnum } from '../components/bits';
 import type { Household } from '../types';
+import { useAction } from '../useAction';
 
 const KINDS = ['visit', 'diary', 'household_file'] as const;
 
@@ -17,26 +18,19 @@ function WorkRecordForm({ households, householdCode, onHousehold }: { households
   const [kind, setKind] = useState<string>('visit');
   const [date, setDate] = useState(todayLocal());
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const { busy, problem, run } = useAction();
   const [done, setDone] = useState(false);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setProblem(null);
     setDone(false);
-    try {
+    await run(async () => {
       const body: Record<string, string> = { kind, date, note: note.trim() };
       if (householdCode) body.householdCode = householdCode;
       await api('/work-records', { body });
       setDone(true);
       setNote('');
-    } catch (err) {
-      setProblem(problemOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -13,6 +13,7 @@ import { maskPhone, useFormat } from '../format';
 import { FieldError, ProblemBox } from '../components/ProblemBox';
 import { DueTime, StatusBadge, useEnum } from '../components/bits';
 import { CATEGORIES, FOLLOW_UP_METHODS, PRIORITIES, SATISFACTIONS, type CaseListItem, type CreatedCase, type Household } from '../types';
+import { useAction } from '../useAction';
 
 interface Draft {
   category: string;
@@ -175,20 +176,13 @@ function CallbackForm({ caseId, onDone }: { caseId: string; onDone(): void }) {
   const [satisfaction, setSatisfaction] = useState('');
   const [method, setMethod] = useState('call');
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const { busy, problem, run } = useAction();
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    try {
+    await run(async () => {
       await api(`/cases/${caseId}/follow-up`, { body: { satisfaction, method, note } });
       onDone();
-    } catch (err) {
-      setProblem(problemOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
   return (
     <form className="inline-form" onSubmit={submit}>
@@ -322,8 +316,7 @@ export default function Intake() {
   const me = useMe();
   const label = useEnum();
   const [draft, setDraft] = useState<Draft>(emptyDraft);
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const { busy, problem, setProblem, run } = useAction();
   const [created, setCreated] = useState<CreatedCase | null>(null);
   const [refreshKey, setRefreshKey] = useState(0);
   // One key per form submission attempt: a retry of the same draft reuses it, a new draft gets a new one.
@@ -347,8 +340,6 @@ export default function Intake() {
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setProblem(null);
     const body: Record<string, unknown> = {
       category: draft.category,
       priority: draft.priority,
@@ -362,15 +353,10 @@ export default function Intake() {
       body.villageCode = draft.household.villageCode;
       body.householdCode = draft.household.code;
     }
-    try {
-      const c = await api<CreatedCase>('/cases', { body, headers: { 'Idempotency-Key': keyRef.current } });
-      setCreated(c);
+    await run(async () => {
+      setCreated(await api<CreatedCase>('/cases', { body, headers: { 'Idempotency-Key': keyRef.current } }));
       setRefreshKey((x) => x + 1);
-    } catch (err) {
-      setProblem(problemOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   function newCase() {

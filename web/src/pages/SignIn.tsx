@@ -2,10 +2,10 @@
 import { useState, type FormEvent } from 'react';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { problemOf, type Problem } from '../api';
 import { homeFor, useAuth } from '../auth';
 import { ProblemBox } from '../components/ProblemBox';
 import { PublicHeader } from '../components/bits';
+import { useAction } from '../useAction';
 
 /** Only same-site paths, so ?next= cannot send anyone elsewhere. */
 function safeNext(next: string | null): string | null {
@@ -19,24 +19,17 @@ export default function SignIn() {
   const navigate = useNavigate();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const { busy, problem, run } = useAction();
   const next = safeNext(params.get('next'));
 
   if (me && !busy) return <Navigate to={next ?? homeFor(me.role)} replace />;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    try {
+    await run(async () => {
       const m = await signIn(username.trim(), password);
       navigate(next ?? homeFor(m.role), { replace: true });
-    } catch (err) {
-      setProblem(problemOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

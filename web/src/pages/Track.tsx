@@ -2,10 +2,11 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { api, problemOf, type Problem } from '../api';
+import { api } from '../api';
 import { PublicHeader, StatusBadge, useEnum } from '../components/bits';
 import { useFormat } from '../format';
 import { SATISFACTIONS, type TrackResult } from '../types';
+import { useAction } from '../useAction';
 
 export default function Track() {
   const { t } = useTranslation();
@@ -13,44 +14,34 @@ export default function Track() {
   const label = useEnum();
   const [code, setCode] = useState(() => new URLSearchParams(window.location.search).get('code') ?? '');
   const [phoneTail, setPhoneTail] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Problem | null>(null);
+  const lookup = useAction();
   const [result, setResult] = useState<TrackResult | null>(null);
   const [satisfaction, setSatisfaction] = useState('');
   const [comment, setComment] = useState('');
   const [rated, setRated] = useState(false);
-  const [rateProblem, setRateProblem] = useState<Problem | null>(null);
+  const rating = useAction();
+  const busy = lookup.busy || rating.busy;
+  const error = lookup.problem;
+  const rateProblem = rating.problem;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
     setResult(null);
     setRated(false);
-    try {
+    await lookup.run(async () => {
       setResult(await api<TrackResult>('/public/track', { body: { trackingCode: code.trim(), phoneTail }, ignoreUnauthorized: true }));
-    } catch (err) {
-      setError(problemOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   async function rate(e: FormEvent) {
     e.preventDefault();
     if (!result) return;
-    setBusy(true);
-    setRateProblem(null);
-    try {
+    await rating.run(async () => {
       const body: Record<string, string> = { trackingCode: result.trackingCode, phoneTail, satisfaction };
       if (comment.trim()) body.comment = comment.trim();
       setResult(await api<TrackResult>('/public/track/rating', { body, ignoreUnauthorized: true }));
       setRated(true);
-    } catch (err) {
-      setRateProblem(problemOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

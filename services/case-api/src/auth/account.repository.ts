@@ -11,16 +11,8 @@ export interface AccountRow {
   disabled: boolean;
 }
 
-export interface AccountWrite {
-  username: string;
-  cadreCode: string | null;
-  name: string;
-  role: StaffRole;
-  servicePointCode: string | null;
-  channel: Principal['channel'];
-  passwordHash?: string;
-  disabled: boolean;
-}
+/** An account as written: a new password's hash when it changes. */
+export type AccountWrite = AccountRow & { passwordHash?: string };
 
 const toAccount = (r: any): AccountRow => ({
   username: r.username,
