@@ -15,9 +15,7 @@ import { Worker } from '@temporalio/worker';
 import { ensureTemporalTestServer } from '@minqing/infra';
 import { saveHistory } from '../support/histories';
 import { DEFAULT_SLA_POLICY, type BusinessCalendar, type CaseWorkflowInput, type RoutingDecision } from '@minqing/shared';
-import {
-  acceptCase, getCaseState, resumeFromResident, waitOnResident, type CaseActivities, type TransitionRecord,
-} from '@minqing/workflows';
+import { getCaseState, UPDATES, type CaseActivities, type TransitionRecord } from '@minqing/workflows';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const workflowsPath = path.join(root, 'workflows/src/case/workflows.ts');
@@ -169,8 +167,8 @@ describe('a paused case', () => {
     const handle = await env.client.workflow.start('caseWorkflow', { taskQueue, workflowId: i.caseId, args: [i, { calendar, slaPolicy: DEFAULT_SLA_POLICY, searchAttributes: false }] });
     const actor = { code: 'cadre-1', role: 'staff' };
     await waitForStatus(handle, 'assigned');
-    await handle.executeUpdate(acceptCase, { args: [{ actor }] });
-    const waiting = await handle.executeUpdate(waitOnResident, { args: [{ actor, note: '等待村民补充材料' }] });
+    await handle.executeUpdate(UPDATES.acceptCase, { args: [{ actor }] });
+    const waiting = await handle.executeUpdate(UPDATES.waitOnResident, { args: [{ actor, note: '等待村民补充材料' }] });
     expect(waiting.status).toBe('waiting_on_resident');
     expect(waiting.clock).toMatchObject({ phase: 'resolve', paused: true, dueAt: null });
 
@@ -179,7 +177,7 @@ describe('a paused case', () => {
     expect((await handle.query(getCaseState)).escalationLevel).toBe(0);
 
     await jumpTo(day(41, '09:00')); // a Wednesday
-    const resumed = await handle.executeUpdate(resumeFromResident, { args: [{ actor, note: '材料已补齐' }] });
+    const resumed = await handle.executeUpdate(UPDATES.resumeFromResident, { args: [{ actor, note: '材料已补齐' }] });
     // Seven working days of 450 minutes from Wednesday 09:00, nothing used before the pause.
     expect(sec(resumed.clock?.dueAt)).toBe(iso8(day(50, '09:00'))); // the Friday after next
     expect(moves(i.caseId, 'resumed')[0]!.eventData.pausedBusinessMinutes).toBe(22 * 450); // 22 working days paused (Monday 09:00 → the Wednesday 30 days later, 09:00)

@@ -7,6 +7,7 @@
 import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { type Principal, DependencyUnavailableError, isTemporalUnavailable, DomainError, NotFoundError, ProblemType } from '@minqing/shared';
 import * as m from '@minqing/workflows';
+import type { MoveName } from '@minqing/shared/domain';
 import type { ActorRepository } from './actor.repository';
 
 export class NotRosterStaffError extends DomainError {
@@ -22,39 +23,14 @@ export class UnknownReferenceError extends DomainError {
   }
 }
 
+export type { MoveName };
+
 const STATUS_FOR: Record<string, [number, string, string]> = {
   [m.RejectionType.notAllowed]: [409, ProblemType.transitionNotAllowed, 'Move not allowed now'],
   [m.RejectionType.forbidden]: [403, ProblemType.forbidden, 'Forbidden'],
   [m.RejectionType.invalid]: [400, ProblemType.validation, 'Invalid request'],
 };
 
-
-export type MoveName =
-  | 'acceptCase' | 'returnCase' | 'reviewReturn' | 'reassignCase' | 'startWork' | 'waitOnResident' | 'resumeFromResident'
-  | 'forwardUpstream' | 'upstreamAnswered' | 'resolveCase' | 'recordFollowUp' | 'reopenCase' | 'mergeCase' | 'withdrawCase'
-  | 'rejectCase' | 'closeCase' | 'requestExtension' | 'decideExtension' | 'superviseCase';
-
-const UPDATES: Record<MoveName, unknown> = {
-  acceptCase: m.acceptCase,
-  returnCase: m.returnCase,
-  reviewReturn: m.reviewReturn,
-  reassignCase: m.reassignCase,
-  startWork: m.startWork,
-  waitOnResident: m.waitOnResident,
-  resumeFromResident: m.resumeFromResident,
-  forwardUpstream: m.forwardUpstream,
-  upstreamAnswered: m.upstreamAnswered,
-  resolveCase: m.resolveCase,
-  recordFollowUp: m.recordFollowUp,
-  reopenCase: m.reopenCase,
-  mergeCase: m.mergeCase,
-  withdrawCase: m.withdrawCase,
-  rejectCase: m.rejectCase,
-  closeCase: m.closeCase,
-  requestExtension: m.requestExtension,
-  decideExtension: m.decideExtension,
-  superviseCase: m.superviseCase,
-} as never;
 
 export class LifecycleService {
   constructor(
@@ -96,7 +72,7 @@ export class LifecycleService {
   private async send(caseId: string, name: MoveName, actor: m.Actor, args: Record<string, unknown>): Promise<m.CaseWorkflowState> {
     const handle = this.deps.temporal.workflow.getHandle(caseId);
     try {
-      return (await handle.executeUpdate(UPDATES[name] as never, { args: [{ ...args, actor }] as never })) as m.CaseWorkflowState;
+      return (await handle.executeUpdate(m.UPDATES[name] as never, { args: [{ ...args, actor }] as never })) as m.CaseWorkflowState;
     } catch (err) {
       // The workflow has completed (closed, withdrawn, …): no more moves.
       if (/already completed/i.test((err as Error).message)) {
@@ -106,7 +82,8 @@ export class LifecycleService {
       const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
       if (cause instanceof ApplicationFailure) {
         const [status, type, title] = STATUS_FOR[cause.type ?? ''] ?? [409, ProblemType.transitionNotAllowed, 'Move not allowed now'];
-        throw new MoveRejectedError(type, status, title, cause.message, { move: name });
+        const detail = (cause.details?.[0] ?? {}) as { code?: string; params?: Record<string, unknown> };
+        throw new MoveRejectedError(type, status, title, cause.message, { move: name, ...(detail.code ? { code: detail.code, params: detail.params ?? {} } : {}) });
       }
       if (isTemporalUnavailable(err)) throw new DependencyUnavailableError('the workflow engine');
       throw err;

@@ -7,3 +7,4 @@ export * from './sla';
 export * from './figures';
 export * from './sla-policy';
 export * from './access';
+export * from './lifecycle/index';

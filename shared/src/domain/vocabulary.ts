@@ -53,8 +53,6 @@ export const CaseStatus = {
 export type CaseStatus = (typeof CaseStatus)[keyof typeof CaseStatus];
 export const CASE_STATUSES = Object.values(CaseStatus);
 
-/** What a status means for the console and the residents' page: nothing more happens. */
-export const TERMINAL_STATUSES: readonly CaseStatus[] = ['closed', 'withdrawn', 'rejected', 'merged'];
 
 /** The resident's answer at the follow-up (回访). */
 export const SATISFACTIONS = ['satisfied', 'basically_satisfied', 'dissatisfied'] as const;

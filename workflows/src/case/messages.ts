@@ -1,114 +1,28 @@
 /**
- * Messages of the case workflow: names and argument types, imported by the
- * workflow and by its callers (API, tests) alike so they cannot drift apart.
- * Staff actions are Updates (validated, the caller gets the new state or a
- * clear rejection); state is read with a Query.
+ * Messages of the case workflow, derived from the lifecycle table
+ * (`@minqing/shared/domain`, lifecycle/moves.ts): one Update per move, named as
+ * the move, with the move's arguments plus the acting staff member; the state is
+ * read with a Query. Imported by the workflow and its callers alike.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import { REJECT_REASON_CODES, RETURN_REASON_CODES } from '@minqing/shared/domain';
-import type { CaseCategory, CasePriority, CaseStatus, FollowUpMethod, IntakeChannel, RoutingDecision, Satisfaction } from '@minqing/shared/domain';
+import type { UpdateDefinition } from '@temporalio/common';
+import { MOVE_NAMES, type Actor, type CaseWorkflowState, type MoveArgs, type MoveName, type RejectionKind } from '@minqing/shared/domain';
 
-export interface Actor {
-  code: string;
-  role: string;
-}
+export type { Actor, CaseWorkflowState, ClockView, Phase, Satisfaction } from '@minqing/shared/domain';
 
-export type Phase = 'sign_for' | 'resolve' | 'follow_up';
-export type { Satisfaction };
-
-export interface ClockView {
-  phase: Phase;
-  dueAt: string | null;
-  paused: boolean;
-  startedAt: string;
-}
-
-export interface CaseWorkflowState {
-  caseId: string;
-  trackingCode: string;
-  status: CaseStatus;
-  /** whether the intake step has committed the case to the read model */
-  recorded: boolean;
-  requestHash: string;
-  openedAt: string;
-  category: CaseCategory;
-  priority: CasePriority;
-  channel: IntakeChannel;
-  servicePointCode: string | null;
-  title: string;
-  description: string;
-  villageCode: string | null;
-  householdCode: string | null;
-  /** lifecycle */
-  seq: number;
-  routing: RoutingDecision | null;
-  assigneeCode: string | null;
-  escalationLevel: number;
-  clock: ClockView | null;
-  slaPolicyVersion: string;
-  returnsCount: number;
-  /** status before the pending return, to restore if the reviewer forces dispatch */
-  pendingReturn: { byCode: string; reasonCode: string; note: string } | null;
-  pendingExtension: { phase: Phase; minutes: number; reason: string; requestedBy: string } | null;
-  satisfaction: Satisfaction | null;
-  reopenCount: number;
-  mergedInto: string | null;
-  lastMoveAt: string;
-}
-
-interface WithActor {
-  actor: Actor;
-}
-
-export const ReturnReasonCodes = RETURN_REASON_CODES;
-export type ReturnReasonCode = (typeof ReturnReasonCodes)[number];
-export const RejectReasonCodes = REJECT_REASON_CODES;
-
-export type AcceptArgs = WithActor;
-export type ReturnArgs = WithActor & { reasonCode: ReturnReasonCode; note: string };
-export type ReviewReturnArgs = WithActor & { decision: 'reroute' | 'force_dispatch'; assigneeCode?: string; note: string };
-export type ReassignArgs = WithActor & { assigneeCode: string; note: string };
-export type StartWorkArgs = WithActor;
-export type WaitOnResidentArgs = WithActor & { note: string };
-export type ResumeArgs = WithActor & { note: string };
-export type ForwardUpstreamArgs = WithActor & { authority: string; note: string };
-export type UpstreamAnsweredArgs = WithActor & { outcome: string; note: string };
-export type ResolveArgs = WithActor & { reply: string };
-export type FollowUpArgs = WithActor & { satisfaction: Satisfaction; method: FollowUpMethod; note: string };
-export type ReopenArgs = WithActor & { reason: string };
-export type MergeArgs = WithActor & { intoCaseId: string; note: string };
-export type WithdrawArgs = WithActor & { reason: string };
-export type RejectArgs = WithActor & { reasonCode: (typeof RejectReasonCodes)[number]; note: string };
-export type CloseArgs = WithActor & { note: string };
-export type RequestExtensionArgs = WithActor & { minutes: number; reason: string };
-export type DecideExtensionArgs = WithActor & { approve: boolean; note: string };
-export type SuperviseArgs = WithActor & { note: string };
+/** What a move's Update takes: the move's arguments and who makes it (the API sets the actor from the session). */
+export type MoveUpdateArgs<K extends MoveName> = MoveArgs<K> & { actor: Actor };
 
 export const getCaseState = defineQuery<CaseWorkflowState>('getCaseState');
 
-export const acceptCase = defineUpdate<CaseWorkflowState, [AcceptArgs]>('acceptCase');
-export const returnCase = defineUpdate<CaseWorkflowState, [ReturnArgs]>('returnCase');
-export const reviewReturn = defineUpdate<CaseWorkflowState, [ReviewReturnArgs]>('reviewReturn');
-export const reassignCase = defineUpdate<CaseWorkflowState, [ReassignArgs]>('reassignCase');
-export const startWork = defineUpdate<CaseWorkflowState, [StartWorkArgs]>('startWork');
-export const waitOnResident = defineUpdate<CaseWorkflowState, [WaitOnResidentArgs]>('waitOnResident');
-export const resumeFromResident = defineUpdate<CaseWorkflowState, [ResumeArgs]>('resumeFromResident');
-export const forwardUpstream = defineUpdate<CaseWorkflowState, [ForwardUpstreamArgs]>('forwardUpstream');
-export const upstreamAnswered = defineUpdate<CaseWorkflowState, [UpstreamAnsweredArgs]>('upstreamAnswered');
-export const resolveCase = defineUpdate<CaseWorkflowState, [ResolveArgs]>('resolveCase');
-export const recordFollowUp = defineUpdate<CaseWorkflowState, [FollowUpArgs]>('recordFollowUp');
-export const reopenCase = defineUpdate<CaseWorkflowState, [ReopenArgs]>('reopenCase');
-export const mergeCase = defineUpdate<CaseWorkflowState, [MergeArgs]>('mergeCase');
-export const withdrawCase = defineUpdate<CaseWorkflowState, [WithdrawArgs]>('withdrawCase');
-export const rejectCase = defineUpdate<CaseWorkflowState, [RejectArgs]>('rejectCase');
-export const closeCase = defineUpdate<CaseWorkflowState, [CloseArgs]>('closeCase');
-export const requestExtension = defineUpdate<CaseWorkflowState, [RequestExtensionArgs]>('requestExtension');
-export const decideExtension = defineUpdate<CaseWorkflowState, [DecideExtensionArgs]>('decideExtension');
-export const superviseCase = defineUpdate<CaseWorkflowState, [SuperviseArgs]>('superviseCase');
+/** One Update per move of the table. */
+export const UPDATES = Object.fromEntries(MOVE_NAMES.map((name) => [name, defineUpdate(name)])) as {
+  [K in MoveName]: UpdateDefinition<CaseWorkflowState, [MoveUpdateArgs<K>], K>;
+};
 
-/** ApplicationFailure types the validators use; the API maps them to HTTP statuses. */
-export const RejectionType = {
+/** ApplicationFailure types a refused move carries; the API maps them to HTTP statuses. */
+export const RejectionType: Record<RejectionKind, string> = {
   notAllowed: 'TransitionNotAllowed', // 409
   forbidden: 'Forbidden', // 403
   invalid: 'InvalidArguments', // 400
-} as const;
+};

@@ -10,8 +10,8 @@
 import {
   addSlaMinutes, consumedMinutesAt, dueAt as slaDueAt, extendClock, instantAtFraction, pauseClock, resumeClock, slaMinutesBetween,
   type BusinessCalendar, type SlaClock,
-} from '@minqing/shared/domain';
-import type { Phase } from './messages';
+} from '../business-time';
+import type { Phase } from './statuses';
 
 /** The shared pausable SLA clock, plus what the workflow needs to plan its timers. */
 export interface Clock extends SlaClock {
