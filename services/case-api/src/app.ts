@@ -82,7 +82,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     assertCanSee: async (p, id) => access.assertCanSee(p, await service.getCase(id)),
   });
   await app.register(authRoutes, { prefix: '/api/v1', auth, sessionTtlMinutes, secureCookie: deps.secureCookie ?? false });
-  await app.register(casesRoutes, { prefix: '/api/v1', service, access });
+  await app.register(casesRoutes, { prefix: '/api/v1', service, access, lifecycle });
   await app.register(directoryRoutes, { prefix: '/api/v1', service: new DirectoryService(new DirectoryRepository(deps.pool)) });
   await app.register(policyRoutes, { prefix: '/api/v1' });
   await app.register(queuesRoutes, { prefix: '/api/v1', queues: new QueueRepository(deps.pool), access, service, changes });

@@ -32,6 +32,9 @@ interface CaseRow {
   sla_policy_version: string | null;
   pending_extension: CaseView['pendingExtension'];
   opened_by: string | null;
+  escalate_l1_code: string | null;
+  escalate_l2_code: string | null;
+  escalate_l3_code: string | null;
   resident_name: string;
   resident_phone: string;
 }
@@ -66,6 +69,8 @@ const toView = (r: CaseRow): CaseView => ({
   slaPolicyVersion: r.sla_policy_version,
   pendingExtension: r.pending_extension,
   openedBy: r.opened_by,
+  escalation: r.routing_rule ? { departmentHead: r.escalate_l1_code, areaLeader: r.escalate_l2_code, township: r.escalate_l3_code } : null,
+  moves: [],
   resident: { name: r.resident_name, phone: r.resident_phone },
 });
 
@@ -89,7 +94,7 @@ export class CaseRepository {
       `SELECT id, tracking_code, status, category, priority, channel, service_point_code, title, description,
               village_code, household_code, opened_at, updated_at, assignee_code, department_code, area_code,
               routing_rule, routing_reason, escalation_level, phase, due_at, paused, satisfaction, resolution_reply,
-              returns_count, reopen_count, merged_into, sla_policy_version, pending_extension, opened_by, resident_name, resident_phone
+              returns_count, reopen_count, merged_into, sla_policy_version, pending_extension, opened_by, escalate_l1_code, escalate_l2_code, escalate_l3_code, resident_name, resident_phone
          FROM casework.cases WHERE id = $1`,
       [id],
     );

@@ -135,6 +135,8 @@ export class CaseService {
         slaPolicyVersion: s.slaPolicyVersion,
         pendingExtension: s.pendingExtension,
         openedBy: null,
+        escalation: s.routing?.escalation ?? null,
+        moves: [],
         resident: null,
       };
     } catch (err) {

@@ -7,7 +7,7 @@
 import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { type Principal, DependencyUnavailableError, isTemporalUnavailable, DomainError, NotFoundError, ProblemType } from '@minqing/shared';
 import * as m from '@minqing/workflows';
-import type { MoveName } from '@minqing/shared/domain';
+import { allowedMoves, DEFAULT_SLA_POLICY, type CaseView, type MoveName, type MoveState } from '@minqing/shared/domain';
 import type { ActorRepository } from './actor.repository';
 
 export class NotRosterStaffError extends DomainError {
@@ -49,6 +49,30 @@ export class LifecycleService {
     const found = await this.deps.actors.find(p.cadreCode);
     if (!found) throw new NotRosterStaffError(p.username);
     return found;
+  }
+
+  /**
+   * The moves the signed-in staff member may make on the case now: the same
+   * pure rules the workflow's validators apply, over the read model.
+   */
+  async allowedMoves(p: Principal, c: CaseView): Promise<MoveName[]> {
+    const actor = p.cadreCode ? await this.deps.actors.find(p.cadreCode) : null;
+    if (!actor) return [];
+    const state: MoveState = {
+      caseId: c.id,
+      status: c.status,
+      recorded: true,
+      assigneeCode: c.assigneeCode,
+      escalation: c.escalation,
+      returnsCount: c.returnsCount,
+      maxReturns: DEFAULT_SLA_POLICY.maxReturns,
+      // A returned case keeps its assignee until the review: that is who returned it.
+      pendingReturn: c.status === 'returned' && c.assigneeCode ? { byCode: c.assigneeCode } : null,
+      pendingExtension: c.pendingExtension,
+      satisfaction: c.satisfaction as MoveState['satisfaction'],
+      dueAt: c.paused ? null : c.dueAt,
+    };
+    return allowedMoves(state, actor, new Date());
   }
 
   /** A move on behalf of someone other than a signed-in staff member (the resident's own rating). */

@@ -92,6 +92,11 @@ export const CaseViewSchema = Type.Object(
     slaPolicyVersion: Type.Union([Type.String(), Type.Null()]),
     pendingExtension: Type.Union([Type.Object({ phase: Type.String(), minutes: Type.Integer(), reason: Type.String(), requestedBy: Type.String() }), Type.Null()], { description: 'an extension waiting for a decision' }),
     openedBy: Type.Union([Type.String(), Type.Null()], { description: 'the staff member who opened the case' }),
+    escalation: Type.Union([
+      Type.Object({ departmentHead: Type.Union([Type.String(), Type.Null()]), areaLeader: Type.Union([Type.String(), Type.Null()]), township: Type.Union([Type.String(), Type.Null()]) }),
+      Type.Null(),
+    ], { description: 'who a missed deadline escalates to, level 1 to 3 (staff codes); null before routing' }),
+    moves: Type.Array(Type.String(), { description: 'the moves (operation names) the signed-in user may make on the case now, from the lifecycle rules' }),
     resident: Type.Union([Type.Object({ name: Type.String(), phone: Type.String() }), Type.Null()], { description: 'who asked; staff who may see the case only' }),
   },
   { $id: 'Case' },

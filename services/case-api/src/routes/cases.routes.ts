@@ -2,6 +2,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { CaseViewSchema, ForbiddenError, MANAGER_ROLES, OpenCaseBodySchema, problemResponses, TRACKING_CODE_PATTERN, type OpenCaseBody } from '@minqing/shared';
 import type { CaseService } from '../case.service';
+import type { LifecycleService } from '../lifecycle.service';
 import { principalOf } from '../auth/auth.hook';
 import { requireRole } from '../auth/auth.service';
 import type { CaseAccess } from '../auth/case-access';
@@ -33,7 +34,7 @@ const IdempotencyHeaders = Type.Object({
 /** Who opens cases: the hall and stations, cadres on a visit, managers. */
 const OPENERS = ['hall_staff', 'cadre', ...MANAGER_ROLES] as const;
 
-export const casesRoutes: FastifyPluginAsyncTypebox<{ service: CaseService; access: CaseAccess }> = async (app, { service, access }) => {
+export const casesRoutes: FastifyPluginAsyncTypebox<{ service: CaseService; access: CaseAccess; lifecycle: LifecycleService }> = async (app, { service, access, lifecycle }) => {
   app.addSchema(OpenCaseBodySchema);
   app.addSchema(CaseViewSchema);
   app.addSchema(OpenedCaseSchema);
@@ -97,9 +98,10 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ service: CaseService; acce
       },
     },
     async (request) => {
+      const p = principalOf(request);
       const view = await service.getCase(request.params.id);
-      await access.assertCanSee(principalOf(request), view);
-      return view;
+      await access.assertCanSee(p, view);
+      return { ...view, moves: await lifecycle.allowedMoves(p, view) };
     },
   );
 };
