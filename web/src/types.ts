@@ -14,7 +14,6 @@ export {
   REJECT_REASON_CODES as REJECT_REASONS,
   RETURN_REASON_CODES as RETURN_REASONS,
   SATISFACTIONS,
-  TERMINAL_STATUSES,
 } from '@minqing/shared/vocabulary';
 export type { CaseListItem, Household };
 

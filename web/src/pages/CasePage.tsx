@@ -3,26 +3,26 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { api, problemOf, type Problem } from '../api';
-import { useMe } from '../auth';
 import { useDirectory, type Directory } from '../directory';
 import { useFormat } from '../format';
 import { FieldError, ProblemBox } from '../components/ProblemBox';
 import { DueTime, Loading, StatusBadge, useEnum } from '../components/bits';
-import { availableMoves, moveBody, MOVES, type MoveSpec } from '../moves';
+import { fieldShown, fieldsOf, initialValues, isMoveName, moveBody, moveId, MOVES, type MoveName } from '../moves';
 import type { CaseDetail, MoveResult, TimelineItem } from '../types';
 import { useAction } from '../useAction';
 
-function MoveForm({ id, spec, caseId, onDone, onCancel, dir }: { id: string; spec: MoveSpec; caseId: string; onDone(): void; onCancel(): void; dir: Directory }) {
+function MoveForm({ name, caseId, onDone, onCancel, dir }: { name: MoveName; caseId: string; onDone(): void; onCancel(): void; dir: Directory }) {
   const { t } = useTranslation();
   const label = useEnum();
-  const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(spec.fields.map((f) => [f.name, f.defaultValue ?? ''])));
+  const [values, setValues] = useState<Record<string, string>>(() => initialValues(name));
+  const id = moveId(name);
   const { busy, problem, run } = useAction();
   const set = (name: string, v: string) => setValues((x) => ({ ...x, [name]: v }));
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     await run(async () => {
-      await api<MoveResult>(`/cases/${caseId}/${spec.path}`, { body: moveBody(spec, values) });
+      await api<MoveResult>(`/cases/${caseId}/${MOVES[name].path}`, { body: moveBody(name, values) });
       onDone();
     });
   }
@@ -30,39 +30,42 @@ function MoveForm({ id, spec, caseId, onDone, onCancel, dir }: { id: string; spe
   return (
     <form className="panel form move-form" data-testid="move-form" data-move={id} onSubmit={submit}>
       <h3>{t(`move.${id}`)}</h3>
-      {spec.fields.map((f, i) => {
-        if (f.when && !f.when(values)) return null;
-        const common = { 'data-testid': `field-${f.name}`, name: f.name, autoFocus: i === 0 };
-        const v = values[f.name] ?? '';
+      {fieldsOf(name).map(([fieldName, f], i) => {
+        if (!fieldShown(f, values)) return null;
+        const common = { 'data-testid': `field-${fieldName}`, name: fieldName, autoFocus: i === 0 };
+        const v = values[fieldName] ?? '';
+        const onChange = (e: { target: { value: string } }) => set(fieldName, e.target.value);
         let input;
         switch (f.kind) {
-          case 'textarea':
-            input = <textarea {...common} rows={3} value={v} onChange={(e) => set(f.name, e.target.value)} maxLength={5000} />;
+          case 'text':
+            input = f.multiline
+              ? <textarea {...common} rows={3} value={v} onChange={onChange} maxLength={f.max} />
+              : <input {...common} value={v} onChange={onChange} maxLength={f.max} />;
             break;
-          case 'number':
-            input = <input {...common} type="number" min={1} step={1} inputMode="numeric" value={v} onChange={(e) => set(f.name, e.target.value)} />;
+          case 'minutes':
+            input = <input {...common} type="number" min={1} max={f.max} step={1} inputMode="numeric" value={v} onChange={onChange} />;
             break;
-          case 'boolean':
+          case 'approve':
             input = (
-              <select {...common} value={v} onChange={(e) => set(f.name, e.target.value)}>
+              <select {...common} value={v} onChange={onChange}>
                 <option value="true">{t('decision.approve')}</option>
                 <option value="false">{t('decision.deny')}</option>
               </select>
             );
             break;
-          case 'select':
+          case 'enum':
             input = (
-              <select {...common} value={v} onChange={(e) => set(f.name, e.target.value)}>
+              <select {...common} value={v} onChange={onChange}>
                 <option value="">{t('common.choose')}</option>
-                {(f.options ?? []).map((o) => (
-                  <option key={o} value={o}>{label(f.optionGroup ?? f.name, o)}</option>
+                {f.options.map((o) => (
+                  <option key={o} value={o}>{label(f.optionGroup, o)}</option>
                 ))}
               </select>
             );
             break;
-          case 'cadre':
+          case 'staff':
             input = (
-              <select {...common} value={v} onChange={(e) => set(f.name, e.target.value)}>
+              <select {...common} value={v} onChange={onChange}>
                 <option value="">{t('common.choose')}</option>
                 {[...dir.cadres]
                   .sort((a, b) => dir.department(a.departmentCode).localeCompare(dir.department(b.departmentCode)) || a.name.localeCompare(b.name))
@@ -74,15 +77,16 @@ function MoveForm({ id, spec, caseId, onDone, onCancel, dir }: { id: string; spe
               </select>
             );
             break;
-          default:
-            input = <input {...common} value={v} onChange={(e) => set(f.name, e.target.value)} maxLength={500} />;
+          case 'case':
+            input = <input {...common} value={v} onChange={onChange} maxLength={36} spellCheck={false} placeholder="00000000-0000-0000-0000-000000000000" className="mono" />;
+            break;
         }
         return (
-          <label key={f.name}>
-            {t(`field.${f.name}`)}
-            {f.optional && <small className="muted"> {t('common.optional')}</small>}
+          <label key={fieldName}>
+            {t(`field.${fieldName}`)}
+            {!f.required && <small className="muted"> {t('common.optional')}</small>}
             {input}
-            <FieldError problem={problem} field={f.name} />
+            <FieldError problem={problem} field={fieldName} />
           </label>
         );
       })}
@@ -123,7 +127,6 @@ function details(d: unknown, dir: Directory, label: ReturnType<typeof useEnum>, 
 export default function CasePage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
-  const me = useMe();
   const dir = useDirectory();
   const f = useFormat();
   const label = useEnum();
@@ -133,8 +136,8 @@ export default function CasePage() {
   // Moves without a form fire at once; their outcome shows above the buttons.
   const quick = useAction();
   const moveProblem = quick.problem;
-  const [open, setOpen] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const [open, setOpen] = useState<MoveName | null>(null);
+  const [done, setDone] = useState<MoveName | null>(null);
 
   const load = useCallback(async () => {
     try {
@@ -157,23 +160,21 @@ export default function CasePage() {
   // The read model is written before a move answers, so the reloaded case is current.
   const pending = c?.pendingExtension ?? null;
 
-  async function fire(moveId: string) {
-    const spec = MOVES[moveId];
-    if (!spec) return;
-    if (spec.fields.length > 0) {
-      setOpen(open === moveId ? null : moveId);
+  async function fire(name: MoveName) {
+    if (fieldsOf(name).length > 0) {
+      setOpen(open === name ? null : name);
       quick.setProblem(null);
       return;
     }
     await quick.run(async () => {
-      await api<MoveResult>(`/cases/${id}/${spec.path}`, { body: {} });
-      afterMove(moveId);
+      await api<MoveResult>(`/cases/${id}/${MOVES[name].path}`, { body: {} });
+      afterMove(name);
     });
   }
 
-  function afterMove(moveId: string) {
+  function afterMove(name: MoveName) {
     setOpen(null);
-    setDone(moveId);
+    setDone(name);
     void load();
   }
 
@@ -190,7 +191,8 @@ export default function CasePage() {
   }
   if (!c) return <Loading />;
 
-  const moves = availableMoves({ status: c.status, assigneeCode: c.assigneeCode, satisfaction: c.satisfaction, pendingExtension: pending !== null }, me);
+  // The server answers which moves this user may make now, by the workflow's own rules.
+  const moves = c.moves.filter(isMoveName);
 
   return (
     <div className="page case-page">
@@ -217,25 +219,25 @@ export default function CasePage() {
               <button
                 key={m}
                 type="button"
-                className={MOVES[m]?.danger ? 'danger' : m === moves[0] ? 'primary' : 'secondary'}
-                data-testid={`move-${m}`}
-                aria-expanded={MOVES[m]?.fields.length ? open === m : undefined}
+                className={MOVES[m].danger ? 'danger' : m === moves[0] ? 'primary' : 'secondary'}
+                data-testid={`move-${moveId(m)}`}
+                aria-expanded={fieldsOf(m).length ? open === m : undefined}
                 disabled={quick.busy}
                 onClick={() => void fire(m)}
               >
-                {t(`move.${m}`)}
+                {t(`move.${moveId(m)}`)}
               </button>
             ))}
           </div>
         )}
         {done && !open && !moveProblem && (
           <p className="success" role="status" data-testid="move-done">
-            {t('case.moveDone', { move: t(`move.${done}`) })}
+            {t('case.moveDone', { move: t(`move.${moveId(done)}`) })}
           </p>
         )}
         <ProblemBox problem={moveProblem} />
-        {open && MOVES[open] && (
-          <MoveForm key={open} id={open} spec={MOVES[open]} caseId={c.id} dir={dir} onDone={() => afterMove(open)} onCancel={() => setOpen(null)} />
+        {open && (
+          <MoveForm key={open} name={open} caseId={c.id} dir={dir} onDone={() => afterMove(open)} onCancel={() => setOpen(null)} />
         )}
         {pending && (
           <p className="notice">

@@ -14,6 +14,7 @@ import { FieldError, ProblemBox } from '../components/ProblemBox';
 import { DueTime, StatusBadge, useEnum } from '../components/bits';
 import { CATEGORIES, FOLLOW_UP_METHODS, PRIORITIES, SATISFACTIONS, type CaseListItem, type CreatedCase, type Household } from '../types';
 import { useAction } from '../useAction';
+import { MOVES } from '../moves';
 
 interface Draft {
   category: string;
@@ -180,7 +181,7 @@ function CallbackForm({ caseId, onDone }: { caseId: string; onDone(): void }) {
   async function submit(e: FormEvent) {
     e.preventDefault();
     await run(async () => {
-      await api(`/cases/${caseId}/follow-up`, { body: { satisfaction, method, note } });
+      await api(`/cases/${caseId}/${MOVES.recordFollowUp.path}`, { body: { satisfaction, method, note } });
       onDone();
     });
   }
@@ -245,7 +246,7 @@ function PointCases({ refreshKey }: { refreshKey: number }) {
     setBusyId(id);
     setProblem(null);
     try {
-      await api(`/cases/${id}/close`, { body: { note: '' } });
+      await api(`/cases/${id}/${MOVES.closeCase.path}`, { body: {} });
       setTick((x) => x + 1);
     } catch (err) {
       setProblem(problemOf(err));
@@ -283,18 +284,18 @@ function PointCases({ refreshKey }: { refreshKey: number }) {
                 </div>
               </div>
               <div className="case-row-actions">
-                {c.status === 'resolved' && (
+                {MOVES.recordFollowUp.from.includes(c.status) && (
                   <button type="button" className="secondary" data-testid="callback" aria-expanded={callbackFor === c.id} onClick={() => setCallbackFor(callbackFor === c.id ? null : c.id)}>
                     {t('intake.callback')}
                   </button>
                 )}
-                {c.status === 'followed_up' && (
+                {MOVES.closeCase.from.includes(c.status) && (
                   <button type="button" className="secondary" data-testid="close-case" disabled={busyId === c.id} onClick={() => void close(c.id)}>
                     {t('intake.closeCase')}
                   </button>
                 )}
               </div>
-              {callbackFor === c.id && c.status === 'resolved' && (
+              {callbackFor === c.id && MOVES.recordFollowUp.from.includes(c.status) && (
                 <CallbackForm
                   caseId={c.id}
                   onDone={() => {

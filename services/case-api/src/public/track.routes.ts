@@ -6,15 +6,13 @@
  * per client and per tracking code.
  */
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { CASE_CATEGORIES, DomainError, RESIDENT_FOLLOW_UP_METHOD, SATISFACTIONS, TERMINAL_STATUSES, ProblemType, problemResponses, TRACKING_CODE_PATTERN, type Pool } from '@minqing/shared';
+import {
+  CASE_CATEGORIES, DomainError, inGroup, MOVES, PUBLIC_STEPS, RESIDENT_ACTOR, RESIDENT_FOLLOW_UP_METHOD, SATISFACTIONS, ProblemType, problemResponses,
+  TRACKING_CODE_PATTERN, type Pool,
+} from '@minqing/shared';
 import type { CaseService } from '../case.service';
 import type { LifecycleService } from '../lifecycle.service';
 
-/** Steps a resident sees; internal ones (reminders, escalations, supervision, returns) stay inside. */
-export const PUBLIC_STEPS = [
-  'opened', 'routed', 'accepted', 'started', 'waiting_on_resident', 'resumed', 'forwarded_upstream', 'upstream_answered',
-  'resolved', 'follow_up_recorded', 'reopened', 'closed', 'withdrawn', 'rejected', 'merged',
-];
 const FAILURES_PER_CODE = 5;
 const FAILURE_WINDOW_MS = 15 * 60_000;
 
@@ -78,16 +76,17 @@ export const trackRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; service: CaseS
       [c.id, PUBLIC_STEPS],
     );
     const status = override.status ?? c.status;
-    const answered = status === 'resolved' || status === 'followed_up' || TERMINAL_STATUSES.includes(status);
+    // Steps a resident sees come from the lifecycle table; internal ones (reminders, escalations, supervision, returns) stay inside.
+    const settled = inGroup('settled', status);
     return {
       trackingCode: c.tracking_code,
       status,
       category: c.category,
       openedAt: c.opened_at.toISOString(),
-      expectedReplyBy: answered ? null : c.phase === 'resolve' && c.due_at ? c.due_at.toISOString() : service.expectedReplyBy(c.opened_at.toISOString(), c.category, c.priority),
+      expectedReplyBy: settled ? null : c.phase === 'resolve' && c.due_at ? c.due_at.toISOString() : service.expectedReplyBy(c.opened_at.toISOString(), c.category, c.priority),
       steps: rows.map((r) => ({ kind: r.kind, at: r.at.toISOString() })),
-      reply: ['resolved', 'followed_up', 'closed'].includes(status) ? c.resolution_reply : null,
-      canRate: status === 'resolved',
+      reply: inGroup('replied', status) ? c.resolution_reply : null,
+      canRate: MOVES.recordFollowUp.from.includes(status),
       satisfaction: override.satisfaction !== undefined ? override.satisfaction : c.satisfaction,
     };
   }
@@ -119,7 +118,7 @@ export const trackRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; service: CaseS
   }, async (request) => {
     const b = request.body;
     const c = await find(b.trackingCode, b.phoneTail);
-    const state = await lifecycle.moveAs(c.id, 'recordFollowUp', { code: 'resident', role: 'resident' }, { satisfaction: b.satisfaction, method: RESIDENT_FOLLOW_UP_METHOD, note: b.comment ?? '' });
+    const state = await lifecycle.moveAs(c.id, 'recordFollowUp', RESIDENT_ACTOR, { satisfaction: b.satisfaction, method: RESIDENT_FOLLOW_UP_METHOD, note: b.comment ?? '' });
     return view(c, { status: state.status, satisfaction: state.satisfaction });
   });
 };

@@ -28,7 +28,14 @@ export type Field<T = unknown, R extends boolean = boolean> = (
   | { kind: 'case' }
   | { kind: 'minutes'; max: number }
   | { kind: 'approve' }
-) & { required: R; /** shown and sent only when another field has this value */ when?: { field: string; equals: string }; readonly _type?: T };
+) & {
+  required: R;
+  /** shown and sent only when another field has this value */
+  when?: { field: string; equals: string };
+  /** what a form starts with */
+  initial?: string | number | boolean;
+  readonly _type?: T;
+};
 
 const text = (max = 2000, multiline = true): Field<string, true> => ({ kind: 'text', max, multiline, required: true });
 const optionalText = (max = 2000): Field<string, false> => ({ kind: 'text', max, multiline: true, required: false });
@@ -210,7 +217,7 @@ export const MOVES = {
     from: ['resolved'], who: 'notHandler',
     fields: {
       satisfaction: oneOf(SATISFACTIONS, 'satisfaction'),
-      method: oneOf(FOLLOW_UP_METHODS, 'method'),
+      method: { ...oneOf(FOLLOW_UP_METHODS, 'method'), initial: 'call' },
       note: optionalText(),
     },
     to: 'followed_up', step: 'follow_up_recorded', public: true, clock: { op: 'stop' },
@@ -250,7 +257,7 @@ export const MOVES = {
   requestExtension: move({
     name: 'requestExtension', path: 'extensions', summary: 'Ask, before the deadline, for more time — the assignee',
     from: ['assigned', 'accepted', 'in_progress'], who: 'assignee',
-    fields: { minutes: { kind: 'minutes', max: 60 * 24 * 30, required: true } as Field<number, true>, reason: text() },
+    fields: { minutes: { kind: 'minutes', max: 60 * 24 * 30, required: true, initial: 480 } as Field<number, true>, reason: text() },
     to: null, step: 'extension_requested', public: false, clock: null,
     guard: (s, _a, now) => {
       if (s.pendingExtension) return notAllowed('extension_pending', 'an extension request is already waiting for a decision');
@@ -261,7 +268,7 @@ export const MOVES = {
   }),
   decideExtension: move({
     name: 'decideExtension', path: 'extensions/decision', summary: 'Approve or refuse an extension — the next level',
-    from: OPEN, who: 'managerInChain', fields: { approve: { kind: 'approve', required: true } as Field<boolean, true>, note: text() },
+    from: OPEN, who: 'managerInChain', fields: { approve: { kind: 'approve', required: true, initial: true } as Field<boolean, true>, note: text() },
     to: null, step: 'extension_decided', public: false, clock: { op: 'extend', when: { field: 'approve', equals: true } },
     guard: (s, a) => {
       if (!s.pendingExtension) return notAllowed('no_extension_pending', 'no extension request is waiting');
