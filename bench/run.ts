@@ -190,7 +190,7 @@ async function reportingBench(events: number, rate: number, seconds: number) {
   const run = Date.now().toString(36);
   const topic = `bench-events-${run}`;
   const { Kafka, logLevel } = await import('kafkajs');
-  const { buildEvent, toKafkaRecord, eventIdFor } = await import('@minqing/shared');
+  const { buildEvent, toKafkaRecord, eventIdFor, CaseStatus } = await import('@minqing/shared');
   const kafka = new Kafka({ clientId: 'bench', brokers: stack.env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
@@ -209,9 +209,9 @@ async function reportingBench(events: number, rate: number, seconds: number) {
       const base = { caseId, at, actor: null, category: 'policy_question' as const, priority: 'normal' as const, assigneeCode: 'c1', departmentCode: 'd1', areaCode: 'a1', villageCode: 'v1', escalationLevel: 0, slaPolicyVersion: 'sla-2026.1' };
       const ev = [
         buildEvent({ id: eventIdFor(caseId, 'opened'), source: '/bench', type: 'org.minqing.case.opened.v1', subject: caseId, time: at, data: { caseId, trackingCode: `MQ-${String(i).padStart(8, '0')}`, category: 'policy_question', priority: 'normal', channel: 'hall', servicePointCode: null, villageCode: 'v1', householdCode: null, openedAt: at, openedBy: null } }),
-        buildEvent({ id: eventIdFor(caseId, '2:routed'), source: '/bench', type: 'org.minqing.case.routed.v1', subject: caseId, time: at, data: { ...base, seq: 2, status: 'assigned', rule: 'village', reason: 'bench', dueAt: at } as never }),
-        buildEvent({ id: eventIdFor(caseId, '3:accepted'), source: '/bench', type: 'org.minqing.case.accepted.v1', subject: caseId, time: at, data: { ...base, seq: 3, status: 'accepted', dueAt: at, onTime: true, businessMinutesToAccept: 10 } as never }),
-        buildEvent({ id: eventIdFor(caseId, '4:resolved'), source: '/bench', type: 'org.minqing.case.resolved.v1', subject: caseId, time: at, data: { ...base, seq: 4, status: 'resolved', dueAt: at, onTime: true, businessMinutesToResolve: 100, reopenCount: 0 } as never }),
+        buildEvent({ id: eventIdFor(caseId, '2:routed'), source: '/bench', type: 'org.minqing.case.routed.v1', subject: caseId, time: at, data: { ...base, seq: 2, status: CaseStatus.assigned, rule: 'village', reason: 'bench', dueAt: at } as never }),
+        buildEvent({ id: eventIdFor(caseId, '3:accepted'), source: '/bench', type: 'org.minqing.case.accepted.v1', subject: caseId, time: at, data: { ...base, seq: 3, status: CaseStatus.accepted, dueAt: at, onTime: true, businessMinutesToAccept: 10 } as never }),
+        buildEvent({ id: eventIdFor(caseId, '4:resolved'), source: '/bench', type: 'org.minqing.case.resolved.v1', subject: caseId, time: at, data: { ...base, seq: 4, status: CaseStatus.resolved, dueAt: at, onTime: true, businessMinutesToResolve: 100, reopenCount: 0 } as never }),
       ];
       messages.push(...ev.map(toKafkaRecord));
     }

@@ -5,6 +5,7 @@
  * moves some of them along (accept, resolve, call back, close), so every queue
  * and figure has something to show. Idempotency keys make a re-run harmless.
  */
+import { CaseStatus } from '@minqing/shared/vocabulary';
 import { say } from './log';
 import { DEMO_CODES, generateTownship } from './demo-township';
 
@@ -111,7 +112,7 @@ export async function loadDemoData(apiUrl: string, count = 40): Promise<void> {
     let c;
     do {
       c = (await call('GET', `${apiUrl}/api/v1/cases/${id}`, undefined, admin)).json;
-      if (c.status === 'assigned') break;
+      if (c.status === CaseStatus.assigned) break;
       await new Promise((r) => setTimeout(r, 100));
     } while (Date.now() < deadline);
     if (!c?.assigneeCode || i % 4 === 0) continue; // a quarter stay unaccepted

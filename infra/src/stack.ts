@@ -103,7 +103,7 @@ export async function startStack(args: {
     );
   }
   const results = await Promise.allSettled(tasks);
-  const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  const failed = results.filter((r): r is PromiseRejectedResult => r.status !== 'fulfilled');
   if (failed.length) {
     await stop();
     throw new AggregateError(failed.map((f) => f.reason as Error), failed.map((f) => (f.reason as Error).message).join('\n\n'));

@@ -1,5 +1,5 @@
 /** Reads of the case read model (schema "casework"). */
-import type { CaseView, Pool } from '@minqing/shared';
+import { StatusGroup, type CaseView, type Pool } from '@minqing/shared';
 
 interface CaseRow {
   id: string;
@@ -81,9 +81,9 @@ export class CaseRepository {
   async findOpenDuplicate(dedupeHash: string, since: Date): Promise<{ id: string; trackingCode: string; openedAt: string } | null> {
     const { rows } = await this.pool.query<{ id: string; tracking_code: string; opened_at: Date }>(
       `SELECT id, tracking_code, opened_at FROM casework.cases
-        WHERE dedupe_hash = $1 AND opened_at >= $2 AND status NOT IN ('closed','withdrawn','rejected','merged')
+        WHERE dedupe_hash = $1 AND opened_at >= $2 AND status = ANY($3::text[])
         ORDER BY opened_at LIMIT 1`,
-      [dedupeHash, since],
+      [dedupeHash, since, StatusGroup.open],
     );
     const r = rows[0];
     return r ? { id: r.id, trackingCode: r.tracking_code, openedAt: r.opened_at.toISOString() } : null;

@@ -7,7 +7,7 @@
 import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { type Principal, DependencyUnavailableError, isTemporalUnavailable, DomainError, NotFoundError, ProblemType } from '@minqing/shared';
 import * as m from '@minqing/workflows';
-import { allowedMoves, DEFAULT_SLA_POLICY, type CaseView, type MoveName, type MoveState } from '@minqing/shared/domain';
+import { allowedMoves, CaseStatus, DEFAULT_SLA_POLICY, type CaseView, type MoveName, type MoveState } from '@minqing/shared/domain';
 import type { ActorRepository } from './actor.repository';
 
 export class NotRosterStaffError extends DomainError {
@@ -67,7 +67,7 @@ export class LifecycleService {
       returnsCount: c.returnsCount,
       maxReturns: DEFAULT_SLA_POLICY.maxReturns,
       // A returned case keeps its assignee until the review: that is who returned it.
-      pendingReturn: c.status === 'returned' && c.assigneeCode ? { byCode: c.assigneeCode } : null,
+      pendingReturn: c.status === CaseStatus.returned && c.assigneeCode ? { byCode: c.assigneeCode } : null,
       pendingExtension: c.pendingExtension,
       satisfaction: c.satisfaction as MoveState['satisfaction'],
       dueAt: c.paused ? null : c.dueAt,

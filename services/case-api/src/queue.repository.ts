@@ -2,7 +2,7 @@
  * Lists over the case read model: search, a cadre's tasks, the managers'
  * escalation queues (most escalated and nearest to breach first), the timeline.
  */
-import type { CaseListItem, Pool } from '@minqing/shared';
+import { CaseStatus, StatusGroup, type CaseListItem, type Pool } from '@minqing/shared';
 
 export type { CaseListItem };
 
@@ -29,8 +29,6 @@ const toItem = (r: any): CaseListItem => ({
   openedAt: r.opened_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),
 });
-
-export const ACTIVE = `status IN ('submitted','assigned','returned','accepted','in_progress','waiting_on_resident','forwarded_upstream','resolved')`;
 
 export interface CaseFilter {
   status?: string;
@@ -91,9 +89,9 @@ export class QueueRepository {
   /** A cadre's work: cases assigned to them that are not finished. */
   async tasks(cadreCode: string): Promise<CaseListItem[]> {
     const { rows } = await this.pool.query(
-      `${SELECT} WHERE assignee_code = $1 AND status IN ('assigned','accepted','in_progress','waiting_on_resident','forwarded_upstream')
+      `${SELECT} WHERE assignee_code = $1 AND status = ANY($2::text[])
        ORDER BY due_at NULLS LAST, opened_at`,
-      [cadreCode],
+      [cadreCode, StatusGroup.assigneeWork],
     );
     return rows.map(toItem);
   }
@@ -101,10 +99,10 @@ export class QueueRepository {
   /** Cases waiting for this manager: returns to review, extensions to decide. */
   async decisions(managerCode: string): Promise<CaseListItem[]> {
     const { rows } = await this.pool.query(
-      `${SELECT} WHERE (status = 'returned' OR pending_extension IS NOT NULL)
+      `${SELECT} WHERE (status = $2 OR pending_extension IS NOT NULL)
          AND ($1 IN (escalate_l1_code, escalate_l2_code, escalate_l3_code))
        ORDER BY due_at NULLS LAST`,
-      [managerCode],
+      [managerCode, CaseStatus.returned],
     );
     return rows.map(toItem);
   }
@@ -114,8 +112,9 @@ export class QueueRepository {
    * then by how soon the running clock runs out (paused clocks last).
    */
   async escalationQueue(f: { scope: 'department' | 'area' | 'township'; code?: string; category?: string; level?: number; limit: number; offset: number }, scope: ScopeSql = () => 'TRUE') {
-    const params: unknown[] = [];
-    const w = [ACTIVE, 'due_at IS NOT NULL', scope(params)];
+    // A clock may run (StatusGroup.clocked) and one is set: due_at is only ever set while a clock runs.
+    const params: unknown[] = [StatusGroup.clocked];
+    const w = ['status = ANY($1::text[])', 'due_at IS NOT NULL', scope(params)];
     const add = (sql: string, v: unknown) => {
       params.push(v);
       w.push(sql.replace('?', `$${params.length}`));

@@ -4,7 +4,7 @@
  * and optionally one category. Each count has a predicate below, and the same
  * predicate lists the cases behind it (drill-down).
  */
-import { FIGURE_DEFINITIONS, type FigureName, type GroupBy, type Pool } from '@minqing/shared';
+import { FIGURE_DEFINITIONS, StatusGroup, type FigureName, type GroupBy, type Pool } from '@minqing/shared';
 
 const GROUP_EXPR: Record<GroupBy, string> = {
   township: `'township'`,
@@ -14,9 +14,20 @@ const GROUP_EXPR: Record<GroupBy, string> = {
   cadre: `coalesce(assignee_code, '(unassigned)')`,
 };
 
-const ELIGIBLE = `(routed_at IS NOT NULL AND NOT (status IN ('withdrawn','rejected','merged') AND accepted_at IS NULL))`;
+/** Ended without an answer to the resident (withdrawn, rejected, merged). */
+const ENDED_UNANSWERED = StatusGroup.endedUnanswered;
 
-/** figure → predicate over reporting.case_facts */
+/** reporting.case_facts of a period with their group and `ended_unanswered`, as `f`; parameters appended to `params`. */
+function facts(groupBy: GroupBy, period: Period, params: unknown[]): string {
+  params.push(ENDED_UNANSWERED);
+  const ended = `status = ANY($${params.length}::text[]) AS ended_unanswered`;
+  const where = filter(period, params);
+  return `WITH f AS (SELECT *, ${GROUP_EXPR[groupBy]} AS grp, ${ended} FROM reporting.case_facts ${where})`;
+}
+
+const ELIGIBLE = `(routed_at IS NOT NULL AND NOT (ended_unanswered AND accepted_at IS NULL))`;
+
+/** figure → predicate over `f`: reporting.case_facts as `facts` gives them */
 export const PREDICATES: Record<FigureName, string> = {
   cases: 'true',
   eligible: ELIGIBLE,
@@ -90,10 +101,10 @@ export class FiguresRepository {
 
   async figures(groupBy: GroupBy, period: Period): Promise<GroupFigures[]> {
     const params: unknown[] = [];
-    const where = filter(period, params);
+    const f = facts(groupBy, period, params);
     const counts = Object.entries(PREDICATES).map(([name, pred]) => `count(*) FILTER (WHERE ${pred})::int AS "${name}"`).join(',\n');
     const { rows } = await this.pool.query(
-      `WITH f AS (SELECT *, ${GROUP_EXPR[groupBy]} AS grp FROM reporting.case_facts ${where})
+      `${f}
        SELECT grp, ${counts},
          percentile_disc(0.5) WITHIN GROUP (ORDER BY minutes_to_accept) AS accept_p50,
          percentile_disc(0.9) WITHIN GROUP (ORDER BY minutes_to_accept) AS accept_p90,
@@ -133,11 +144,11 @@ export class FiguresRepository {
   /** The cases behind one count of one group. */
   async cases(groupBy: GroupBy, key: string, figure: FigureName, period: Period, limit: number, offset: number) {
     const params: unknown[] = [];
-    const where = filter(period, params);
+    const f = facts(groupBy, period, params);
     params.push(key, limit, offset);
     const n = params.length;
     const { rows } = await this.pool.query(
-      `WITH f AS (SELECT *, ${GROUP_EXPR[groupBy]} AS grp FROM reporting.case_facts ${where})
+      `${f}
        SELECT case_id, tracking_code, category, status, opened_at, count(*) OVER () AS total
          FROM f WHERE grp = $${n - 2} AND ${PREDICATES[figure]}
         ORDER BY opened_at, case_id LIMIT $${n - 1} OFFSET $${n}`,

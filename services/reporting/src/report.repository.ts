@@ -1,6 +1,6 @@
-/** SQL of the reporting schema: idempotent projection of events, and the summary figures. */
-import type { CaseOpenedV1, CloudEvent, Pool, PoolClient } from '@minqing/shared';
-import { EventType } from '@minqing/shared';
+/** SQL of the reporting schema: idempotent projection of events (each type's handler in ./projection), and the summary figures. */
+import type { CloudEvent, Pool, PoolClient } from '@minqing/shared';
+import { project } from './projection';
 
 export interface EventPosition {
   topic: string;
@@ -32,83 +32,8 @@ export class ReportRepository {
       [event.id, event.type, event.subject, event.time, pos.topic, pos.partition, pos.offset],
     );
     if (first.rowCount === 0) return false;
-    switch (event.type) {
-      case EventType.caseOpenedV1: {
-        const d = event.data as CaseOpenedV1;
-        await client.query(
-          `INSERT INTO reporting.case_facts (case_id, tracking_code, category, priority, channel, service_point_code, village_code, opened_at, opened_event_id)
-           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (case_id) DO NOTHING`,
-          [d.caseId, d.trackingCode, d.category, d.priority, d.channel, d.servicePointCode, d.villageCode, d.openedAt, event.id],
-        );
-        break;
-      }
-      case 'org.minqing.work.visit_logged.v1':
-      case 'org.minqing.work.diary_entry_added.v1':
-      case 'org.minqing.work.household_file_updated.v1': {
-        const d = event.data as unknown as Record<string, any>;
-        const kind = event.type.includes('visit') ? 'visit' : event.type.includes('diary') ? 'diary' : 'household_file';
-        await client.query(
-          `INSERT INTO reporting.work_facts (event_id, cadre_code, department_code, village_code, kind, work_date, household_code, linked_household, key_household)
-           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT DO NOTHING`,
-          [event.id, d.cadreCode, d.departmentCode, d.villageCode, kind, d.date, d.householdCode ?? null, d.linkedHousehold ?? null, d.keyHousehold ?? null],
-        );
-        break;
-      }
-      default:
-        await this.applyLifecycle(client, event);
-    }
+    await project(client, event);
     return true;
-  }
-
-  /** Project one lifecycle event onto the case's facts (see migrations for the columns). */
-  private async applyLifecycle(client: PoolClient, event: CloudEvent): Promise<void> {
-    const d = event.data as unknown as Record<string, any>;
-    const move = event.type.replace(/^org\.minqing\.case\./, '').replace(/\.v\d+$/, '');
-    // Where the case stands after the move; guarded by seq so a stale event never overwrites a newer state.
-    await client.query(
-      `UPDATE reporting.case_facts SET status = $2, assignee_code = $3, department_code = $4, area_code = $5,
-              village_code = coalesce($6, village_code), last_seq = $7
-        WHERE case_id = $1 AND last_seq < $7`,
-      [d.caseId, d.status, d.assigneeCode, d.departmentCode, d.areaCode, d.villageCode, d.seq],
-    );
-    const set = async (sql: string, params: unknown[]) => client.query(`UPDATE reporting.case_facts SET ${sql} WHERE case_id = $1`, [d.caseId, ...params]);
-    switch (move) {
-      case 'routed':
-        await set('routed_at = coalesce(routed_at, $2)', [d.at]);
-        break;
-      case 'accepted':
-        // The first sign-for counts for the response figures.
-        await set('accepted_at = coalesce(accepted_at, $2), accepted_on_time = coalesce(accepted_on_time, $3), minutes_to_accept = coalesce(minutes_to_accept, $4)', [d.at, d.onTime, d.businessMinutesToAccept]);
-        break;
-      case 'returned':
-        await set('returns = greatest(returns, $2)', [d.returnsCount]);
-        break;
-      case 'resolved':
-        // The latest resolution counts (a reopened case is judged on its final answer; the redo shows in reopens).
-        await set('resolved_at = $2, resolved_on_time = $3, minutes_to_resolve = $4', [d.at, d.onTime, d.businessMinutesToResolve]);
-        break;
-      case 'follow_up_recorded':
-        await set('followed_up_at = $2, satisfaction = $3', [d.at, d.satisfaction]);
-        break;
-      case 'reopened':
-        // Back to work: it is no longer resolved until it is answered again.
-        await set('reopens = greatest(reopens, $2), satisfaction = NULL, followed_up_at = NULL, resolved_at = NULL, resolved_on_time = NULL, minutes_to_resolve = NULL', [d.reopenCount]);
-        break;
-      case 'closed':
-      case 'withdrawn':
-      case 'rejected':
-      case 'merged':
-        await set('closed_at = $2', [d.at]);
-        break;
-      case 'escalated':
-        await client.query(
-          `INSERT INTO reporting.escalations (event_id, case_id, level, phase, at, department_code, area_code, assignee_code)
-           VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT DO NOTHING`,
-          [event.id, d.caseId, d.level, d.phase, d.at, d.departmentCode, d.areaCode, d.assigneeCode],
-        );
-        await set('max_escalation_level = greatest(max_escalation_level, $2)', [d.level]);
-        break;
-    }
   }
 
   async recordDeadLetter(args: EventPosition & { eventId?: string; eventType?: string; reason: string; headers: Record<string, string>; value: string | null }): Promise<boolean> {

@@ -34,7 +34,7 @@ export const LifecycleBase = {
   slaPolicyVersion: Type.String(),
 };
 
-const event = (extra: Record<string, TSchema> = {}) => Type.Object({ ...LifecycleBase, ...extra }, { additionalProperties: false });
+const event = <E extends Record<string, TSchema> = Record<never, never>>(extra: E = {} as E) => Type.Object({ ...LifecycleBase, ...extra }, { additionalProperties: false });
 const Phase = Type.Union([Type.Literal('sign_for'), Type.Literal('resolve'), Type.Literal('follow_up')]);
 const Satisfaction = Type.Union(SATISFACTIONS.map((v) => Type.Literal(v)));
 

@@ -162,7 +162,7 @@ export default function Dashboard() {
       Promise.all(CATEGORIES.map(async (c) => ({ category: c, cases: pick((await figures(headBy, period, c)).groups)?.counts.cases ?? 0 }))),
       Promise.all(months.map(async (m) => ({ ...m, group: pick((await figures(headBy, m, category)).groups) }))),
     ]);
-    const failed = [tw, dept, vil, cats, tr].find((r) => r.status === 'rejected');
+    const failed = [tw, dept, vil, cats, tr].find((r): r is PromiseRejectedResult => 'reason' in r);
     if (failed) setProblem(problemOf((failed as PromiseRejectedResult).reason));
     setTownship(tw.status === 'fulfilled' ? pick(tw.value.groups) : null);
     setByDept(dept.status === 'fulfilled' ? dept.value.groups : []);

@@ -110,9 +110,9 @@ export const queuesRoutes: FastifyPluginAsyncTypebox<{ queues: QueueRepository; 
     const rest = items.filter((i) => !overdue.includes(i));
     return {
       overdue,
-      new: rest.filter((i) => i.status === 'assigned'),
-      dueSoon: rest.filter((i) => i.status !== 'assigned' && i.dueAt && !i.paused && Date.parse(i.dueAt) < soon),
-      inProgress: rest.filter((i) => i.status !== 'assigned' && !(i.dueAt && !i.paused && Date.parse(i.dueAt) < soon)),
+      new: rest.filter((i) => i.status === CaseStatus.assigned),
+      dueSoon: rest.filter((i) => i.status !== CaseStatus.assigned && i.dueAt && !i.paused && Date.parse(i.dueAt) < soon),
+      inProgress: rest.filter((i) => i.status !== CaseStatus.assigned && !(i.dueAt && !i.paused && Date.parse(i.dueAt) < soon)),
       decisions: await queues.decisions(cadre),
     };
   });

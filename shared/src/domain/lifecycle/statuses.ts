@@ -59,6 +59,8 @@ export const StatusGroup = {
   clocked: where((s) => s.clock !== null),
   /** the reply may be shown to the resident */
   replied: where((s) => s.answered),
+  /** ended without an answer to the resident (withdrawn, rejected, merged) */
+  endedUnanswered: where((s) => s.terminal && !s.answered),
   /** nothing more is owed to the resident: answered or ended */
   settled: where((s) => s.answered || s.terminal),
 } as const;
