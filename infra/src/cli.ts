@@ -191,7 +191,8 @@ async function main(): Promise<void> {
     case 'start':
       return start();
     case 'test':
-      process.exit(await test(rest));
+      // `npm test -- <files>`: vitest would read a leading `--` as the end of its options and ignore the filter.
+      process.exit(await test(rest[0] === '--' ? rest.slice(1) : rest));
       return;
     case 'stack':
       if (rest[0] !== 'down' && rest[0] !== 'status') throw new StackError('usage: stack down|status');

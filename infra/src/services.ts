@@ -63,8 +63,11 @@ export async function startServices(args: { stackEnv: StackEnv; ports: ServicePo
     'case-worker': `http://127.0.0.1:${args.ports.worker}`,
   };
   try {
-    // The worker migrates the case schema and creates the topic; start it first
-    // so the others do not race it (they would also cope: both steps are idempotent).
+    // Each service migrates only its own schema (casework: the worker; directory:
+    // the API; reporting: reporting). The worker goes first because it also
+    // creates the topic; the API's /readyz would wait for the casework tables
+    // anyway, and the worker does not wait for the directory (routing retries),
+    // so no order can deadlock.
     for (const group of [['case-worker'], ['case-api', 'reporting']] as const) {
       await Promise.all(
         group.map(async (name) => {

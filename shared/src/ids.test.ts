@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalHash, deriveCaseId, eventIdFor, trackingCodeFor, TRACKING_CODE_PATTERN, uuidV5 } from './ids';
+import { canonicalHash, deriveCaseId, deriveWorkRecordId, eventIdFor, trackingCodeFor, TRACKING_CODE_PATTERN, uuidV5 } from './ids';
 
 describe('uuidV5', () => {
   it('matches the RFC 9562 name-based example (DNS namespace, www.example.com)', () => {
@@ -14,6 +14,15 @@ describe('deriveCaseId', () => {
   });
   it('is random without a key', () => {
     expect(deriveCaseId(undefined)).not.toBe(deriveCaseId(undefined));
+  });
+});
+
+describe('deriveWorkRecordId', () => {
+  it("is a pure function of the cadre and the key, distinct from another cadre's and from a case's", () => {
+    expect(deriveWorkRecordId('c1', 'key-123456')).toBe(deriveWorkRecordId('c1', 'key-123456'));
+    expect(deriveWorkRecordId('c1', 'key-123456')).not.toBe(deriveWorkRecordId('c2', 'key-123456'));
+    expect(deriveWorkRecordId('c1', 'key-123456')).not.toBe(deriveCaseId('key-123456'));
+    expect(deriveWorkRecordId('c1', undefined)).not.toBe(deriveWorkRecordId('c1', undefined));
   });
 });
 

@@ -25,6 +25,15 @@ export function deriveCaseId(idempotencyKey: string | undefined): string {
   return idempotencyKey ? uuidV5(`case:${idempotencyKey}`, CASE_ID_NAMESPACE) : randomUUID();
 }
 
+/**
+ * A work record's id. With an Idempotency-Key it is a pure function of the
+ * cadre and the key, so a retried request maps onto the same workflow and the
+ * same row; keys are per cadre, so one cadre's key never names another's record.
+ */
+export function deriveWorkRecordId(cadreCode: string, idempotencyKey: string | undefined): string {
+  return idempotencyKey ? uuidV5(`work-record:${cadreCode}:${idempotencyKey}`, CASE_ID_NAMESPACE) : randomUUID();
+}
+
 // Crockford base32 without I, L, O, U: easy to read aloud at a hall window.
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 

@@ -1,6 +1,7 @@
 /** Several copies of a service starting at once must all get past migrations. */
 import { expect, it } from 'vitest';
-import { CASEWORK_MIGRATIONS_DIR, CASEWORK_SCHEMA, migrate } from '@minqing/shared';
+import { migrate } from '@minqing/shared';
+import { CASEWORK_MIGRATIONS_DIR, CASEWORK_SCHEMA } from '../../services/case-worker/src/casework/schema';
 import { env } from '../support/helpers';
 
 it('concurrent migrations of the same schema wait for each other instead of failing', async () => {
@@ -8,6 +9,6 @@ it('concurrent migrations of the same schema wait for each other instead of fail
   const runs = await Promise.all(
     Array.from({ length: 4 }, () => migrate({ databaseUrl: DATABASE_URL, dir: CASEWORK_MIGRATIONS_DIR, schema: CASEWORK_SCHEMA })),
   );
-  // Already applied by the services at start: nothing new, and no copy failed.
+  // Already applied by the case-worker (the schema's one migrator) at start: nothing new, and no copy failed.
   expect(runs).toEqual([[], [], [], []]);
 });

@@ -7,7 +7,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Client } from '@temporalio/client';
-import { DomainError, fastifyOptions, ProblemType, registerHealth, registerOpenApi, registerProblemHandlers, temporalReachable, type Logger, type Pool } from '@minqing/shared';
+import { DomainError, fastifyOptions, ProblemType, registerHealth, registerOpenApi, registerProblemHandlers, SchemaDependency, temporalReachable, type Logger, type Pool } from '@minqing/shared';
 import { CaseRepository } from './case.repository';
 import { CaseService } from './case.service';
 import { casesRoutes } from './routes/cases.routes';
@@ -18,6 +18,9 @@ import { ActorRepository } from './actor.repository';
 import { LifecycleService } from './lifecycle.service';
 import { QueueRepository } from './queue.repository';
 import { workRoutes } from './work/work.routes';
+import { WorkRepository } from './work/work.repository';
+import { WorkService } from './work/work.service';
+import { CASEWORK_READ_RELATIONS } from './schemas';
 import { directoryRoutes } from './directory/directory.routes';
 import { DirectoryRepository } from './directory/directory.repository';
 import { DirectoryService } from './directory/directory.service';
@@ -35,8 +38,6 @@ export interface ApiDeps {
   pool: Pool;
   temporal: Client;
   taskQueue: string;
-  /** topic for events the API writes to the outbox itself (work records) */
-  caseEventsTopic?: string;
   logger?: Logger;
   logLevel?: string;
   reportingUrl?: string;
@@ -56,9 +57,14 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     description:
       'Cases for hall staff, cadres, managers and residents. Sign in with POST /api/v1/auth/session: the console keeps the session in an HttpOnly cookie; API clients send the returned token as `Authorization: Bearer <token>`. Errors are application/problem+json (RFC 9457).',
   });
+  // The case-worker migrates the casework tables this API reads; until they are
+  // there, /readyz says what it waits for (the API starts anyway, in any order).
+  const casework = new SchemaDependency({ pool: deps.pool, relations: CASEWORK_READ_RELATIONS, owner: 'case-worker', logger: deps.logger }).start();
+  app.addHook('onClose', async () => casework.stop());
   registerHealth(app, {
     postgres: () => deps.pool.query('SELECT 1'),
     temporal: () => temporalReachable(deps.temporal),
+    caseworkSchema: () => casework.check(),
   });
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, {
@@ -87,7 +93,8 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(policyRoutes, { prefix: '/api/v1' });
   await app.register(queuesRoutes, { prefix: '/api/v1', queues: new QueueRepository(deps.pool), access, service, changes });
   await app.register(lifecycleRoutes, { prefix: '/api/v1', service: lifecycle });
-  await app.register(workRoutes, { prefix: '/api/v1', pool: deps.pool, lifecycle, topic: deps.caseEventsTopic ?? 'case-events' });
+  const work = new WorkService({ temporal: deps.temporal, taskQueue: deps.taskQueue, repository: new WorkRepository(deps.pool) });
+  await app.register(workRoutes, { prefix: '/api/v1', work, lifecycle });
   await app.register(trackRoutes, { prefix: '/api/v1', pool: deps.pool, service, lifecycle });
   await app.register(reportsProxy, { prefix: '/api/v1', reportingUrl: deps.reportingUrl ?? 'http://127.0.0.1:8081', pool: deps.pool });
   await registerWeb(app, deps.webDir ?? DEFAULT_WEB_DIR);

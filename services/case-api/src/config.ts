@@ -7,7 +7,6 @@ export const ApiConfigSchema = Type.Object({
   DATABASE_URL: DatabaseUrl,
   API_HOST: Host(),
   API_PORT: Port(8080),
-  CASE_EVENTS_TOPIC: Type.String({ minLength: 1, default: 'case-events' }),
   /** the reporting service the console's figures come through */
   REPORTING_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:8081' }),
   /** how long a sign-in lasts (absolute) */

@@ -1,9 +1,12 @@
-/** case-api entry point: read config, connect, migrate, listen, close on SIGTERM. */
-import {
-  CASEWORK_MIGRATIONS_DIR, CASEWORK_SCHEMA, DIRECTORY_MIGRATIONS_DIR, DIRECTORY_SCHEMA, closeOnSignals, ConfigError, connectTemporal, createLogger, createPool, migrate,
-} from '@minqing/shared';
+/**
+ * case-api entry point: read config, migrate the `directory` schema (its own,
+ * and only that), connect, listen, close on SIGTERM. The `casework` tables it
+ * reads are the case-worker's; /readyz waits for them (see app.ts).
+ */
+import { closeOnSignals, ConfigError, connectTemporal, createLogger, createPool, migrate } from '@minqing/shared';
 import { buildApp } from './app';
 import { loadApiConfig } from './config';
+import { DIRECTORY_MIGRATIONS_DIR, DIRECTORY_SCHEMA } from './schemas';
 
 async function main(): Promise<void> {
   let config;
@@ -17,11 +20,10 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger('case-api', config.LOG_LEVEL);
-  await migrate({ databaseUrl: config.DATABASE_URL, dir: CASEWORK_MIGRATIONS_DIR, schema: CASEWORK_SCHEMA, logger });
   await migrate({ databaseUrl: config.DATABASE_URL, dir: DIRECTORY_MIGRATIONS_DIR, schema: DIRECTORY_SCHEMA, logger });
   const pool = createPool(config.DATABASE_URL, { application: 'case-api' });
   const temporal = await connectTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
-  const app = await buildApp({ pool, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, caseEventsTopic: config.CASE_EVENTS_TOPIC,
+  const app = await buildApp({ pool, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE,
     logger,
     reportingUrl: config.REPORTING_URL,
     sessionTtlMinutes: config.SESSION_TTL_MINUTES,

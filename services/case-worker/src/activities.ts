@@ -1,22 +1,23 @@
 /**
- * Activity implementations for the case workflow, built by a factory over
- * injected dependencies so tests can pass their own pool.
+ * Activity implementations for the worker's workflows (case and work record),
+ * built by a factory over injected dependencies so tests can pass their own.
+ * Every write goes through the casework data module (./casework), which builds
+ * the events and writes them to the outbox in the same transaction.
  */
-import { buildEvent, eventIdFor, EventType, inTransaction, type Pool, type Logger } from '@minqing/shared';
-import type { CaseActivities } from '@minqing/workflows';
-import { insertOpenedCase } from './case.repository';
+import type { Logger, Pool } from '@minqing/shared';
+import type { CaseActivities, WorkActivities } from '@minqing/workflows';
+import type { Casework } from './casework/index';
 import { RoutingRepository } from './routing.repository';
-import { applyTransition } from './transition.repository';
 
 export interface ActivityDeps {
   pool: Pool;
   logger: Logger;
-  eventSource: string;
-  caseEventsTopic: string;
+  casework: Pick<Casework, 'recordCaseOpened' | 'recordTransition' | 'recordWorkRecord'>;
+  routing?: Pick<RoutingRepository, 'route'>;
 }
 
-export function createActivities(deps: ActivityDeps): CaseActivities {
-  const routing = new RoutingRepository(deps.pool);
+export function createActivities(deps: ActivityDeps): CaseActivities & WorkActivities {
+  const routing = deps.routing ?? new RoutingRepository(deps.pool);
   return {
     async routeCase(args) {
       const decision = await routing.route(args);
@@ -25,8 +26,7 @@ export function createActivities(deps: ActivityDeps): CaseActivities {
     },
 
     async recordTransition(t) {
-      const inserted = await inTransaction(deps.pool, (client) => applyTransition(client, t, deps.eventSource, deps.caseEventsTopic));
-      return { inserted };
+      return { inserted: await deps.casework.recordTransition(t) };
     },
 
     // Notifications go to the log for now; a delivery channel (SMS, app push)
@@ -36,28 +36,14 @@ export function createActivities(deps: ActivityDeps): CaseActivities {
     },
 
     async recordCaseOpened(input) {
-      const r = input.request;
-      const event = buildEvent({
-        id: eventIdFor(input.caseId, 'opened'),
-        source: deps.eventSource,
-        type: EventType.caseOpenedV1,
-        subject: input.caseId,
-        time: input.openedAt,
-        data: {
-          caseId: input.caseId,
-          trackingCode: input.trackingCode,
-          category: r.category,
-          priority: r.priority,
-          channel: r.channel,
-          servicePointCode: r.servicePointCode ?? null,
-          villageCode: r.villageCode ?? null,
-          householdCode: r.householdCode ?? null,
-          openedAt: input.openedAt,
-          openedBy: input.openedBy,
-        },
-      });
-      const inserted = await inTransaction(deps.pool, (client) => insertOpenedCase(client, input, event, deps.caseEventsTopic));
+      const inserted = await deps.casework.recordCaseOpened(input);
       deps.logger.info({ caseId: input.caseId, inserted }, 'case recorded');
+      return { inserted };
+    },
+
+    async recordWorkRecord(input) {
+      const inserted = await deps.casework.recordWorkRecord(input);
+      deps.logger.info({ recordId: input.recordId, cadre: input.cadreCode, kind: input.kind, inserted }, 'work record recorded');
       return { inserted };
     },
   };

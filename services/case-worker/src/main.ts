@@ -1,20 +1,30 @@
 /**
- * case-worker entry point: the Temporal worker for the case task queue, the
- * outbox relay, and a small HTTP server for /healthz, /readyz and the relay's lag.
+ * case-worker entry point: migrates the `casework` schema (its own, and only
+ * that), runs the Temporal worker for the task queue (the case and work-record
+ * workflows), the outbox relay, and a small HTTP server for /healthz, /readyz
+ * and the relay's lag.
+ *
+ * Routing reads the `directory` schema, which the case API owns and migrates.
+ * The worker neither migrates it nor waits for it to be ready: until it exists
+ * the routing activity fails and Temporal retries it (no cap, backing off), so
+ * a case opened meanwhile is routed once the directory is there. That also keeps
+ * the start order free of a cycle: the case API's readiness waits for this
+ * service's schema, so this service's must not wait for the API's.
  */
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { Connection } from '@temporalio/client';
 import Fastify from 'fastify';
 import { fileURLToPath } from 'node:url';
 import {
-  CASEWORK_MIGRATIONS_DIR, CASEWORK_SCHEMA, DIRECTORY_MIGRATIONS_DIR, DIRECTORY_SCHEMA, closeOnSignals, ensureSearchAttributes, ConfigError, createIdempotentProducer, createKafka,
+  closeOnSignals, ensureSearchAttributes, ConfigError, createIdempotentProducer, createKafka,
   createLogger, createPool, ensureTopics, fastifyOptions, migrate, registerHealth, registerProblemHandlers,
 } from '@minqing/shared';
 import { loadWorkerConfig } from './config';
 import { createActivities } from './activities';
-import { OutboxRelay } from './outbox-relay';
+import { Casework, CASEWORK_MIGRATIONS_DIR, CASEWORK_SCHEMA, OutboxRelay } from './casework/index';
 
-const workflowsPath = fileURLToPath(import.meta.resolve('@minqing/workflows/case/workflows'));
+/** Every workflow this worker runs (case and work record), bundled from one entry. */
+const workflowsPath = fileURLToPath(import.meta.resolve('@minqing/workflows/all'));
 
 async function main(): Promise<void> {
   let config;
@@ -33,8 +43,6 @@ async function main(): Promise<void> {
   Runtime.install({ shutdownSignals: [] });
 
   await migrate({ databaseUrl: config.DATABASE_URL, dir: CASEWORK_MIGRATIONS_DIR, schema: CASEWORK_SCHEMA, logger });
-  // Routing reads the directory, so the worker needs its tables too.
-  await migrate({ databaseUrl: config.DATABASE_URL, dir: DIRECTORY_MIGRATIONS_DIR, schema: DIRECTORY_SCHEMA, logger });
   const pool = createPool(config.DATABASE_URL, { application: 'case-worker', max: 10 });
 
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? 'minqing-case-worker', logger });
@@ -54,8 +62,7 @@ async function main(): Promise<void> {
     activities: createActivities({
       pool,
       logger,
-      eventSource: config.EVENT_SOURCE,
-      caseEventsTopic: config.CASE_EVENTS_TOPIC,
+      casework: new Casework({ pool, source: config.EVENT_SOURCE, topic: config.CASE_EVENTS_TOPIC }),
     }),
     shutdownGraceTime: '10 seconds',
   });

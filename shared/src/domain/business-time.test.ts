@@ -8,7 +8,7 @@ import { Value } from '@sinclair/typebox/value';
 import {
   DEFAULT_CALENDAR, BusinessCalendarSchema, SlaClockSchema, addBusinessMinutes, addSlaMinutes, businessMinutesBetween, checkCalendar,
   consumedMinutesAt, dueAt, extendClock, fractionUsed, instantAtFraction, isOverdue, isWorkingDate, isWorkingInstant,
-  nextWorkingInstant, pauseClock, resumeClock, slaMinutesBetween, startClock, workingDays, workingMinutesPerDay,
+  localDateOf, nextWorkingInstant, pauseClock, resumeClock, slaMinutesBetween, startClock, startOfLocalDate, workingDays, workingMinutesPerDay,
   type BusinessCalendar,
 } from './business-time';
 
@@ -66,6 +66,28 @@ describe('the default calendar', () => {
     expect(minutes).toBe(248 * DAY);
     // …and the budget of the whole year runs out at the close of its last working day
     expectInstant(addBusinessMinutes(t('2026-01-01T00:00:00+08:00'), 248 * DAY, cal), '2026-12-31T17:30:00+08:00');
+  });
+});
+
+describe('localDateOf', () => {
+  it("is the township's date, which turns at local midnight, not at UTC midnight", () => {
+    expect(localDateOf(t('2026-03-16T23:59:59.999+08:00'), cal)).toBe('2026-03-16');
+    expect(localDateOf(t('2026-03-17T00:00:00+08:00'), cal)).toBe('2026-03-17'); // 16:00 UTC the day before
+    expect(localDateOf(t('2026-12-31T16:00:00Z'), cal)).toBe('2027-01-01');
+  });
+
+  it('startOfLocalDate is the local midnight a date begins, the inverse of localDateOf', () => {
+    expect(startOfLocalDate('2026-11-01', cal).toISOString()).toBe('2026-10-31T16:00:00.000Z');
+    expect(localDateOf(startOfLocalDate('2026-11-01', cal), cal)).toBe('2026-11-01');
+    expect(localDateOf(new Date(startOfLocalDate('2026-11-01', cal).getTime() - 1), cal)).toBe('2026-10-31');
+    expect(() => startOfLocalDate('2026-13-01', cal)).toThrow(RangeError);
+  });
+
+  it("follows the calendar's offset", () => {
+    const utc: BusinessCalendar = { ...cal, utcOffsetMinutes: 0 };
+    const west: BusinessCalendar = { ...cal, utcOffsetMinutes: -300 };
+    expect(localDateOf(t('2026-03-17T00:30:00+08:00'), utc)).toBe('2026-03-16');
+    expect(localDateOf(t('2026-03-17T03:00:00Z'), west)).toBe('2026-03-16');
   });
 });
 

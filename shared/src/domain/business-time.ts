@@ -24,7 +24,7 @@ import {
 import './formats';
 
 export {
-  BusinessCalendarSchema, DEFAULT_CALENDAR, addBusinessMinutes, businessMinutesBetween, isWorkingInstant, nextWorkingInstant,
+  BusinessCalendarSchema, DEFAULT_CALENDAR, addBusinessMinutes, businessMinutesBetween, isWorkingInstant, localDateOf, nextWorkingInstant, startOfLocalDate,
   workingMinutesPerDay, type BusinessCalendar,
 } from './calendar';
 

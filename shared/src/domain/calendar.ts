@@ -71,6 +71,22 @@ function isoDate(day: number): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
 
+/**
+ * The township's local date ('YYYY-MM-DD') at an instant, by the calendar's UTC
+ * offset. The one place outside the arithmetic below that turns an instant into
+ * a local day: callers pass the calendar rather than adding eight hours themselves.
+ */
+export function localDateOf(instant: Date, cal: BusinessCalendar): string {
+  return isoDate(localDay(instant.getTime(), cal));
+}
+
+/** The instant a local date ('YYYY-MM-DD') begins in the township (its local midnight). */
+export function startOfLocalDate(date: string, cal: BusinessCalendar): Date {
+  const ms = Date.parse(`${date}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(ms)) throw new RangeError(`not a date: ${date}`);
+  return new Date(dayStartUtc(ms / DAY_MS, cal));
+}
+
 export function isWorkingDay(day: number, cal: BusinessCalendar): boolean {
   const date = isoDate(day);
   if (cal.makeupWorkdays.includes(date)) return true;

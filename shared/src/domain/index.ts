@@ -1,6 +1,8 @@
 export * from './case';
 export * from './search-attributes';
 export * from './directory';
+export * from './routing';
+export * from './work-record';
 export type { LifecycleEventType } from '../events/lifecycle';
 export * from './calendar';
 export * from './sla';

@@ -1,6 +1,6 @@
 /** Duty performance, democratic appraisal and the composite score (双考评). */
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { APPRAISER_GROUPS, COMPOSITE_DEFINITIONS, PERIOD_PATTERN, periodDates, problemResponses } from '@minqing/shared';
+import { APPRAISER_GROUPS, COMPOSITE_DEFINITIONS, DEFAULT_CALENDAR, PERIOD_PATTERN, periodDates, problemResponses, startOfLocalDate } from '@minqing/shared';
 import type { EvaluationRepository } from '../evaluation.repository';
 import type { FiguresRepository } from '../figures.repository';
 
@@ -58,8 +58,9 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ evaluation: Evaluatio
     const period = request.query.period;
     const { first, last } = periodDates(period);
     const next = new Date(Date.parse(`${last}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    const startOf = (date: string) => startOfLocalDate(date, DEFAULT_CALENDAR).toISOString();
     const [service, duty, appraisals] = await Promise.all([
-      figures.figures('cadre', { from: `${first}T00:00:00+08:00`, to: `${next}T00:00:00+08:00` }),
+      figures.figures('cadre', { from: startOf(first), to: startOf(next) }),
       evaluation.duty(first, last),
       evaluation.appraisals(period),
     ]);

@@ -1,0 +1,126 @@
+/**
+ * Rules for logging a work record (履职). The API owns the directory, so the
+ * checks against it happen here, before anything is started: the household
+ * exists, whether it is linked to this cadre or a key household, the cadre's
+ * department — a bad record is a 422 naming the field, synchronously, not a
+ * failed workflow. The checked record, with those facts, goes to
+ * `workRecordWorkflow`, and the worker writes it and its event (the API writes
+ * no casework table). The request waits for the workflow, so a 201 means the
+ * record is stored, as before.
+ */
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import {
+  canonicalHash, DEFAULT_CALENDAR, DependencyUnavailableError, deriveWorkRecordId, DomainError, IdempotencyKeyReusedError, isTemporalUnavailable,
+  localDateOf, ProblemType, workRecordWorkflowId,
+  type Actor, type BusinessCalendar, type WorkKind, type WorkRecordInput, type WorkRecordResult, type WorkRole,
+} from '@minqing/shared';
+import type { workRecordWorkflow } from '@minqing/workflows/work/workflows';
+import type { WorkRepository } from './work.repository';
+
+export interface WorkRecordBody {
+  kind: WorkKind;
+  date: string;
+  householdCode?: string;
+  villageCode?: string;
+  caseId?: string;
+  role?: WorkRole;
+  note: string;
+}
+
+export interface LoggedWorkRecord {
+  record: WorkRecordResult;
+  /** false when an earlier request with the same Idempotency-Key logged it */
+  created: boolean;
+}
+
+function invalid(field: string, message: string): DomainError {
+  return new DomainError(ProblemType.validation, 422, 'Invalid work record', `${field} ${message}`, { errors: [{ field: `body/${field}`, message }] });
+}
+
+class TimedOut extends Error {}
+
+export class WorkService {
+  constructor(
+    private readonly deps: {
+      temporal: Client;
+      taskQueue: string;
+      repository: WorkRepository;
+      calendar?: BusinessCalendar;
+      /** how long a request waits for the worker to store the record before answering 503 */
+      waitMs?: number;
+      now?: () => Date;
+    },
+  ) {}
+
+  async log(actor: Actor, b: WorkRecordBody, opts: { idempotencyKey?: string } = {}): Promise<LoggedWorkRecord> {
+    const now = this.deps.now?.() ?? new Date();
+    const today = localDateOf(now, this.deps.calendar ?? DEFAULT_CALENDAR);
+    if (Number.isNaN(Date.parse(`${b.date}T00:00:00Z`)) || b.date > today) throw invalid('date', 'must be a real date, not in the future');
+    if (b.kind !== 'diary' && !b.householdCode) throw invalid('householdCode', 'is required for visits and household file updates');
+    const household = b.householdCode ? await this.deps.repository.household(b.householdCode) : null;
+    if (b.householdCode && !household) throw invalid('householdCode', `${b.householdCode} does not exist`);
+
+    const requestHash = canonicalHash({ cadre: actor.code, ...b });
+    const recordId = deriveWorkRecordId(actor.code, opts.idempotencyKey);
+    const input: WorkRecordInput = {
+      recordId,
+      cadreCode: actor.code,
+      departmentCode: await this.deps.repository.cadreDepartment(actor.code),
+      kind: b.kind,
+      date: b.date,
+      householdCode: b.householdCode ?? null,
+      villageCode: household?.villageCode ?? b.villageCode ?? null,
+      caseId: b.caseId ?? null,
+      role: b.role ?? null,
+      note: b.note,
+      recordedAt: now.toISOString(),
+      household: household ? { linked: household.cadreCode === actor.code, key: household.isKey } : null,
+    };
+    const workflowId = workRecordWorkflowId(recordId);
+    try {
+      const handle = await this.deps.temporal.workflow.start<typeof workRecordWorkflow>('workRecordWorkflow', {
+        taskQueue: this.deps.taskQueue,
+        workflowId,
+        args: [input],
+        // One record per id, even after its workflow has finished: a retry replays it.
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        workflowIdConflictPolicy: 'FAIL',
+        memo: { requestHash },
+      });
+      return { record: await this.wait(handle.result()), created: true };
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) {
+        const handle = this.deps.temporal.workflow.getHandle<typeof workRecordWorkflow>(workflowId);
+        const memo = ((await handle.describe()).memo ?? {}) as { requestHash?: string };
+        if (memo.requestHash !== requestHash) throw new IdempotencyKeyReusedError(opts.idempotencyKey ?? '');
+        return { record: await this.wait(handle.result()), created: false };
+      }
+      throw this.unavailable(err);
+    }
+  }
+
+  list(q: { cadre: string; from?: string; to?: string }) {
+    return this.deps.repository.list({ cadre: q.cadre, from: q.from ?? null, to: q.to ?? null });
+  }
+
+  /** The workflow's result, or a 503 when the worker has not stored the record in time (it still will: retry with the same key). */
+  private async wait(result: Promise<WorkRecordResult>): Promise<WorkRecordResult> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new TimedOut()), this.deps.waitMs ?? 15_000);
+    });
+    try {
+      return await Promise.race([result, timeout]);
+    } catch (err) {
+      throw this.unavailable(err);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private unavailable(err: unknown): unknown {
+    if (err instanceof TimedOut) return new DependencyUnavailableError('the case worker');
+    if (isTemporalUnavailable(err)) return new DependencyUnavailableError('the workflow engine');
+    return err;
+  }
+}

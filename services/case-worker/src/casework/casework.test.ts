@@ -1,0 +1,155 @@
+/**
+ * The casework data module against a fake database client (unit level; the
+ * integration tests run it against PostgreSQL): every write sends its event
+ * through the one outbox writer with the same ids, keys and case links as
+ * before, and a retried write inserts nothing twice.
+ */
+import { describe, expect, it } from 'vitest';
+import { eventIdFor, validateEventData, type CaseWorkflowInput, type PoolClient, type WorkRecordInput } from '@minqing/shared';
+import type { TransitionRecord } from '@minqing/workflows';
+import { applyTransition, insertOpenedCase } from './case.writer';
+import { insertWorkRecord } from './work-record.writer';
+
+interface Query {
+  sql: string;
+  params: unknown[];
+}
+
+/** Records queries; a first INSERT … ON CONFLICT DO NOTHING of a key inserts, a repeat does not. */
+class FakeClient {
+  queries: Query[] = [];
+  private keys = new Set<string>();
+
+  async query(sql: string, params: unknown[] = []) {
+    this.queries.push({ sql, params });
+    const table = /INSERT INTO (casework\.\w+)/.exec(sql)?.[1];
+    if (table && /ON CONFLICT/.test(sql)) {
+      const key = `${table}:${table === 'casework.case_timeline' ? `${params[0]}:${params[2]}` : params[0]}`;
+      if (this.keys.has(key)) return { rowCount: 0, rows: [] };
+      this.keys.add(key);
+    }
+    return { rowCount: 1, rows: [] };
+  }
+
+  outbox(): Query[] {
+    return this.queries.filter((q) => q.sql.includes('casework.outbox'));
+  }
+
+  get asClient(): PoolClient {
+    return this as unknown as PoolClient;
+  }
+}
+
+const target = { source: '/minqing/case-worker', topic: 'case-events' };
+const caseId = '6f1c1c1e-6a53-4d55-9f0b-2f4c3a1d9e01';
+const recordId = '0b7e2c44-1f0a-4a51-8d0e-6c1f2b3a4d5e';
+const at = '2026-11-20T02:00:00.000Z';
+
+const opened: CaseWorkflowInput = {
+  caseId,
+  trackingCode: 'MQ-7K3F-9Q2D',
+  requestHash: 'h',
+  openedAt: at,
+  openedBy: 'hall-01',
+  request: { category: 'policy_question', priority: 'normal', channel: 'hall', title: 't', description: 'd', resident: { name: '王桂兰', phone: '13800000000' }, villageCode: 'V1', householdCode: 'HH-1' },
+};
+
+const accepted: TransitionRecord = {
+  caseId,
+  seq: 3,
+  step: '3:accepted',
+  kind: 'accepted',
+  at,
+  actor: { code: 'C1', role: 'staff' },
+  eventType: 'org.minqing.case.accepted.v1',
+  eventData: {
+    caseId, seq: 3, at, actor: { code: 'C1', role: 'staff' }, status: 'accepted', category: 'policy_question', priority: 'normal',
+    assigneeCode: 'C1', departmentCode: 'D1', areaCode: 'A1', villageCode: 'V1', escalationLevel: 0, slaPolicyVersion: 'p1',
+    dueAt: at, onTime: true, businessMinutesToAccept: 10,
+  },
+  readModel: { status: 'accepted', acceptedAt: at },
+  details: {},
+};
+
+const visit: WorkRecordInput = {
+  recordId,
+  cadreCode: 'C1',
+  departmentCode: 'D1',
+  kind: 'visit',
+  date: '2026-11-20',
+  householdCode: 'HH-1',
+  villageCode: 'V1',
+  caseId: null,
+  role: 'investigator',
+  note: '入户走访',
+  recordedAt: at,
+  household: { linked: true, key: false },
+};
+
+describe('the outbox writer, through each casework write', () => {
+  it('case opened: the case, its first timeline entry, and case.opened with the (case, "opened") id, keyed by the case', async () => {
+    const db = new FakeClient();
+    expect(await insertOpenedCase(db.asClient, target, opened)).toBe(true);
+    expect(db.queries.map((q) => /INSERT INTO (casework\.\w+)/.exec(q.sql)?.[1])).toEqual(['casework.cases', 'casework.case_timeline', 'casework.outbox']);
+    const [eventId, outboxCaseId, topic, type, event] = db.outbox()[0]!.params as [string, string, string, string, Record<string, unknown>];
+    expect({ eventId, outboxCaseId, topic, type }).toEqual({ eventId: eventIdFor(caseId, 'opened'), outboxCaseId: caseId, topic: 'case-events', type: 'org.minqing.case.opened.v1' });
+    expect(event).toMatchObject({ specversion: '1.0', id: eventId, source: '/minqing/case-worker', subject: caseId, partitionkey: caseId, time: at });
+    expect(JSON.stringify(event)).not.toContain('王桂兰'); // no personal data in events
+    expect(validateEventData(type, event.data)).toBeNull();
+  });
+
+  it('a retried case opening writes nothing more', async () => {
+    const db = new FakeClient();
+    await insertOpenedCase(db.asClient, target, opened);
+    const before = db.queries.length;
+    expect(await insertOpenedCase(db.asClient, target, opened)).toBe(false);
+    expect(db.queries.length).toBe(before + 1); // only the refused INSERT of the case
+    expect(db.outbox()).toHaveLength(1);
+  });
+
+  it('a transition: timeline, read model, and its event with the (case, step) id', async () => {
+    const db = new FakeClient();
+    expect(await applyTransition(db.asClient, target, accepted)).toBe(true);
+    const update = db.queries.find((q) => q.sql.startsWith('UPDATE casework.cases'))!;
+    expect(update.sql).toContain('status = $3');
+    expect(update.sql).toContain('accepted_at = $4');
+    const [eventId, outboxCaseId, , type, event] = db.outbox()[0]!.params as [string, string, string, string, Record<string, unknown>];
+    expect({ eventId, outboxCaseId, type }).toEqual({ eventId: eventIdFor(caseId, '3:accepted'), outboxCaseId: caseId, type: 'org.minqing.case.accepted.v1' });
+    expect(event).toMatchObject({ subject: caseId, partitionkey: caseId });
+
+    expect(await applyTransition(db.asClient, target, accepted)).toBe(false);
+    expect(db.outbox()).toHaveLength(1);
+  });
+
+  it('refuses an event whose data does not match its schema, before anything reaches the outbox', async () => {
+    const db = new FakeClient();
+    const bad = { ...accepted, eventData: { ...accepted.eventData, onTime: 'yes' } };
+    await expect(applyTransition(db.asClient, target, bad)).rejects.toThrow(/refusing to build invalid org\.minqing\.case\.accepted\.v1/);
+    expect(db.outbox()).toHaveLength(0);
+  });
+
+  it('a work record: the row and its event, id = record id, keyed by the cadre, no case', async () => {
+    const db = new FakeClient();
+    expect(await insertWorkRecord(db.asClient, target, visit)).toBe(true);
+    expect(db.queries[0]!.sql).toContain('INSERT INTO casework.work_records');
+    expect(db.queries[0]!.params).toEqual([recordId, 'C1', 'visit', '2026-11-20', 'HH-1', 'V1', null, 'investigator', '入户走访', at]);
+    const [eventId, outboxCaseId, , type, event] = db.outbox()[0]!.params as [string, string | null, string, string, Record<string, unknown>];
+    expect({ eventId, outboxCaseId, type }).toEqual({ eventId: recordId, outboxCaseId: null, type: 'org.minqing.work.visit_logged.v1' });
+    expect(event).toMatchObject({ id: recordId, subject: recordId, partitionkey: 'cadre:C1', time: at });
+    expect(event.data).toEqual({
+      recordId, cadreCode: 'C1', departmentCode: 'D1', villageCode: 'V1', date: '2026-11-20', role: 'investigator', recordedAt: at,
+      householdCode: 'HH-1', linkedHousehold: true, keyHousehold: false, caseId: null,
+    });
+
+    expect(await insertWorkRecord(db.asClient, target, visit)).toBe(false);
+    expect(db.outbox()).toHaveLength(1);
+  });
+
+  it('a diary entry carries no household fields, even when it names a household', async () => {
+    const db = new FakeClient();
+    await insertWorkRecord(db.asClient, target, { ...visit, kind: 'diary', role: null });
+    const [, , , type, event] = db.outbox()[0]!.params as [string, null, string, string, { data: Record<string, unknown> }];
+    expect(type).toBe('org.minqing.work.diary_entry_added.v1');
+    expect(Object.keys(event.data).sort()).toEqual(['cadreCode', 'date', 'departmentCode', 'recordId', 'recordedAt', 'role', 'villageCode']);
+  });
+});

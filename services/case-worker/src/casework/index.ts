@@ -1,0 +1,39 @@
+/**
+ * The casework data module: the only code that writes the `casework` schema
+ * (cases, timeline, work records, outbox), which this service owns and
+ * migrates (migrations/ next to src/). Each write is one transaction: the row,
+ * its timeline entry where there is one, and its event through the one outbox
+ * writer (./outbox). The case API only reads these tables.
+ */
+import { inTransaction, type CaseWorkflowInput, type Pool, type WorkRecordInput } from '@minqing/shared';
+import type { TransitionRecord } from '@minqing/workflows';
+import { applyTransition, insertOpenedCase } from './case.writer';
+import type { OutboxTarget } from './outbox';
+import { insertWorkRecord } from './work-record.writer';
+
+export { CASEWORK_MIGRATIONS_DIR, CASEWORK_SCHEMA } from './schema';
+export { OutboxRelay, type OutboxLag } from './outbox-relay';
+export type { OutboxTarget } from './outbox';
+
+export class Casework {
+  constructor(private readonly deps: { pool: Pool } & OutboxTarget) {}
+
+  private get target(): OutboxTarget {
+    return { source: this.deps.source, topic: this.deps.topic };
+  }
+
+  /** The new case, its first timeline entry and `case.opened`; false when an earlier attempt wrote them. */
+  recordCaseOpened(input: CaseWorkflowInput): Promise<boolean> {
+    return inTransaction(this.deps.pool, (client) => insertOpenedCase(client, this.target, input));
+  }
+
+  /** One lifecycle step; false when it was recorded already. */
+  recordTransition(t: TransitionRecord): Promise<boolean> {
+    return inTransaction(this.deps.pool, (client) => applyTransition(client, this.target, t));
+  }
+
+  /** A work record and its event; false when it was recorded already. */
+  recordWorkRecord(r: WorkRecordInput): Promise<boolean> {
+    return inTransaction(this.deps.pool, (client) => insertWorkRecord(client, this.target, r));
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * The one outbox writer: every event of `casework` — case lifecycle and work
+ * records alike — is built here (CloudEvents via the shared `buildEvent`, which
+ * validates the data against the catalogue) and inserted here, inside the
+ * caller's transaction, next to the row it describes. Event ids are chosen by
+ * the caller and stable across retries ((case id, step), or the record id), so
+ * a retried write inserts nothing and a re-published row is deduplicated downstream.
+ */
+import { buildEvent, toKafkaRecord, type CloudEvent, type EventDataOf, type EventType, type PoolClient } from '@minqing/shared';
+
+/** Where this process's events come from and go to. */
+export interface OutboxTarget {
+  /** CloudEvents `source` */
+  source: string;
+  /** Kafka topic the relay publishes the row to */
+  topic: string;
+}
+
+export interface NewEvent<T extends EventType> {
+  id: string;
+  type: T;
+  subject: string;
+  time: string;
+  data: EventDataOf<T>;
+  /** Kafka key; default the subject (the case id) */
+  partitionkey?: string;
+  /** the case the event belongs to (null for work records); the relay keeps each case's events in order */
+  caseId: string | null;
+}
+
+export async function appendEvent<T extends EventType>(client: PoolClient, target: OutboxTarget, e: NewEvent<T>): Promise<CloudEvent<T>> {
+  const event = buildEvent({ id: e.id, source: target.source, type: e.type, subject: e.subject, time: e.time, data: e.data, partitionkey: e.partitionkey });
+  // Fail inside the transaction, not at publish time, if the record cannot be encoded.
+  toKafkaRecord(event);
+  await client.query(
+    `INSERT INTO casework.outbox (event_id, case_id, topic, event_type, event)
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO NOTHING`,
+    [event.id, e.caseId, target.topic, event.type, event],
+  );
+  return event;
+}
