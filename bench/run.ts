@@ -18,7 +18,8 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import http from 'node:http';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { buildWeb, CHROMIUM, freePort, givenEndpoints, startServices, startStack } from '@minqing/infra';
+import { buildWeb, CHROMIUM, freePort, givenEndpoints, payloadKeys, startServices, startStack } from '@minqing/infra';
+import { getDataConverter } from '@minqing/shared';
 import { rawMove } from './raw-workflow';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -131,14 +132,16 @@ async function lifecycleBench(n: number, concurrency: number) {
 
     // --- raw baseline: same Temporal shape, no-op activities, in-process worker and client ---
     const taskQueue = `raw-${run}`;
+    const dataConverter = getDataConverter(payloadKeys(dir));
     const nativeConnection = await NativeConnection.connect({ address: stack.env.TEMPORAL_ADDRESS });
     const worker = await Worker.create({
       connection: nativeConnection,
       taskQueue,
       workflowsPath: path.join(here, 'raw-workflow.ts'),
       activities: { noop: async () => undefined },
+      dataConverter, // the same payload encryption as the services, so the shapes compare
     });
-    const client = new Client({ connection: await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS }) });
+    const client = new Client({ connection: await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS }), dataConverter });
     let rawSeconds = 0;
     const rawLatencies: number[] = [];
     await worker.runUntil(async () => {
@@ -237,14 +240,14 @@ async function reportingBench(events: number, rate: number, seconds: number) {
   const db = new pg.Client({ connectionString: stack.env.DATABASE_URL });
   await db.connect();
   const reportingPort = await freePort();
-  const { launch, waitHealthy, repoRoot } = await import('@minqing/infra');
+  const { launch, waitHealthy, repoRoot, serviceTokenSecrets } = await import('@minqing/infra');
   const t1 = performance.now();
   const consumer = launch({
     name: 'reporting-bench',
     command: process.execPath,
     argv: ['--import', 'tsx', path.join(repoRoot, 'services/reporting/src/server.ts')],
     cwd: repoRoot,
-    env: { ...process.env, ...stack.env, CASE_EVENTS_TOPIC: topic, REPORTING_GROUP_ID: `bench-${run}`, REPORTING_PORT: String(reportingPort), LOG_LEVEL: 'warn', KAFKAJS_NO_PARTITIONER_WARNING: '1' },
+    env: { ...process.env, ...stack.env, CASE_EVENTS_TOPIC: topic, REPORTING_GROUP_ID: `bench-${run}`, REPORTING_PORT: String(reportingPort), LOG_LEVEL: 'warn', KAFKAJS_NO_PARTITIONER_WARNING: '1', SERVICE_TOKEN_SECRETS: serviceTokenSecrets(dir) },
     logFile: path.join(dir, 'logs', 'reporting-bench.log'),
     pidFile: path.join(dir, 'logs', 'reporting-bench.pid'),
   });

@@ -68,12 +68,25 @@ async function start(): Promise<void> {
   const ports = mainPorts();
   say('minqing', `data in ${dir}`);
   buildWeb();
-  const stack = await startStack({ dataDir: dir, ports: ports.stack, ephemeral: false, given: givenEndpoints() });
+  // The Web UI decodes the (encrypted) payloads through the case API's codec endpoint.
+  const codecEndpoint = `http://127.0.0.1:${ports.services.api}/api/v1/codec`;
+  const stack = await startStack({ dataDir: dir, ports: ports.stack, ephemeral: false, given: givenEndpoints(), temporalCodecEndpoint: codecEndpoint });
   const tStack = Date.now();
   say('minqing', `stack ready in ${((tStack - t0) / 1000).toFixed(1)}s`);
   let services;
   try {
-    services = await startServices({ stackEnv: stack.env, ports: ports.services, logDir: path.join(dir, 'logs'), extraEnv: { ADMIN_PASSWORD: DEMO_PASSWORD } });
+    services = await startServices({
+      stackEnv: stack.env,
+      ports: ports.services,
+      logDir: path.join(dir, 'logs'),
+      extraEnv: {
+        ADMIN_PASSWORD: DEMO_PASSWORD,
+        // The local demo's accounts keep the README's password (no forced change at the first sign-in);
+        // a real deployment leaves this at its default, true.
+        ADMIN_MUST_CHANGE_PASSWORD: 'false',
+        CODEC_CORS_ORIGINS: process.env.CODEC_CORS_ORIGINS || `http://127.0.0.1:${ports.stack.temporalUi},http://localhost:${ports.stack.temporalUi}`,
+      },
+    });
   } catch (err) {
     await stack.stop();
     release();
@@ -89,9 +102,10 @@ async function start(): Promise<void> {
     `    sign in with password ${DEMO_PASSWORD} as: ${DEMO_CODES.hallStaff[0]} (hall staff), ${DEMO_CODES.staff('shehui', 1)} (cadre),`,
     `    ${DEMO_CODES.departmentHead('shehui')} (department head), ${DEMO_CODES.areaLeaders['area-east']} (area leader), ${DEMO_CODES.townshipLeaders[0]} (township), ${DEMO_ASSESSOR} (assessment), admin`,
     `  Case API         ${services.apiUrl}/api/v1   (OpenAPI: ${services.apiUrl}/openapi.json)`,
-    `  Reporting API    ${services.reportingUrl}/api/v1/reports/summary   (OpenAPI: ${services.reportingUrl}/openapi.json)`,
+    `  Reporting API    ${services.reportingUrl}   (service tokens only; people use ${services.apiUrl}/api/v1/reports/…; OpenAPI: ${services.reportingUrl}/openapi.json)`,
     `  Worker health    ${services.workerUrl}/readyz   (outbox lag: ${services.workerUrl}/outbox/lag)`,
-    `  Temporal Web UI  ${stack.temporalUi ?? '(external Temporal)'}`,
+    `  Temporal Web UI  ${stack.temporalUi ?? '(external Temporal)'}   (payloads are encrypted; sign in to the console as admin, then tick`,
+    `                   "Include cross-origin credentials" in the UI's codec settings; CLI: --codec-endpoint ${codecEndpoint} --codec-auth "Bearer $TOKEN")`,
     `  PostgreSQL       ${stack.env.DATABASE_URL}`,
     `  Kafka            ${stack.env.KAFKA_BROKERS}   Temporal ${stack.env.TEMPORAL_ADDRESS}`,
     `  Logs             ${path.join(dir, 'logs')}`,
@@ -100,7 +114,8 @@ async function start(): Promise<void> {
     `Try: TOKEN=$(curl -s ${services.apiUrl}/api/v1/auth/session -H 'content-type: application/json' -d '{"username":"${DEMO_CODES.hallStaff[0]}","password":"${DEMO_PASSWORD}"}' | sed 's/.*"token":"\\([^"]*\\)".*/\\1/')`,
     `     curl -s -X POST ${services.apiUrl}/api/v1/cases -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\`,
     `       -d '{"category":"policy_question","channel":"hall","title":"咨询低保政策","description":"想了解低保申请条件","resident":{"name":"王桂兰","phone":"13800000000"}}'`,
-    `     curl -s ${services.reportingUrl}/api/v1/reports/summary`,
+    `     ATOKEN=$(curl -s ${services.apiUrl}/api/v1/auth/session -H 'content-type: application/json' -d '{"username":"${DEMO_ASSESSOR}","password":"${DEMO_PASSWORD}"}' | sed 's/.*"token":"\\([^"]*\\)".*/\\1/')`,
+    `     curl -s ${services.apiUrl}/api/v1/reports/summary -H "authorization: Bearer $ATOKEN"`,
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');

@@ -23,8 +23,10 @@ const CHANNELS = ['hall', 'station', 'market_day', 'phone', 'hall', 'visit'] as 
 
 /**
  * The password of every demo account (and of `admin`) on the local main job,
- * printed at start. A real deployment sets ADMIN_PASSWORD and has the
- * administrator give each person their own.
+ * printed at start. The demo's accounts are made with `mustChangePassword:
+ * false`, so they keep this published password; a real deployment sets
+ * ADMIN_PASSWORD and gives each person an initial password they must change
+ * at the first sign-in (the default).
  */
 export const DEMO_PASSWORD = process.env.MINQING_ADMIN_PASSWORD ?? 'minqing-demo';
 
@@ -73,11 +75,11 @@ export async function loadDemoData(apiUrl: string, count = 40): Promise<void> {
     if (res.status !== 200) throw new Error(`directory import failed: ${res.status} ${JSON.stringify(res.json).slice(0, 500)}`);
     say('demo', `roster imported; rule check: ${res.json.violations.length} violations`);
   }
-  const provisioned = await call('POST', `${apiUrl}/api/v1/accounts/provision`, { password: DEMO_PASSWORD }, admin);
+  const provisioned = await call('POST', `${apiUrl}/api/v1/accounts/provision`, { password: DEMO_PASSWORD, mustChangePassword: false }, admin);
   if (provisioned.status !== 200) throw new Error(`demo accounts: ${provisioned.status} ${JSON.stringify(provisioned.json)}`);
   if (provisioned.json.created.length) {
     for (const [code, post] of Object.entries(HALL_POSTS)) await call('PUT', `${apiUrl}/api/v1/accounts/${code}`, post, admin);
-    await call('PUT', `${apiUrl}/api/v1/accounts/${DEMO_ASSESSOR}`, { role: 'assessment', name: '考核组 · 演示', password: DEMO_PASSWORD }, admin);
+    await call('PUT', `${apiUrl}/api/v1/accounts/${DEMO_ASSESSOR}`, { role: 'assessment', name: '考核组 · 演示', password: DEMO_PASSWORD, mustChangePassword: false }, admin);
     say('demo', `${provisioned.json.created.length} staff accounts created (password ${DEMO_PASSWORD})`);
   }
 

@@ -8,6 +8,8 @@ import path from 'node:path';
 import { say } from './log';
 import { repoRoot } from './paths';
 import { launch, replaceStale, waitHealthy, type Managed } from './proc';
+import { serviceTokenSecrets } from './service-token-secrets';
+import { payloadKeys } from './payload-keys';
 import type { StackEnv } from './stack';
 
 export interface ServicePorts {
@@ -36,11 +38,22 @@ async function ready(url: string): Promise<void> {
   if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
 }
 
-export async function startServices(args: { stackEnv: StackEnv; ports: ServicePorts; logDir: string; extraEnv?: Record<string, string> }): Promise<Services> {
+export async function startServices(args: {
+  stackEnv: StackEnv;
+  ports: ServicePorts;
+  logDir: string;
+  extraEnv?: Record<string, string>;
+  /** where generated secrets are kept (default: the parent of logDir, i.e. the stack's data dir) */
+  dataDir?: string;
+}): Promise<Services> {
   fs.mkdirSync(args.logDir, { recursive: true });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...args.stackEnv,
+    // The case API signs its calls to reporting with it; reporting verifies (both refuse to start without it).
+    SERVICE_TOKEN_SECRETS: serviceTokenSecrets(args.dataDir ?? path.dirname(args.logDir)),
+    // The case API and the case-worker encrypt Temporal payloads with it (both refuse to start without it).
+    PAYLOAD_KEYS: payloadKeys(args.dataDir ?? path.dirname(args.logDir)),
     API_PORT: String(args.ports.api),
     REPORTING_PORT: String(args.ports.reporting),
     REPORTING_URL: `http://127.0.0.1:${args.ports.reporting}`,

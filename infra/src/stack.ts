@@ -41,6 +41,8 @@ export async function startStack(args: {
   /** a throwaway stack: no fsync, in-memory Temporal */
   ephemeral: boolean;
   given?: Partial<StackEnv>;
+  /** the codec server for the Temporal Web UI (payloads are encrypted; see shared/src/temporal-codec.ts) */
+  temporalCodecEndpoint?: string;
 }): Promise<Stack> {
   const runDir = path.join(args.dataDir, 'run');
   fs.mkdirSync(runDir, { recursive: true, mode: 0o755 });
@@ -94,6 +96,7 @@ export async function startStack(args: {
         uiPort: args.ports.temporalUi,
         persistent: !args.ephemeral,
         namespace,
+        codecEndpoint: args.temporalCodecEndpoint,
       }).then((h) => {
         processes.push(h.proc);
         env.TEMPORAL_ADDRESS = h.address;

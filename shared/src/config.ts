@@ -37,9 +37,17 @@ export function loadConfig<T extends TObject>(
       if (seen.has(variable)) continue;
       seen.add(variable);
       const missing = env[variable] === undefined || env[variable] === '';
+      // A property marked `secret: true` (keys, shared secrets) is never echoed: say what it must be instead.
+      const property = schema.properties[variable] as { secret?: boolean; description?: string } | undefined;
+      const secret = property?.secret === true;
+      const expected = secret && property?.description ? property.description : e.message;
       problems.push({
         variable,
-        message: missing ? `is required (${e.message})` : `${e.message}, got ${JSON.stringify(env[variable])}`,
+        message: missing
+          ? `is required (${expected})`
+          : secret
+            ? `must be ${expected}; the value given (${String(env[variable]).length} characters) is not shown`
+            : `${e.message}, got ${JSON.stringify(env[variable])}`,
       });
     }
     throw new ConfigError(problems);

@@ -2,10 +2,12 @@
 import { Client, Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { SA } from './domain/search-attributes';
+import { getDataConverter, type EncryptionCodec, type PayloadKey } from './temporal-codec';
 
-export async function connectTemporal(address: string, namespace: string): Promise<Client> {
+/** A client whose payloads are encrypted with the key ring (`PAYLOAD_KEYS`, see temporal-codec.ts). */
+export async function connectTemporal(address: string, namespace: string, payloadKeys: PayloadKey[] | string | EncryptionCodec): Promise<Client> {
   const connection = await Connection.connect({ address, connectTimeout: 5_000 });
-  return new Client({ connection, namespace });
+  return new Client({ connection, namespace, dataConverter: getDataConverter(payloadKeys) });
 }
 
 /** Temporal could not be reached (gRPC UNAVAILABLE / DEADLINE_EXCEEDED, or no connection): a 503, not a 500. */

@@ -2,9 +2,11 @@
 /**
  * Accounts in a real browser: the administrator creates accounts for roster
  * cadres of a fresh township on /accounts, gives the hall staff account its
- * service point, and those people sign in with the passwords given; the
- * provision box opens accounts for the rest of the roster; a cadre changes
- * their own password on /account (the old one is refused afterwards); a
+ * service point, and those people sign in with the passwords given — and the
+ * console shows them nothing but the change-password form until they choose
+ * their own; the provision box opens accounts for the rest of the roster; a
+ * locked account shows as locked and the administrator unlocks it; a cadre
+ * changes their own password on /account (the old one is refused afterwards); a
  * cadre opening /accounts sees no accounts; the case page names the routing
  * rule in the user's language; both screens fit 360 px and 1366 px.
  */
@@ -13,7 +15,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseBody, env, eventually, http, TEST_STAFF_PASSWORD, tokenFor } from '../support/helpers';
 import { loadTownship, township } from '../support/township';
-import { DESKTOP, launchBrowser, newContext, overflowsSideways, PHONE, screenshot, signIn } from '../support/browser';
+import { chooseOwnPassword, DESKTOP, launchBrowser, newContext, overflowsSideways, PHONE, screenshot, signIn } from '../support/browser';
 
 const e = env();
 const t = township(`ac${Date.now().toString(36)}`);
@@ -62,6 +64,9 @@ const adminPage = async (viewport = DESKTOP) => {
 
 const HALL_PASSWORD = 'hall-window-2024';
 const CADRE2_PASSWORD = 'cadre-two-pass';
+/** what they choose at their first sign-in */
+const HALL_CHOSEN = 'hall-chosen-2024';
+const CADRE2_CHOSEN = 'cadre-two-chosen';
 
 describe('account administration (/accounts)', () => {
   it('the administrator creates accounts for roster cadres and sets the hall’s service point; they sign in with the new passwords', async () => {
@@ -115,14 +120,26 @@ describe('account administration (/accounts)', () => {
     const listed = (await http('GET', api('/accounts'))).json.items.find((a: { username: string }) => a.username === t.hall);
     expect(listed).toMatchObject({ cadreCode: t.hall, role: 'hall_staff', servicePointCode: servicePoint, channel: 'hall', disabled: false });
 
-    // They sign in with the passwords the administrator gave.
+    // They sign in with the passwords the administrator gave, and must choose their own before anything else.
     const hall = await pageAs(t.hall, HALL_PASSWORD);
+    await hall.getByTestId('first-password').waitFor();
+    expect(await hall.getByTestId('nav').count()).toBe(0);
+    expect(await hall.locator('.intake-form').count()).toBe(0);
+    await screenshot(hall, 'first-password');
+    // The same password again is caught before anything is sent.
+    await hall.getByTestId('current-password').fill(HALL_PASSWORD);
+    await hall.getByTestId('new-password').fill(HALL_PASSWORD);
+    await hall.getByTestId('new-password-again').fill(HALL_PASSWORD);
+    await hall.getByTestId('password-save').click();
+    await hall.locator('[data-testid="password-error"][data-field="new"]').waitFor();
+    await chooseOwnPassword(hall, HALL_PASSWORD, HALL_CHOSEN);
     await hall.waitForURL(/\/intake$/);
     expect(await hall.getByTestId('channel').getAttribute('data-channel')).toBe('hall');
     await hall.getByTestId('me-link').click();
     await hall.waitForURL(/\/account$/);
     expect(await hall.getByTestId('profile-service-point').textContent()).toContain('乌兰便民服务大厅');
     const cadre2 = await pageAs(t.cadre2, CADRE2_PASSWORD);
+    await chooseOwnPassword(cadre2, CADRE2_PASSWORD, CADRE2_CHOSEN);
     await cadre2.waitForURL(/\/inbox$/);
     for (const p of [admin, hall, cadre2]) await p.context().close();
   });
@@ -138,8 +155,34 @@ describe('account administration (/accounts)', () => {
     await admin.locator(`[data-testid="account-row"][data-username="${t.leader}"]`).waitFor();
     await screenshot(admin, 'accounts-provisioned');
     const leader = await pageAs(t.leader, 'initial-pass-1');
+    await chooseOwnPassword(leader, 'initial-pass-1', 'leader-chosen-1');
     await leader.waitForURL(/\/queue$/);
     for (const p of [admin, leader]) await p.context().close();
+  });
+
+  it('a locked account shows as locked; the administrator unlocks it and the person signs in', async () => {
+    for (let i = 0; i < 10; i++) expect((await http('POST', api('/auth/session'), { username: t.judge, password: `wrong-${i}` })).status).toBe(401);
+    const refused = await (await newContext(browser)).newPage();
+    await refused.goto(`${e.apiUrl}/sign-in`);
+    await refused.getByTestId('username').fill(t.judge);
+    await refused.getByTestId('password').fill(TEST_STAFF_PASSWORD);
+    await refused.getByTestId('sign-in').click();
+    await refused.locator('[data-testid="problem"][data-status="429"]').waitFor();
+    await screenshot(refused, 'sign-in-locked');
+
+    const admin = await adminPage();
+    const row = admin.locator(`[data-testid="account-row"][data-username="${t.judge}"]`);
+    expect(await row.getAttribute('data-locked')).toBe('true');
+    await row.click();
+    await admin.getByTestId('account-locked').waitFor();
+    await screenshot(admin, 'accounts-locked');
+    await admin.getByTestId('account-unlock').click();
+    await admin.locator(`[data-testid="account-row"][data-username="${t.judge}"][data-locked="false"]`).waitFor();
+    expect(await admin.getByTestId('account-locked').count()).toBe(0);
+
+    await signIn(refused, e.apiUrl, t.judge, TEST_STAFF_PASSWORD);
+    await refused.waitForURL(/\/inbox$/);
+    for (const p of [admin, refused]) await p.context().close();
   });
 
   it('a cadre opening /accounts sees no account list', async () => {
@@ -238,7 +281,7 @@ describe('both screens at 360 px and 1366 px', () => {
       await screenshot(admin, 'screen-accounts');
       if (await overflowsSideways(admin)) overflowing.push('accounts');
       await admin.context().close();
-      const cadre = await pageAs(t.cadre2, CADRE2_PASSWORD, viewport);
+      const cadre = await pageAs(t.cadre2, CADRE2_CHOSEN, viewport);
       await cadre.goto(`${e.apiUrl}/account`);
       await cadre.getByTestId('password-form').waitFor();
       await screenshot(cadre, 'screen-account');

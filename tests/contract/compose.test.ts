@@ -6,12 +6,13 @@
  * moved entry file or a new search attribute fails here instead of at
  * `docker compose up`.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { SEARCH_ATTRIBUTE_CLI_SPECS } from '@minqing/shared';
+import { newPayloadKey, SEARCH_ATTRIBUTE_CLI_SPECS } from '@minqing/shared';
 import { ApiConfigSchema, loadApiConfig } from '../../services/case-api/src/config';
 import { loadWorkerConfig, WorkerConfigSchema } from '../../services/case-worker/src/config';
 import { loadReportingConfig, ReportingConfigSchema } from '../../services/reporting/src/config';
@@ -43,14 +44,30 @@ interface ComposeService {
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
+ * Secrets the operator must supply: `${VAR:?message}` makes compose refuse to
+ * start without them (no default key in a public file). The test stands in a
+ * valid value for each, the same one wherever the variable appears.
+ */
+const OPERATOR_SECRETS: Record<string, () => string> = {
+  PAYLOAD_KEYS: () => newPayloadKey('k1'),
+  SERVICE_TOKEN_SECRETS: () => randomBytes(32).toString('base64'),
+};
+const secretValues = new Map<string, string>();
+
+/**
  * Compose interpolates `${VAR:-default}` / `${VAR-default}` from the shell or
  * `.env`; here every such value resolves to its default, as for a user with a
- * clean environment. A `${VAR}` without a default cannot be checked and fails.
+ * clean environment. A `${VAR}` without a default cannot be checked and fails,
+ * and so does a required `${VAR:?message}` that is not an operator secret above.
  */
 function interpolate(value: string): string {
-  return value.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (match, _name, def: string | undefined) => {
+  return value.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*)|:\?([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (match, name: string | undefined, def: string | undefined, required: string | undefined) => {
     if (match === '$$') return '$';
     if (def !== undefined) return def;
+    if (required !== undefined && name && OPERATOR_SECRETS[name]) {
+      if (!secretValues.has(name)) secretValues.set(name, OPERATOR_SECRETS[name]());
+      return secretValues.get(name)!;
+    }
     throw new Error(`docker-compose.yml: ${match} has no default (write \${VAR:-default})`);
   });
 }
@@ -336,6 +353,36 @@ describe('docker-compose.yml', () => {
     const [api, worker] = [MINQING[0]!, MINQING[1]!].map(loaded) as [Record<string, unknown>, Record<string, unknown>];
     expect(api.TEMPORAL_NAMESPACE).toBe(worker.TEMPORAL_NAMESPACE);
     expect(api.TEMPORAL_TASK_QUEUE).toBe(worker.TEMPORAL_TASK_QUEUE);
+  });
+
+  it('case-api and case-worker encrypt Temporal payloads with the same key ring, which the operator must supply', () => {
+    const [api, worker] = [MINQING[0]!, MINQING[1]!].map(loaded) as [Record<string, unknown>, Record<string, unknown>];
+    expect(api.PAYLOAD_KEYS).toBe(worker.PAYLOAD_KEYS);
+    for (const name of ['case-api', 'case-worker']) {
+      expect(String((parse(read('docker-compose.yml')) as { services: Record<string, { environment: Record<string, string> }> }).services[name]!.environment.PAYLOAD_KEYS)).toMatch(/^\$\{PAYLOAD_KEYS:\?/);
+    }
+  });
+
+  it('case-api signs and reporting verifies service tokens with the same secrets, which the operator must supply', () => {
+    const [api, reporting] = [MINQING[0]!, MINQING[2]!].map(loaded) as [Record<string, unknown>, Record<string, unknown>];
+    expect(api.SERVICE_TOKEN_SECRETS).toBe(reporting.SERVICE_TOKEN_SECRETS);
+    const raw = parse(read('docker-compose.yml')) as { services: Record<string, { environment: Record<string, string> }> };
+    for (const name of ['case-api', 'reporting']) {
+      expect(String(raw.services[name]!.environment.SERVICE_TOKEN_SECRETS)).toMatch(/^\$\{SERVICE_TOKEN_SECRETS:\?/);
+    }
+    // The case API reaches reporting inside the compose network, where reporting's port is published to the host too: its token check is what guards it.
+    expect(new URL(String(api.REPORTING_URL)).hostname).toBe('reporting');
+  });
+
+  it("the Temporal Web UI decodes through the case API's codec endpoint, which allows the UI's origin", () => {
+    const endpoint = flagValues(service('temporal').command ?? [], '--ui-codec-endpoint');
+    expect(endpoint).toHaveLength(1);
+    const url = new URL(endpoint[0]!);
+    const api = loaded(MINQING[0]!);
+    expect(url.pathname).toBe('/api/v1/codec');
+    expect(Number(url.port)).toBe(service('case-api').ports.find((p) => p.target === api.API_PORT)?.published);
+    const ui = service('temporal').ports.find((p) => p.target === Number(flagValues(service('temporal').command ?? [], '--ui-port').at(-1)));
+    expect(String(api.CODEC_CORS_ORIGINS).split(',')).toContain(`http://localhost:${ui?.published}`);
   });
 
   it('case-worker and reporting agree on the case-events topic', () => {

@@ -29,3 +29,17 @@ describe.each([
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 });
+
+describe.each([
+  ['case-api', 'services/case-api/src/server.ts'],
+  ['case-worker', 'services/case-worker/src/main.ts'],
+])('%s with a bad Temporal payload key ring', (name, entry) => {
+  it('exits 2 naming PAYLOAD_KEYS without printing the key material', () => {
+    const leaked = 'c2hvcnQtYnV0LXByaXZhdGUta2V5'; // 21 bytes: not an AES-256 key
+    const r = start(entry, { PAYLOAD_KEYS: `k1:${leaked}` });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`${name}: invalid configuration`);
+    expect(r.stderr).toMatch(/^\s+PAYLOAD_KEYS: must be a key ring/m);
+    expect(r.stderr).not.toContain(leaked);
+  });
+});

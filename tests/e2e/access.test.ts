@@ -92,10 +92,11 @@ describe('sign-in and sessions', () => {
   });
 
   it('every staff endpoint needs a session; a cookie session refuses a cross-site write', async () => {
-    for (const path of ['/cases', '/tasks', '/escalations', '/directory/households?q=王', '/reports/figures?groupBy=department']) {
+    for (const path of ['/cases', '/tasks', '/escalations', '/reports/figures?groupBy=department']) {
       const res = await http('GET', api(path), undefined, { authorization: '' });
       expect(res.status, path).toBe(401);
     }
+    expect((await http('POST', api('/directory/households/search'), { q: '王' }, { authorization: '' })).status).toBe(401);
     const signIn = await http('POST', api('/auth/session'), { username: 'admin', password: e.adminPassword });
     const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
     for (const origin of ['https://evil.example', 'null']) {
@@ -123,7 +124,7 @@ describe('who sees what', () => {
     // A cadre reads only their own inbox and their own households.
     expect((await http('GET', api(`/tasks?cadre=${t.cadre1}`), undefined, as(t.cadre2))).status).toBe(403);
     expect((await http('GET', api(`/directory/households/${t.household}`), undefined, as(t.cadre2))).status).toBe(403);
-    const mine = (await http('GET', api('/directory/households?q=王桂兰'), undefined, as(t.cadre2))).json.items;
+    const mine = (await http('POST', api('/directory/households/search'), { q: '王桂兰' }, as(t.cadre2))).json.items;
     expect(mine.every((h: { cadreCode: string }) => h.cadreCode === t.cadre2)).toBe(true);
     // Only administrators import the roster.
     expect((await http('POST', api('/directory/import'), { areas: [] }, as(t.head))).status).toBe(403);
@@ -208,7 +209,8 @@ describe("the residents' page", () => {
     for (let i = 0; i < 7; i++) statuses.push((await http('POST', api('/public/track'), { trackingCode: c.trackingCode, phoneTail: String(1000 + i) }, { authorization: '' })).status);
     expect(statuses.slice(0, 5)).toEqual([404, 404, 404, 404, 404]);
     expect(statuses.slice(5)).toEqual([429, 429]);
-    // Even the right digits now wait: guessing cannot go on.
+    // Even the right digits now wait — from this client: guessing cannot go on (another device is
+    // not held back, and no process of the API has its own count: tests/e2e/limits.test.ts).
     expect((await http('POST', api('/public/track'), { trackingCode: c.trackingCode, phoneTail: '5678' }, { authorization: '' })).status).toBe(429);
   });
 

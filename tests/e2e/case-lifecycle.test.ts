@@ -6,9 +6,10 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { caseBody, env, eventually, http } from '../support/helpers';
 import { saveHistory } from '../support/histories';
+import { testCodec, testTemporalClient } from '../support/temporal';
 import { loadTownship, township } from '../support/township';
 
 const e = env();
@@ -22,10 +23,10 @@ beforeAll(async () => {
   db = new pg.Client({ connectionString: e.DATABASE_URL });
   await db.connect();
   await loadTownship(db, t);
-  temporal = new Client({ connection: await Connection.connect({ address: e.TEMPORAL_ADDRESS }), namespace: e.TEMPORAL_NAMESPACE });
+  temporal = await testTemporalClient(e);
 });
 afterAll(async () => {
-  for (const [name, id] of record) await saveHistory(temporal, name, id);
+  for (const [name, id] of record) await saveHistory(temporal, name, id, testCodec(e));
   await temporal?.connection.close();
   await db?.end();
 });
@@ -123,7 +124,8 @@ describe('side moves', () => {
     const c = await openAssigned({ title: `退单 ${t.run}` });
     const returned = await move(c.id, 'return', t.cadre1, { reasonCode: 'wrong_area', note: '不属于本村' });
     expect(returned.json).toMatchObject({ status: 'returned', returnsCount: 1 });
-    expect((await http('GET', api(`/tasks?cadre=${t.head}`))).json.decisions.map((i: { id: string }) => i.id)).toContain(c.id);
+    // The decision waits in the head's own inbox (only they read their decisions).
+    expect((await http('GET', api('/tasks'), undefined, { 'x-actor': t.head })).json.decisions.map((i: { id: string }) => i.id)).toContain(c.id);
     expect((await move(c.id, 'return-review', t.cadre2, { decision: 'force_dispatch', note: 'x' })).status).toBe(403);
     const rerouted = await move(c.id, 'return-review', t.head, { decision: 'reroute', assigneeCode: t.cadre2, note: '改派陈永明' });
     expect(rerouted.json).toMatchObject({ status: 'assigned', assigneeCode: t.cadre2 });

@@ -72,10 +72,13 @@ describe('work records', () => {
 describe('democratic appraisal and the composite score', () => {
   it('combine with duty (and service, when there are cases) under versioned weights', async () => {
     for (const [group, score] of [['leaders', 90], ['residents_representatives', 80]] as const) {
-      const res = await http('POST', `${e.reportingUrl}/api/v1/reports/appraisals`, { period: PERIOD, subjectType: 'cadre', subjectCode: t.cadre1, appraiserGroup: group, score, enteredBy: 'assessment-group' });
+      const res = await http('POST', `${e.reportingUrl}/api/v1/reports/appraisals`, { period: PERIOD, subjectType: 'cadre', subjectCode: t.cadre1, appraiserGroup: group, score });
       expect(res.status).toBe(204);
     }
-    expect((await http('POST', `${e.reportingUrl}/api/v1/reports/appraisals`, { period: '2026-13', subjectType: 'cadre', subjectCode: t.cadre1, appraiserGroup: 'leaders', score: 101, enteredBy: 'x' })).status).toBe(400);
+    // Who entered a score is the principal of the service token (here the administrator), never a body field.
+    const entered = (await http('GET', `${e.reportingUrl}/api/v1/reports/appraisals?period=${PERIOD}`)).json.items.filter((a: { subjectCode: string }) => a.subjectCode === t.cadre1);
+    expect(entered.map((a: { enteredBy: string }) => a.enteredBy)).toEqual(['admin', 'admin']);
+    expect((await http('POST', `${e.reportingUrl}/api/v1/reports/appraisals`, { period: '2026-13', subjectType: 'cadre', subjectCode: t.cadre1, appraiserGroup: 'leaders', score: 101 })).status).toBe(400);
     const composite = (await http('GET', `${e.reportingUrl}/api/v1/reports/composite?period=${PERIOD}`)).json;
     expect(composite.definitionsVersion).toMatch(/^composite-/);
     const mine = composite.items.find((i: { cadreCode: string }) => i.cadreCode === t.cadre1);

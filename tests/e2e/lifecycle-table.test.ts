@@ -12,10 +12,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, Connection, WorkflowUpdateFailedError, ApplicationFailure } from '@temporalio/client';
+import { WorkflowUpdateFailedError, ApplicationFailure, type Client } from '@temporalio/client';
 import { eventTypeOf, LIFECYCLE_SCHEMAS, MOVE_LIST, MOVES, PUBLIC_STEPS, SYSTEM_STEPS } from '@minqing/shared';
 import { caseBody, env, eventually, http } from '../support/helpers';
 import { loadTownship, township } from '../support/township';
+import { testTemporalClient } from '../support/temporal';
 
 const e = env();
 const t = township(`lt${Date.now().toString(36)}`);
@@ -26,7 +27,7 @@ beforeAll(async () => {
   db = new pg.Client({ connectionString: e.DATABASE_URL });
   await db.connect();
   await loadTownship(db, t);
-  temporal = new Client({ connection: await Connection.connect({ address: e.TEMPORAL_ADDRESS }), namespace: e.TEMPORAL_NAMESPACE });
+  temporal = await testTemporalClient(e);
 });
 afterAll(async () => {
   await temporal?.connection.close();

@@ -5,7 +5,7 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caseBody, env, eventually, http, kafkaClient } from '../support/helpers';
+import { caseBody, env, eventually, http, kafkaClient, serviceToken } from '../support/helpers';
 import { loadTownship, township } from '../support/township';
 
 const e = env();
@@ -88,8 +88,9 @@ describe('signed-off reports', () => {
   let frozenId: string;
 
   it('freezes the figures of a period', async () => {
-    const res = await http('POST', reports('/frozen'), { groupBy: 'department', from: since, note: '2026年11月考评', signedBy: t.leader });
+    const res = await http('POST', reports('/frozen'), { groupBy: 'department', from: since, note: '2026年11月考评' });
     expect(res.status).toBe(201);
+    expect(res.json.signedBy).toBe('admin'); // the service token's principal
     frozenId = res.json.id;
     const ours = res.json.groups.find((g: { key: string }) => g.key === t.dept);
     expect(ours.counts).toMatchObject({ cases: 6, accepted: 5, resolved: 4, rated: 3, satisfied: 2, basicallySatisfied: 1 });
@@ -97,12 +98,13 @@ describe('signed-off reports', () => {
   });
 
   it('exports figures and frozen reports as CSV and XLSX', async () => {
-    const csv = await fetch(reports(`/figures/export?groupBy=department&format=csv&from=${encodeURIComponent(since)}`));
+    const headers = { authorization: `Bearer ${await serviceToken()}` };
+    const csv = await fetch(reports(`/figures/export?groupBy=department&format=csv&from=${encodeURIComponent(since)}`), { headers });
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     const text = await csv.text();
     expect(text.split('\n')[1]).toMatch(/^key,cases,eligible,accepted/);
     expect(text).toContain(`${t.dept},6,6,5,`);
-    const xlsx = await fetch(reports(`/frozen/${frozenId}/export?format=xlsx`));
+    const xlsx = await fetch(reports(`/frozen/${frozenId}/export?format=xlsx`), { headers });
     expect(xlsx.headers.get('content-type')).toMatch(/spreadsheetml/);
     const bytes = Buffer.from(await xlsx.arrayBuffer());
     expect(bytes.subarray(0, 2).toString()).toBe('PK'); // an Office Open XML (zip) file

@@ -5,9 +5,10 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { deriveCaseId, EventType, fromKafkaMessage, TRACKING_CODE_PATTERN } from '@minqing/shared';
 import { adminToken, caseBody, env, eventually, findMessage, header, http, kafkaClient, uniqueKey } from '../support/helpers';
+import { testTemporalClient } from '../support/temporal';
 
 const e = env();
 let db: pg.Client;
@@ -18,7 +19,7 @@ const summary = async () => (await http('GET', `${e.reportingUrl}/api/v1/reports
 beforeAll(async () => {
   db = new pg.Client({ connectionString: e.DATABASE_URL });
   await db.connect();
-  temporal = new Client({ connection: await Connection.connect({ address: e.TEMPORAL_ADDRESS }), namespace: e.TEMPORAL_NAMESPACE });
+  temporal = await testTemporalClient(e);
 });
 
 afterAll(async () => {

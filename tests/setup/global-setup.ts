@@ -9,13 +9,27 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { buildWeb, freePort, givenEndpoints, startServices, startStack, stopPid, tail } from '@minqing/infra';
-import { TEST_ADMIN_PASSWORD, type TestEnv } from './env';
+import { buildWeb, freePort, givenEndpoints, payloadKeys, serviceTokenSecrets, startServices, startStack, stopPid, tail } from '@minqing/infra';
+import { TEST_ADMIN_CHOSEN_PASSWORD, TEST_ADMIN_PASSWORD, type TestEnv } from './env';
 
-async function signInAdmin(apiUrl: string, password: string): Promise<string> {
+/**
+ * Signs in as `admin`. A fresh `admin` must replace its initial password before
+ * anything else (forced change): on the throwaway stack the run does so, like a
+ * new administrator would, and uses the chosen password from then on.
+ */
+async function signInAdmin(apiUrl: string, password: string, opts: { mayChangePassword: boolean }): Promise<{ token: string; password: string }> {
   const res = await fetch(`${apiUrl}/api/v1/auth/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
   if (res.status !== 200) throw new Error(`the test run could not sign in as admin at ${apiUrl}: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { token: string }).token;
+  const { token, me } = (await res.json()) as { token: string; me: { mustChangePassword?: boolean } };
+  if (!me.mustChangePassword) return { token, password };
+  if (!opts.mayChangePassword) throw new Error(`admin at ${apiUrl} must change its initial password first: sign in once in the console and choose one (MINQING_ADMIN_PASSWORD)`);
+  const changed = await fetch(`${apiUrl}/api/v1/auth/password`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ currentPassword: password, newPassword: TEST_ADMIN_CHOSEN_PASSWORD }),
+  });
+  if (changed.status !== 204) throw new Error(`the test run could not replace admin's initial password: ${changed.status} ${await changed.text()}`);
+  return { token, password: TEST_ADMIN_CHOSEN_PASSWORD };
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -36,8 +50,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
       caseEventsTopic: process.env.CASE_EVENTS_TOPIC ?? 'case-events',
       dlqTopic: process.env.CASE_EVENTS_DLQ_TOPIC ?? 'case-events.dlq',
       logDir: '',
-      adminPassword: process.env.MINQING_ADMIN_PASSWORD ?? TEST_ADMIN_PASSWORD,
-      adminToken: await signInAdmin(process.env.MINQING_CASE_API_URL, process.env.MINQING_ADMIN_PASSWORD ?? TEST_ADMIN_PASSWORD),
+      ...(await (async () => {
+        const admin = await signInAdmin(process.env.MINQING_CASE_API_URL!, process.env.MINQING_ADMIN_PASSWORD ?? TEST_ADMIN_PASSWORD, { mayChangePassword: false });
+        return { adminPassword: admin.password, adminToken: admin.token };
+      })()),
+      // the running services' secret: tests that call reporting directly need it
+      serviceTokenSecrets: process.env.SERVICE_TOKEN_SECRETS ?? '',
       serviceEnv: {},
       runDir: '',
       ownStack: false,
@@ -65,6 +83,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     OUTBOX_POLL_MS: '200',
     LOG_LEVEL: 'info',
     ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
+    // encrypts Temporal payloads; tests' own clients read it from serviceEnv (tests/support/temporal.ts)
+    PAYLOAD_KEYS: payloadKeys(dir),
+    // the case API signs its calls to reporting with it; tests that call reporting directly sign with it too (serviceToken in tests/support/helpers.ts)
+    SERVICE_TOKEN_SECRETS: serviceTokenSecrets(dir),
   };
   let services;
   try {
@@ -73,9 +95,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await stack.stop();
     throw err;
   }
-  let adminToken: string;
+  let admin: { token: string; password: string };
   try {
-    adminToken = await signInAdmin(services.apiUrl, TEST_ADMIN_PASSWORD);
+    admin = await signInAdmin(services.apiUrl, TEST_ADMIN_PASSWORD, { mayChangePassword: true });
   } catch (err) {
     await services.stop();
     await stack.stop();
@@ -89,8 +111,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     taskQueue,
     ...topics,
     logDir,
-    adminPassword: TEST_ADMIN_PASSWORD,
-    adminToken,
+    adminPassword: admin.password,
+    adminToken: admin.token,
+    serviceTokenSecrets: extraEnv.SERVICE_TOKEN_SECRETS,
     serviceEnv: {
       ...stack.env,
       ...extraEnv,

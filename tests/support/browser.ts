@@ -47,3 +47,17 @@ export async function signIn(page: Page, baseUrl: string, username: string, pass
   await page.getByTestId('sign-in').click();
   await page.getByTestId('me').waitFor();
 }
+
+/**
+ * After signing in with an initial or reset password the console shows only the
+ * change-password form; fill it, and wait for the console to open.
+ */
+export async function chooseOwnPassword(page: Page, current: string, chosen: string): Promise<void> {
+  await page.getByTestId('first-password').waitFor();
+  await page.getByTestId('current-password').fill(current);
+  await page.getByTestId('new-password').fill(chosen);
+  await page.getByTestId('new-password-again').fill(chosen);
+  await page.getByTestId('password-save').click();
+  await page.getByTestId('first-password').waitFor({ state: 'detached' });
+  await page.getByTestId('nav').waitFor();
+}

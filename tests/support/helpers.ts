@@ -1,17 +1,37 @@
 /** Small helpers for integration tests: HTTP calls, polling, Kafka reads. */
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import { inject } from 'vitest';
+import { CASE_API_ISSUER, parseServiceTokenSecrets, REPORTING_AUDIENCE, ServiceTokenSigner, type ScopePrincipal } from '@minqing/shared';
 
 export const env = () => inject('minqing');
 
-/** Password the tests give the staff accounts they create (throwaway stack). */
+/**
+ * The initial password the administrator gives the staff accounts tests create,
+ * and the password each person then chooses at their first sign-in (an initial
+ * password must be changed before anything else). Throwaway stack: not secrets.
+ */
+export const TEST_STAFF_INITIAL_PASSWORD = 'test-staff-initial';
 export const TEST_STAFF_PASSWORD = 'test-staff-password';
 const tokens = new Map<string, Promise<string>>();
 
-async function signIn(username: string, password: string): Promise<string> {
+async function signIn(username: string, password: string): Promise<{ token: string; mustChangePassword: boolean }> {
   const res = await fetch(`${env().apiUrl}/api/v1/auth/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
   if (res.status !== 200) throw new Error(`sign-in as ${username} failed: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { token: string }).token;
+  const { token, me } = (await res.json()) as { token: string; me: { mustChangePassword?: boolean } };
+  return { token, mustChangePassword: me.mustChangePassword === true };
+}
+
+/** Signs in with the initial password and, as the console makes a new user do, replaces it with `chosen` (the session stays). */
+export async function firstSignIn(username: string, initial: string, chosen = TEST_STAFF_PASSWORD): Promise<string> {
+  const { token, mustChangePassword } = await signIn(username, initial);
+  if (!mustChangePassword) return token;
+  const res = await fetch(`${env().apiUrl}/api/v1/auth/password`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ currentPassword: initial, newPassword: chosen }),
+  });
+  if (res.status !== 204) throw new Error(`${username} could not replace the initial password: ${res.status} ${await res.text()}`);
+  return token;
 }
 
 /** The administrator's session of this test run (the global setup signed in once). */
@@ -19,8 +39,9 @@ export const adminToken = (): Promise<string> => Promise.resolve(env().adminToke
 
 /**
  * A session for the roster cadre `code`: the administrator creates their
- * account on first use. A code that is not in the roster gets a token the API
- * does not know, so its calls are answered as unauthenticated.
+ * account on first use with an initial password, and the cadre replaces it with
+ * TEST_STAFF_PASSWORD at the first sign-in. A code that is not in the roster
+ * gets a token the API does not know, so its calls are answered as unauthenticated.
  */
 export function tokenFor(code: string, account: Record<string, unknown> = {}): Promise<string> {
   if (!tokens.has(code)) {
@@ -28,21 +49,38 @@ export function tokenFor(code: string, account: Record<string, unknown> = {}): P
       const put = await fetch(`${env().apiUrl}/api/v1/accounts/${encodeURIComponent(code)}`, {
         method: 'PUT',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${await adminToken()}` },
-        body: JSON.stringify({ cadreCode: code, password: TEST_STAFF_PASSWORD, ...account }),
+        body: JSON.stringify({ cadreCode: code, password: TEST_STAFF_INITIAL_PASSWORD, ...account }),
       });
       if (put.status === 422) return `unknown-${code}`;
       if (put.status >= 300) throw new Error(`creating the account of ${code} failed: ${put.status} ${await put.text()}`);
-      return signIn(code, TEST_STAFF_PASSWORD);
+      return firstSignIn(code, TEST_STAFF_INITIAL_PASSWORD);
     })());
   }
   return tokens.get(code)!;
+}
+
+/** Who tests act as on the reporting service unless they say otherwise: an administrator (every operation, every group). */
+export const REPORTING_ADMIN: ScopePrincipal = { username: 'admin', role: 'admin', cadreCode: null, departmentCode: null, areaCodes: [] };
+
+/**
+ * A service token for a direct call to the reporting service, signed like the
+ * case API signs its own (issuer minqing-case-api, audience minqing-reporting,
+ * 60 s) with the test stack's SERVICE_TOKEN_SECRETS, for `principal`.
+ */
+export async function serviceToken(principal: ScopePrincipal = REPORTING_ADMIN, opts: { secrets?: string; audience?: string; issuer?: string } = {}): Promise<string> {
+  const secrets = opts.secrets ?? env().serviceTokenSecrets;
+  if (!secrets) throw new Error('no SERVICE_TOKEN_SECRETS for the services under test (set it when pointing the tests at running services)');
+  const signer = new ServiceTokenSigner({ secrets: parseServiceTokenSecrets(secrets), issuer: opts.issuer ?? CASE_API_ISSUER });
+  return signer.sign(opts.audience ?? REPORTING_AUDIENCE, principal);
 }
 
 /**
  * Case API calls act as someone: `x-actor: <cadre code>` in `headers` signs in
  * as that roster cadre (test shorthand; the API itself knows only sessions),
  * no actor acts as the administrator, and `authorization: ''` sends no
- * credentials at all. Other URLs are fetched as given.
+ * credentials at all. Reporting API calls carry a service token for
+ * REPORTING_ADMIN unless they send their own `authorization` (or `''` for
+ * none). Other URLs are fetched as given.
  */
 async function authorize(url: string, headers: Record<string, string>): Promise<Record<string, string>> {
   const { 'x-actor': actor, ...rest } = headers;
@@ -50,6 +88,7 @@ async function authorize(url: string, headers: Record<string, string>): Promise<
     delete rest.authorization;
     return rest;
   }
+  if (url.startsWith(`${env().reportingUrl}/api/v1/`) && rest.authorization === undefined) return { ...rest, authorization: `Bearer ${await serviceToken()}` };
   const api = `${env().apiUrl}/api/v1/`;
   if (!url.startsWith(api) || rest.authorization !== undefined || /\/api\/v1\/(public|auth)\//.test(url)) return rest;
   return { ...rest, authorization: `Bearer ${actor ? await tokenFor(actor) : await adminToken()}` };

@@ -41,6 +41,7 @@ const loaders = {
   '/track': screen(() => import('./pages/Track')),
   '/accounts': screen(() => import('./pages/Accounts')),
   '/account': screen(() => import('./pages/Account')),
+  '/audit': screen(() => import('./pages/Audit')),
 };
 // Start fetching the current screen's chunk now, alongside the session check, not after it.
 // A key ending in '/' is a prefix ('/cases/<id>'); any other key is the whole path.
@@ -59,6 +60,7 @@ const Dashboard = loaders['/dashboard'].Screen;
 const Track = loaders['/track'].Screen;
 const Accounts = loaders['/accounts'].Screen;
 const Account = loaders['/account'].Screen;
+const Audit = loaders['/audit'].Screen;
 
 function NotFound() {
   const { t } = useTranslation();
@@ -93,6 +95,7 @@ export function App() {
             <Route path="/dashboard" element={<Dashboard />} />
             <Route path="/accounts" element={<Accounts />} />
             <Route path="/account" element={<Account />} />
+            <Route path="/audit" element={<Audit />} />
             <Route path="*" element={<NotFound />} />
           </Route>
         </Routes>

@@ -10,6 +10,8 @@ interface AuthValue {
   me: Me | null | undefined;
   signIn(username: string, password: string): Promise<Me>;
   signOut(): Promise<void>;
+  /** Read the session again (after the first password change, which lifts `mustChangePassword`). */
+  refresh(): Promise<void>;
 }
 
 const AuthContext = createContext<AuthValue | null>(null);
@@ -58,7 +60,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     }
   }, [navigate]);
 
-  const value = useMemo(() => ({ me, signIn, signOut }), [me, signIn, signOut]);
+  const refresh = useCallback(async () => {
+    setMe(await api<Me>('/auth/session'));
+  }, []);
+
+  const value = useMemo(() => ({ me, signIn, signOut, refresh }), [me, signIn, signOut, refresh]);
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
 

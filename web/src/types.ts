@@ -157,5 +157,10 @@ export interface Account {
   role: Role;
   servicePointCode: string | null;
   channel: IntakeChannel | null;
+  /** kept, but cannot sign in; its sessions ended when it was disabled */
   disabled: boolean;
+  /** the password was set by an administrator and must be changed at the next sign-in */
+  mustChangePassword: boolean;
+  /** locked after too many failed sign-ins until then; null when not locked */
+  lockedUntil: string | null;
 }

@@ -18,6 +18,8 @@ import { ActorRepository } from './actor.repository';
 import { LifecycleService } from './lifecycle.service';
 import { QueueRepository } from './queue.repository';
 import { workRoutes } from './work/work.routes';
+import { operationsRoutes } from './operations/operations.routes';
+import { OperationsRepository } from './operations/operations.repository';
 import { WorkRepository } from './work/work.repository';
 import { WorkService } from './work/work.service';
 import { CASEWORK_READ_RELATIONS } from './schemas';
@@ -30,9 +32,18 @@ import { installAuth } from './auth/auth.hook';
 import { authRoutes } from './auth/auth.routes';
 import { CaseAccess } from './auth/case-access';
 import { trackRoutes } from './public/track.routes';
-import { reportsProxy } from './reports/reports.proxy';
+import { reportsRoutes, type ReportAuditHook } from './reports/reports.routes';
+import { ReportingClient } from './reports/reporting.client';
+import { CASE_API_ISSUER, parseServiceTokenSecrets, ServiceTokenSigner } from '@minqing/shared';
 import { CaseChanges } from './case-changes';
 import { DEFAULT_WEB_DIR, registerWeb } from './web';
+import { codecRoutes, type CodecOptions } from './codec/codec.routes';
+import { AuditLog } from './audit/audit.service';
+import { AuditRepository } from './audit/audit.repository';
+import { auditRoutes } from './audit/audit.routes';
+import { PgCounters } from './limits/counters';
+import { sharedRateLimitStore } from './limits/rate-limit-store';
+import { TrackGuard } from './limits/track-guard';
 
 export interface ApiDeps {
   pool: Pool;
@@ -41,11 +52,22 @@ export interface ApiDeps {
   logger?: Logger;
   logLevel?: string;
   reportingUrl?: string;
+  /**
+   * SERVICE_TOKEN_SECRETS: signs the service tokens of calls to reporting (the
+   * first secret). Without it the report routes answer 503 (server.ts always passes it).
+   */
+  serviceTokenSecrets?: string;
+  /** called once per report export, sign-off, appraisal entry and rebuild that succeeded (see reports.routes.ts) */
+  onReportAudited?: ReportAuditHook;
   sessionTtlMinutes?: number;
   secureCookie?: boolean;
   /** password of the first `admin` account, created when there is none */
   adminPassword?: string;
+  /** whether that first `admin` must choose a new password at the first sign-in (default true) */
+  adminMustChangePassword?: boolean;
   webDir?: string;
+  /** the Temporal payload codec (the client's) served at /api/v1/codec for the Web UI and CLI */
+  codec: CodecOptions;
 }
 
 export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
@@ -67,15 +89,19 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     caseworkSchema: () => casework.check(),
   });
   await app.register(fastifyCookie);
+  // Route limits (`config.rateLimit`) count in PostgreSQL: one budget for every API process, kept over restarts.
+  const counters = new PgCounters(deps.pool);
   await app.register(fastifyRateLimit, {
     global: false,
     hook: 'preHandler',
+    store: sharedRateLimitStore(counters),
     errorResponseBuilder: (_request, context) => new DomainError(ProblemType.tooManyRequests, 429, 'Too many requests', `slow down: try again in ${context.after}`),
   });
   const sessionTtlMinutes = deps.sessionTtlMinutes ?? 600;
-  const auth = new AuthService({ accounts: new AccountRepository(deps.pool), sessionTtlMinutes });
+  const auth = new AuthService({ accounts: new AccountRepository(deps.pool), counters, sessionTtlMinutes });
   installAuth(app, auth);
-  if (await auth.bootstrapAdmin(deps.adminPassword)) app.log.info('created the first administrator account "admin"');
+  if (await auth.bootstrapAdmin(deps.adminPassword, deps.adminMustChangePassword ?? true)) app.log.info('created the first administrator account "admin"');
+  const audit = new AuditLog({ store: new AuditRepository(deps.pool), logger: deps.logger });
 
   const access = new CaseAccess(deps.pool);
   const changes = new CaseChanges({ pool: deps.pool, logger: deps.logger });
@@ -87,16 +113,26 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     caseExists: async (id) => (await deps.pool.query('SELECT 1 FROM casework.cases WHERE id = $1', [id])).rowCount === 1,
     assertCanSee: async (p, id) => access.assertCanSee(p, await service.getCase(id)),
   });
-  await app.register(authRoutes, { prefix: '/api/v1', auth, sessionTtlMinutes, secureCookie: deps.secureCookie ?? false });
-  await app.register(casesRoutes, { prefix: '/api/v1', service, access, lifecycle });
-  await app.register(directoryRoutes, { prefix: '/api/v1', service: new DirectoryService(new DirectoryRepository(deps.pool)) });
+  await app.register(authRoutes, { prefix: '/api/v1', auth, audit, sessionTtlMinutes, secureCookie: deps.secureCookie ?? true });
+  await app.register(auditRoutes, { prefix: '/api/v1', audit });
+  await app.register(casesRoutes, { prefix: '/api/v1', service, access, lifecycle, audit });
+  await app.register(directoryRoutes, { prefix: '/api/v1', service: new DirectoryService(new DirectoryRepository(deps.pool)), audit });
   await app.register(policyRoutes, { prefix: '/api/v1' });
   await app.register(queuesRoutes, { prefix: '/api/v1', queues: new QueueRepository(deps.pool), access, service, changes });
-  await app.register(lifecycleRoutes, { prefix: '/api/v1', service: lifecycle });
+  await app.register(lifecycleRoutes, { prefix: '/api/v1', service: lifecycle, audit });
   const work = new WorkService({ temporal: deps.temporal, taskQueue: deps.taskQueue, repository: new WorkRepository(deps.pool) });
   await app.register(workRoutes, { prefix: '/api/v1', work, lifecycle });
-  await app.register(trackRoutes, { prefix: '/api/v1', pool: deps.pool, service, lifecycle });
-  await app.register(reportsProxy, { prefix: '/api/v1', reportingUrl: deps.reportingUrl ?? 'http://127.0.0.1:8081', pool: deps.pool });
+  await app.register(trackRoutes, { prefix: '/api/v1', pool: deps.pool, service, lifecycle, guard: new TrackGuard(counters), audit });
+  await app.register(operationsRoutes, { prefix: '/api/v1', operations: new OperationsRepository(deps.pool) });
+  await app.register(codecRoutes, { prefix: '/api/v1', ...deps.codec, audit });
+  const signer = deps.serviceTokenSecrets ? new ServiceTokenSigner({ secrets: parseServiceTokenSecrets(deps.serviceTokenSecrets), issuer: CASE_API_ISSUER }) : null;
+  const reporting = new ReportingClient({ baseUrl: deps.reportingUrl ?? 'http://127.0.0.1:8081', signer, logger: deps.logger });
+  // Exports, sign-offs, appraisal entries and rebuilds go into the audit trail (required: no entry, no file).
+  const onReportAudited: ReportAuditHook = async (action, subject, ctx) => {
+    await audit.record(ctx.request, { action, subjectType: 'report', subject, details: ctx.details }, { required: true });
+    await deps.onReportAudited?.(action, subject, ctx);
+  };
+  await app.register(reportsRoutes, { prefix: '/api/v1', reporting, onAudited: onReportAudited });
   await registerWeb(app, deps.webDir ?? DEFAULT_WEB_DIR);
   return app;
 }

@@ -41,6 +41,14 @@ function service(fake = new FakeTemporal(), found: unknown = null) {
 }
 
 describe('CaseService.openCase', () => {
+  it('refuses text PostgreSQL cannot store (NUL, unpaired surrogate) before starting anything', async () => {
+    const { fake, svc } = service();
+    for (const bad of [{ ...body, description: 'a\u0000b' }, { ...body, resident: { ...body.resident, name: '\uD800' } }]) {
+      await expect(svc.openCase(bad, { idempotencyKey: 'key-nul-0001', actor: 'staff-1' })).rejects.toMatchObject({ status: 400, extensions: { errors: [expect.objectContaining({ field: expect.stringMatching(/^body\/(description|resident\/name)$/) })] } });
+    }
+    expect(fake.started.size).toBe(0);
+  });
+
   it('starts one workflow whose id is the case id, defaulting priority to normal', async () => {
     const { fake, svc } = service();
     const opened = await svc.openCase(body, { idempotencyKey: 'key-00000001', actor: 'staff-1' });

@@ -5,7 +5,7 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import {
-  budgetFor, canonicalHash, deadlineFor, isTemporalUnavailable, DEFAULT_CALENDAR, DEFAULT_SLA_POLICY, DependencyUnavailableError, type BusinessCalendar, type SlaPolicy, deriveCaseId, IdempotencyKeyReusedError, NotFoundError, SA, trackingCodeFor,
+  assertSafeText, budgetFor, canonicalHash, deadlineFor, isTemporalUnavailable, DEFAULT_CALENDAR, DEFAULT_SLA_POLICY, DependencyUnavailableError, type BusinessCalendar, type SlaPolicy, deriveCaseId, IdempotencyKeyReusedError, NotFoundError, SA, trackingCodeFor,
   type CaseView, type CaseWorkflowInput, type OpenCaseBody,
 } from '@minqing/shared';
 import { getCaseState } from '@minqing/workflows';
@@ -49,6 +49,10 @@ export class CaseService {
   ) {}
 
   async openCase(body: OpenCaseBody, opts: { idempotencyKey?: string; actor: string | null; now?: Date }): Promise<OpenedCase> {
+    // Never acknowledge a case whose first step cannot be stored: text PostgreSQL
+    // refuses (a NUL) would fail the intake activity after the resident got a
+    // tracking code. The edge refuses it already; this holds for any other caller.
+    assertSafeText(body, 'body');
     const request = { ...body, priority: body.priority ?? 'normal' } as CaseWorkflowInput['request'];
     const requestHash = canonicalHash(request);
     const now = opts.now ?? new Date();

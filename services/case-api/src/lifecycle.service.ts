@@ -4,7 +4,7 @@
  * workflow's validators are the single source of the rules; this layer adds
  * only identity.
  */
-import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ActivityFailure, ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { type Principal, DependencyUnavailableError, isTemporalUnavailable, DomainError, NotFoundError, ProblemType } from '@minqing/shared';
 import * as m from '@minqing/workflows';
 import { allowedMoves, CaseStatus, DEFAULT_SLA_POLICY, type CaseView, type MoveName, type MoveState } from '@minqing/shared/domain';
@@ -24,6 +24,8 @@ export class UnknownReferenceError extends DomainError {
 }
 
 export type { MoveName };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const STATUS_FOR: Record<string, [number, string, string]> = {
   [m.RejectionType.notAllowed]: [409, ProblemType.transitionNotAllowed, 'Move not allowed now'],
@@ -80,6 +82,18 @@ export class LifecycleService {
     return this.send(caseId, name, actor, args);
   }
 
+  /**
+   * Whether `p` may make moves on this case at all — a roster staff member who
+   * may see it (403, or 404 when there is no such case) — decided from the
+   * route's params before the body is read (the route's `config.authorize`).
+   * Which move is theirs to make now is the workflow's validators' call.
+   */
+  async authorizeMoves(p: Principal, caseId: string): Promise<void> {
+    await this.actor(p);
+    // A malformed id is the params schema's 400, not a lookup.
+    if (UUID.test(caseId)) await this.deps.assertCanSee(p, caseId);
+  }
+
   async move(caseId: string, name: MoveName, p: Principal, args: Record<string, unknown>): Promise<m.CaseWorkflowState> {
     const actor = await this.actor(p);
     await this.deps.assertCanSee(p, caseId);
@@ -87,8 +101,10 @@ export class LifecycleService {
     if (typeof args.assigneeCode === 'string' && !(await this.deps.actors.find(args.assigneeCode))) {
       throw new UnknownReferenceError('assigneeCode', 'staff member', args.assigneeCode);
     }
-    if (typeof args.intoCaseId === 'string' && !(await this.deps.caseExists(args.intoCaseId))) {
-      throw new UnknownReferenceError('intoCaseId', 'case', args.intoCaseId);
+    if (typeof args.intoCaseId === 'string') {
+      if (!(await this.deps.caseExists(args.intoCaseId))) throw new UnknownReferenceError('intoCaseId', 'case', args.intoCaseId);
+      // Merging into a case is acting on it too: only into a case the caller may see (403 otherwise).
+      await this.deps.assertCanSee(p, args.intoCaseId);
     }
     return this.send(caseId, name, actor, args);
   }
@@ -104,6 +120,10 @@ export class LifecycleService {
       }
       if (err instanceof WorkflowNotFoundError) throw new NotFoundError('case', caseId);
       const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
+      // The step's activity failed for good (the database refused its data): the move did not happen.
+      if (cause instanceof ActivityFailure) {
+        throw new MoveRejectedError(ProblemType.validation, 422, 'Move not recorded', 'the move could not be stored and did not happen; an administrator can see why under operations/failures', { move: name });
+      }
       if (cause instanceof ApplicationFailure) {
         const [status, type, title] = STATUS_FOR[cause.type ?? ''] ?? [409, ProblemType.transitionNotAllowed, 'Move not allowed now'];
         const detail = (cause.details?.[0] ?? {}) as { code?: string; params?: Record<string, unknown> };

@@ -2,7 +2,7 @@
  * Lists over the case read model: search, a cadre's tasks, the managers'
  * escalation queues (most escalated and nearest to breach first), the timeline.
  */
-import { CaseStatus, StatusGroup, type CaseListItem, type Pool } from '@minqing/shared';
+import { CaseStatus, likeSubstring, StatusGroup, type CaseListItem, type Pool } from '@minqing/shared';
 
 export type { CaseListItem };
 
@@ -69,9 +69,10 @@ export class QueueRepository {
     if (f.to) add('opened_at < ?', f.to);
     if (f.escalationLevel !== undefined) add('escalation_level >= ?', f.escalationLevel);
     if (f.q) {
-      params.push(f.q);
-      const i = params.length;
-      w.push(`(tracking_code = upper($${i}) OR title ILIKE '%' || $${i} || '%')`);
+      // The text matches itself: %, _ and \ in it are escaped, not wildcards.
+      params.push(f.q, likeSubstring(f.q));
+      const i = params.length - 1;
+      w.push(`(tracking_code = upper($${i}) OR title ILIKE $${i + 1})`);
     }
     return w;
   }
@@ -86,12 +87,13 @@ export class QueueRepository {
     return { items: rows.map(toItem), total: Number(total.rows[0]?.n ?? 0) };
   }
 
-  /** A cadre's work: cases assigned to them that are not finished. */
-  async tasks(cadreCode: string): Promise<CaseListItem[]> {
+  /** A cadre's work: cases assigned to them that are not finished (and, for someone else reading it, within `scope`). */
+  async tasks(cadreCode: string, scope: ScopeSql = () => 'TRUE'): Promise<CaseListItem[]> {
+    const params: unknown[] = [cadreCode, StatusGroup.assigneeWork];
     const { rows } = await this.pool.query(
-      `${SELECT} WHERE assignee_code = $1 AND status = ANY($2::text[])
+      `${SELECT} WHERE assignee_code = $1 AND status = ANY($2::text[]) AND ${scope(params)}
        ORDER BY due_at NULLS LAST, opened_at`,
-      [cadreCode, StatusGroup.assigneeWork],
+      params,
     );
     return rows.map(toItem);
   }

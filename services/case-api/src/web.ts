@@ -12,31 +12,38 @@ import type { FastifyInstance } from 'fastify';
 
 export const DEFAULT_WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
 /** Client-side routes of the console (web/src). */
-export const CONSOLE_PATHS = ['/', '/sign-in', '/intake', '/inbox', '/cases/:id', '/households', '/queue', '/dashboard', '/track', '/accounts', '/account'];
+export const CONSOLE_PATHS = ['/', '/sign-in', '/intake', '/inbox', '/cases/:id', '/households', '/queue', '/dashboard', '/track', '/accounts', '/account', '/audit'];
 
 export async function registerWeb(app: FastifyInstance, webDir: string): Promise<boolean> {
   if (!fs.existsSync(path.join(webDir, 'index.html'))) {
     app.log.warn({ webDir }, 'web console not built (run the main job or `pnpm --filter @minqing/web build`); serving the API only');
     return false;
   }
-  // Hashed bundles under /assets/ (looked up per request, so a rebuild needs no restart).
-  await app.register(fastifyStatic, {
-    root: path.join(webDir, 'assets'),
-    prefix: '/assets/',
-    index: false,
-    setHeaders: (res) => {
-      res.setHeader('cache-control', 'public, max-age=31536000, immutable');
-      res.setHeader('x-content-type-options', 'nosniff');
-    },
+  // The console's files are public (the sign-in page is one of them; the data behind it is not):
+  // every route of this plugin, @fastify/static's too, is marked so for the sign-in hook.
+  await app.register(async (web) => {
+    web.addHook('onRoute', (route) => {
+      route.config = { ...route.config, public: true };
+    });
+    // Hashed bundles under /assets/ (looked up per request, so a rebuild needs no restart).
+    await web.register(fastifyStatic, {
+      root: path.join(webDir, 'assets'),
+      prefix: '/assets/',
+      index: false,
+      setHeaders: (res) => {
+        res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+        res.setHeader('x-content-type-options', 'nosniff');
+      },
+    });
+    for (const url of CONSOLE_PATHS) {
+      web.get(url, { schema: { hide: true } }, (_request, reply) =>
+        reply
+          .header('cache-control', 'no-cache')
+          .header('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'")
+          .header('referrer-policy', 'same-origin')
+          .sendFile('index.html', webDir),
+      );
+    }
   });
-  for (const url of CONSOLE_PATHS) {
-    app.get(url, { schema: { hide: true } }, (_request, reply) =>
-      reply
-        .header('cache-control', 'no-cache')
-        .header('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'")
-        .header('referrer-policy', 'same-origin')
-        .sendFile('index.html', webDir),
-    );
-  }
   return true;
 }

@@ -3,30 +3,73 @@
  * built by a factory over injected dependencies so tests can pass their own.
  * Every write goes through the casework data module (./casework), which builds
  * the events and writes them to the outbox in the same transaction.
+ *
+ * A permanent data error (PostgreSQL refusing the data itself, see
+ * permanentDataError) is not retried: the activity records it for the
+ * operators (casework.activity_failures) and fails non-retryably, so the case
+ * or record shows up in GET /api/v1/operations/failures instead of retrying
+ * forever. Everything else (the database away, a deadlock) is retried as before.
  */
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Logger, Pool } from '@minqing/shared';
 import type { CaseActivities, WorkActivities } from '@minqing/workflows';
-import type { Casework } from './casework/index';
+import { permanentDataError, type Casework } from './casework/index';
 import { RoutingRepository } from './routing.repository';
 
 export interface ActivityDeps {
   pool: Pool;
   logger: Logger;
-  casework: Pick<Casework, 'recordCaseOpened' | 'recordTransition' | 'recordWorkRecord'>;
+  casework: Pick<Casework, 'recordCaseOpened' | 'recordTransition' | 'recordWorkRecord' | 'recordActivityFailure'>;
   routing?: Pick<RoutingRepository, 'route'>;
+}
+
+/** The error type a workflow (and the API) sees for a permanent data error. */
+export const PERMANENT_DATA_ERROR = 'PermanentDataError';
+
+/** Which activity of which workflow is running (outside a worker, e.g. in a unit test: unknown). */
+function activityInfo(fallback: string): { workflowId: string; workflowType: string; activityType: string; attempt: number } {
+  try {
+    const info = Context.current().info;
+    return { workflowId: info.workflowExecution?.workflowId ?? 'unknown', workflowType: info.workflowType ?? 'unknown', activityType: info.activityType, attempt: info.attempt };
+  } catch {
+    return { workflowId: 'unknown', workflowType: 'unknown', activityType: fallback, attempt: 1 };
+  }
 }
 
 export function createActivities(deps: ActivityDeps): CaseActivities & WorkActivities {
   const routing = deps.routing ?? new RoutingRepository(deps.pool);
+
+  /** Runs `fn`; a permanent data error is recorded and becomes a non-retryable failure. */
+  async function guarded<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      const permanent = permanentDataError(err);
+      if (!permanent) throw err;
+      const info = activityInfo(name);
+      try {
+        await deps.casework.recordActivityFailure({ ...info, ...permanent });
+      } catch (recordErr) {
+        // Not recorded: retry the whole activity rather than lose the operator's view of it.
+        deps.logger.error({ err: recordErr, workflowId: info.workflowId, activity: info.activityType }, 'could not record a permanent activity failure');
+        throw err;
+      }
+      deps.logger.error({ workflowId: info.workflowId, activity: info.activityType, sqlstate: permanent.sqlstate, message: permanent.message }, 'activity failed permanently; not retried');
+      throw ApplicationFailure.nonRetryable(`${info.activityType}: the database refused the data (SQLSTATE ${permanent.sqlstate}): ${permanent.message}`, PERMANENT_DATA_ERROR, {
+        sqlstate: permanent.sqlstate,
+      });
+    }
+  }
+
   return {
     async routeCase(args) {
-      const decision = await routing.route(args);
+      const decision = await guarded('routeCase', () => routing.route(args));
       deps.logger.info({ caseId: args.caseId, rule: decision.rule, assignee: decision.assigneeCode }, 'case routed');
       return decision;
     },
 
     async recordTransition(t) {
-      return { inserted: await deps.casework.recordTransition(t) };
+      return { inserted: await guarded('recordTransition', () => deps.casework.recordTransition(t)) };
     },
 
     // Notifications go to the log for now; a delivery channel (SMS, app push)
@@ -36,13 +79,13 @@ export function createActivities(deps: ActivityDeps): CaseActivities & WorkActiv
     },
 
     async recordCaseOpened(input) {
-      const inserted = await deps.casework.recordCaseOpened(input);
+      const inserted = await guarded('recordCaseOpened', () => deps.casework.recordCaseOpened(input));
       deps.logger.info({ caseId: input.caseId, inserted }, 'case recorded');
       return { inserted };
     },
 
     async recordWorkRecord(input) {
-      const inserted = await deps.casework.recordWorkRecord(input);
+      const inserted = await guarded('recordWorkRecord', () => deps.casework.recordWorkRecord(input));
       deps.logger.info({ recordId: input.recordId, cadre: input.cadreCode, kind: input.kind, inserted }, 'work record recorded');
       return { inserted };
     },

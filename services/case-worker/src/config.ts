@@ -1,9 +1,11 @@
 import { Type } from '@sinclair/typebox';
-import { CommonConfig, DatabaseUrl, Host, KafkaConfig, loadConfig, Port, TemporalConfig } from '@minqing/shared';
+import { CommonConfig, DatabaseUrl, Host, KafkaConfig, loadConfig, PayloadKeysConfig, Port, TemporalConfig } from '@minqing/shared';
 
 export const WorkerConfigSchema = Type.Object({
   ...CommonConfig,
   ...TemporalConfig,
+  /** the key ring that encrypts Temporal payloads (shared with the case API) */
+  ...PayloadKeysConfig,
   ...KafkaConfig,
   DATABASE_URL: DatabaseUrl,
   WORKER_HOST: Host(),

@@ -17,7 +17,7 @@ import Fastify from 'fastify';
 import { fileURLToPath } from 'node:url';
 import {
   closeOnSignals, ensureSearchAttributes, ConfigError, createIdempotentProducer, createKafka,
-  createLogger, createPool, ensureTopics, fastifyOptions, migrate, registerHealth, registerProblemHandlers,
+  createLogger, createPool, ensureTopics, fastifyOptions, getDataConverter, migrate, registerHealth, registerProblemHandlers,
 } from '@minqing/shared';
 import { loadWorkerConfig } from './config';
 import { createActivities } from './activities';
@@ -59,6 +59,8 @@ async function main(): Promise<void> {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowsPath,
+    // Payloads are encrypted (AES-256-GCM, PAYLOAD_KEYS) before they reach Temporal; see shared/src/temporal-codec.ts.
+    dataConverter: getDataConverter(config.PAYLOAD_KEYS),
     activities: createActivities({
       pool,
       logger,

@@ -1,5 +1,5 @@
 /** SQL of the reporting schema: idempotent projection of events (each type's handler in ./projection), and the summary figures. */
-import type { CloudEvent, Pool, PoolClient } from '@minqing/shared';
+import type { CloudEvent, FactFilter, Pool, PoolClient } from '@minqing/shared';
 import { project } from './projection';
 
 export interface EventPosition {
@@ -56,9 +56,17 @@ export class ReportRepository {
     return { total: total.rows[0]?.n ?? 0, items: rows };
   }
 
-  async summary(filter: { from?: string; to?: string }): Promise<Summary> {
+  /** Case counts of a period, limited to `scope` (a department's or areas' cases; null = all). */
+  async summary(filter: { from?: string; to?: string; scope?: FactFilter }): Promise<Summary> {
     const where: string[] = [];
     const params: unknown[] = [];
+    if (filter.scope && 'departmentCode' in filter.scope) {
+      params.push(filter.scope.departmentCode);
+      where.push(`department_code = $${params.length}`);
+    } else if (filter.scope) {
+      params.push(filter.scope.areaCodes);
+      where.push(`area_code = ANY($${params.length}::text[])`);
+    }
     if (filter.from) {
       params.push(filter.from);
       where.push(`opened_at >= $${params.length}`);

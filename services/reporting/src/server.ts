@@ -1,5 +1,5 @@
 /** reporting entry point: migrate its schema, consume case events, serve the figures. */
-import { closeOnSignals, ConfigError, createKafka, createLogger, createPool, ensureTopics, migrate } from '@minqing/shared';
+import { CASE_API_ISSUER, closeOnSignals, ConfigError, createKafka, createLogger, createPool, ensureTopics, migrate, parseServiceTokenSecrets, REPORTING_AUDIENCE, ServiceTokenVerifier } from '@minqing/shared';
 import { buildApp } from './app';
 import { loadReportingConfig } from './config';
 import { EventConsumer } from './event.consumer';
@@ -42,11 +42,11 @@ async function main(): Promise<void> {
   // Rebuild: stop consuming, empty the projections (frozen reports stay), rewind
   // the group to the start of the topic, consume again; done when the group has
   // caught up with where the topic ended when the rebuild began.
-  const status: ReturnType<RebuildControl['status']> = { state: 'idle', startedAt: null, finishedAt: null, error: null };
+  const status: ReturnType<RebuildControl['status']> = { state: 'idle', startedAt: null, finishedAt: null, error: null, startedBy: null };
   const rebuild: RebuildControl = {
     status: () => ({ ...status }),
-    async start() {
-      Object.assign(status, { state: 'rebuilding', startedAt: new Date().toISOString(), finishedAt: null, error: null });
+    async start(startedBy) {
+      Object.assign(status, { state: 'rebuilding', startedAt: new Date().toISOString(), finishedAt: null, error: null, startedBy });
       const admin = kafka.admin();
       try {
         await admin.connect();
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
         await admin.resetOffsets({ groupId: config.REPORTING_GROUP_ID, topic: config.CASE_EVENTS_TOPIC, earliest: true });
         consumer = makeConsumer();
         await consumer.start();
-        logger.info('rebuild: consuming the topic from the beginning');
+        logger.info({ startedBy }, 'rebuild: consuming the topic from the beginning');
         void (async () => {
           try {
             for (;;) {
@@ -80,7 +80,9 @@ async function main(): Promise<void> {
       }
     },
   };
-  const app = await buildApp({ pool, logger, consumerReady: () => consumer.ready, rebuild });
+  // Only the case API calls reporting, with a service token for the signed-in person (see service-auth.ts).
+  const verifier = new ServiceTokenVerifier({ secrets: parseServiceTokenSecrets(config.SERVICE_TOKEN_SECRETS), audience: REPORTING_AUDIENCE, issuers: [CASE_API_ISSUER] });
+  const app = await buildApp({ pool, logger, consumerReady: () => consumer.ready, rebuild, verifier });
   await app.listen({ host: config.REPORTING_HOST, port: config.REPORTING_PORT });
   closeOnSignals(logger, async () => {
     await app.close();

@@ -55,6 +55,8 @@ export interface Principal {
   servicePoint: { code: string; name: string; kind: string } | null;
   channel: 'hall' | 'station' | 'market_day' | null;
   expiresAt: string;
+  /** an initial or administrator-set password not yet changed: the session may only change it */
+  mustChangePassword?: boolean;
 }
 
 /** What about a case decides who sees it. */

@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import './formats';
+import { Code as CodeString, Text } from './text';
 
 import { CASE_CATEGORIES, CaseStatus, CasePriority, IntakeChannel, type CaseCategory } from './vocabulary';
 
@@ -22,8 +23,7 @@ export const StatusSchema = literalUnion(Object.values(CaseStatus));
 
 /** Mainland mobile numbers, or a landline with area code. */
 export const PHONE_PATTERN = '^(1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8})$';
-const Code = (description: string) =>
-  Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$', description });
+const Code = (description: string) => CodeString({ description });
 
 /** Body of `openCase` (POST /api/v1/cases). */
 export const OpenCaseBodySchema = Type.Object(
@@ -32,11 +32,11 @@ export const OpenCaseBodySchema = Type.Object(
     priority: Type.Optional(PrioritySchema),
     channel: ChannelSchema,
     servicePointCode: Type.Optional(Code('the hall, station or session where the case was opened')),
-    title: Type.String({ minLength: 1, maxLength: 200, description: 'one line summary' }),
-    description: Type.String({ minLength: 1, maxLength: 5000 }),
+    title: Text({ minLength: 1, maxLength: 200, description: 'one line summary' }),
+    description: Text({ minLength: 1, maxLength: 5000 }),
     resident: Type.Object(
       {
-        name: Type.String({ minLength: 1, maxLength: 50 }),
+        name: Text({ minLength: 1, maxLength: 50 }),
         phone: Type.String({ pattern: PHONE_PATTERN, description: 'mobile (11 digits) or landline with area code' }),
       },
       { additionalProperties: false },
@@ -97,9 +97,9 @@ export const CaseViewSchema = Type.Object(
       Type.Null(),
     ], { description: 'who a missed deadline escalates to, level 1 to 3 (staff codes); null before routing' }),
     moves: Type.Array(Type.String(), { description: 'the moves (operation names) the signed-in user may make on the case now, from the lifecycle rules' }),
-    resident: Type.Union([Type.Object({ name: Type.String(), phone: Type.String() }), Type.Null()], { description: 'who asked; staff who may see the case only' }),
+    resident: Type.Union([Type.Object({ name: Type.String(), phone: Type.String() }, { additionalProperties: false }), Type.Null()], { description: 'who asked; staff who may see the case only' }),
   },
-  { $id: 'Case' },
+  { $id: 'Case', additionalProperties: false },
 );
 export type CaseView = Static<typeof CaseViewSchema>;
 

@@ -6,9 +6,10 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import './formats';
+import { Code as CodeString, Text } from './text';
 
-const Code = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$' });
-const Name = Type.String({ minLength: 1, maxLength: 100 });
+const Code = CodeString();
+const Name = Text({ minLength: 1, maxLength: 100 });
 const Nullable = <T extends ReturnType<typeof Type.String>>(s: T) => Type.Union([s, Type.Null()]);
 
 export const CadreRole = {
@@ -40,7 +41,7 @@ export const CadreSchema = Type.Object(
     name: Name,
     role: Type.Union(Object.values(CadreRole).map((r) => Type.Literal(r))),
     departmentCode: Nullable(Code),
-    phone: Nullable(Type.String({ maxLength: 20 })),
+    phone: Nullable(Text({ maxLength: 20 })),
   },
   { additionalProperties: false, $id: 'Cadre' },
 );
@@ -49,9 +50,9 @@ export const HouseholdSchema = Type.Object(
     code: Code,
     villageCode: Code,
     headName: Name,
-    phone: Nullable(Type.String({ maxLength: 20 })),
+    phone: Nullable(Text({ maxLength: 20 })),
     idTail: Nullable(Type.String({ pattern: '^[0-9Xx]{4}$', description: 'last four characters of the head\'s ID number' })),
-    address: Nullable(Type.String({ maxLength: 200 })),
+    address: Nullable(Text({ maxLength: 200 })),
     members: Type.Integer({ minimum: 1, maximum: 30 }),
     isKey: Type.Boolean({ description: '重点户' }),
     isVulnerable: Type.Boolean({ description: '困难/弱势户' }),
@@ -82,7 +83,7 @@ export const SessionSchema = Type.Object(
 );
 /** A category routed to a fixed department whatever the links say (e.g. disputes → judicial office). */
 export const RoutingRuleSchema = Type.Object(
-  { category: Type.String(), departmentCode: Code, reason: Type.String() },
+  { category: Text({ minLength: 1, maxLength: 64 }), departmentCode: Code, reason: Text({ maxLength: 500 }) },
   { additionalProperties: false, $id: 'RoutingRule' },
 );
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PERIOD_PATTERN, periodDates } from './figures';
+import { isPeriod, PERIOD_PATTERN, periodDates } from './figures';
 
 describe('periods', () => {
   it.each([
@@ -15,7 +15,13 @@ describe('periods', () => {
     expect(periodDates(period)).toEqual({ first, last });
   });
 
-  it.each(['2026-13', '2026-Q5', '2026-W54', '26-11', '2026-11-32'])('%s is refused', (period) => {
+  it.each(['2026-13', '2026-Q5', '2026-W54', '26-11', '2026-11-32', '0000', '0000-01', '9999-Q4', '2026-02-30', '2026-04-31'])('%s is refused', (period) => {
     expect(new RegExp(PERIOD_PATTERN).test(period)).toBe(false);
+    expect(isPeriod(period)).toBe(false);
+    expect(() => periodDates(period)).toThrow(RangeError);
+  });
+
+  it.each([['2026-02-29', false], ['2028-02-29', true], ['2026-W53', true], ['2027-W53', false], ['2020-W53', true]] as const)('%s is a period: %s (calendar, not only the pattern)', (period, ok) => {
+    expect(isPeriod(period)).toBe(ok);
   });
 });

@@ -1,4 +1,6 @@
 export * from './case';
+export * from './text';
+export * from './formats';
 export * from './search-attributes';
 export * from './directory';
 export * from './routing';
@@ -9,4 +11,8 @@ export * from './sla';
 export * from './figures';
 export * from './sla-policy';
 export * from './access';
+export * from './audit';
+export * from './report-access';
+export * from './report-api';
+export * from './report-responses';
 export * from './lifecycle/index';

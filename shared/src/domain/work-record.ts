@@ -8,6 +8,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { WorkEventType } from '../events/lifecycle';
 import './formats';
+import { Text } from './text';
 
 /** Each kind of record and the event it produces. */
 export const WORK_KINDS = {
@@ -22,7 +23,7 @@ export const WORK_KIND_NAMES = Object.keys(WORK_KINDS) as WorkKind[];
 export const WORK_ROLES = ['investigator', 'publicist', 'guide', 'service_attendant', 'civility_officer', 'other'] as const;
 export type WorkRole = (typeof WORK_ROLES)[number];
 
-const Code = Type.String({ minLength: 1, maxLength: 64 });
+const Code = Text({ minLength: 1, maxLength: 64 });
 const Nullable = <T extends ReturnType<typeof Type.String>>(s: T) => Type.Union([s, Type.Null()]);
 
 export const WorkRecordInputSchema = Type.Object(
@@ -34,14 +35,14 @@ export const WorkRecordInputSchema = Type.Object(
     departmentCode: Nullable(Code),
     kind: Type.Union(WORK_KIND_NAMES.map((k) => Type.Literal(k))),
     /** local date the work was done */
-    date: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
+    date: Type.String({ format: 'date' }),
     /** required for visits and household file updates */
     householdCode: Nullable(Code),
     /** the household's village, else the one given */
     villageCode: Nullable(Code),
     caseId: Nullable(Type.String({ format: 'uuid' })),
     role: Type.Union([...WORK_ROLES.map((r) => Type.Literal(r)), Type.Null()]),
-    note: Type.String({ minLength: 1, maxLength: 5000 }),
+    note: Text({ minLength: 1, maxLength: 5000 }),
     recordedAt: Type.String({ format: 'date-time' }),
     /** the household's links in the directory when the record was made (null without a household) */
     household: Type.Union([Type.Object({ linked: Type.Boolean(), key: Type.Boolean() }, { additionalProperties: false }), Type.Null()]),

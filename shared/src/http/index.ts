@@ -1,3 +1,4 @@
 export * from './problem';
 export * from './app';
 export * from './query';
+export * from './route-access';

@@ -6,6 +6,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { coerceQueryStrings } from './query';
+import { TEXT_PATTERN, UNSAFE_TEXT_MESSAGE, unsafeTextPaths } from '../domain/text';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 const TYPE_BASE = 'urn:minqing:problem:';
@@ -24,6 +25,10 @@ export const ProblemType = {
   unauthenticated: `${TYPE_BASE}unauthenticated`,
   signInFailed: `${TYPE_BASE}sign-in-failed`,
   tooManyRequests: `${TYPE_BASE}too-many-requests`,
+  /** too many failed sign-ins for one user name: wait, or an administrator unlocks it */
+  accountLocked: `${TYPE_BASE}account-locked`,
+  /** the session may only change its password until the initial or reset one is changed */
+  passwordChangeRequired: `${TYPE_BASE}password-change-required`,
   unavailable: `${TYPE_BASE}dependency-unavailable`,
   internal: `${TYPE_BASE}internal-error`,
 } as const;
@@ -94,6 +99,39 @@ export class DependencyUnavailableError extends DomainError {
   }
 }
 
+/** A 400 naming each field that holds text the system cannot store (a NUL, an unpaired surrogate). */
+export class UnsafeTextError extends DomainError {
+  constructor(fields: string[]) {
+    const errors: FieldError[] = fields.map((field) => ({ field, message: UNSAFE_TEXT_MESSAGE }));
+    super(ProblemType.validation, 400, 'Invalid request', errors.map((e) => `${e.field} ${e.message}`).join('; '), { errors });
+  }
+}
+
+/** Throws UnsafeTextError when any string (or key) in `value` holds a NUL or an unpaired surrogate. */
+export function assertSafeText(value: unknown, prefix = 'body'): void {
+  const bad = unsafeTextPaths(value, prefix);
+  if (bad.length) throw new UnsafeTextError(bad);
+}
+
+/**
+ * The safety net under the schemas: whatever a route's schema says, no string
+ * holding a NUL or an unpaired surrogate gets past the edge, in a path
+ * parameter, a query string or a body (JSON or text). The schemas refuse such
+ * text field by field already (`Text`, `Code` in domain/text.ts); this catches
+ * a field someone forgot, before PostgreSQL fails on it with a 500 — or a
+ * workflow retries it forever. Runs after parsing, before schema validation.
+ */
+function refuseUnsafeText(app: FastifyInstance): void {
+  app.addHook('preValidation', async (request) => {
+    const bad = [
+      ...unsafeTextPaths(request.params, 'params'),
+      ...unsafeTextPaths(request.query, 'querystring'),
+      ...unsafeTextPaths(request.body, 'body'),
+    ];
+    if (bad.length) throw new UnsafeTextError(bad);
+  });
+}
+
 export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
   return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
 }
@@ -108,6 +146,8 @@ function validationErrors(err: FastifyError): FieldError[] {
     const message =
       typeof params.additionalProperty === 'string'
         ? 'is not an allowed property'
+        : params.pattern === TEXT_PATTERN
+          ? UNSAFE_TEXT_MESSAGE
         : typeof params.allowedValues !== 'undefined'
           ? `${v.message}: ${JSON.stringify(params.allowedValues)}`
           : (v.message ?? 'is invalid');
@@ -180,6 +220,7 @@ export function toProblem(err: FastifyError | Error, request: FastifyRequest): P
 /** Installs the one error handler and the not-found handler for an app. */
 export function registerProblemHandlers(app: FastifyInstance): void {
   coerceQueryStrings(app);
+  refuseUnsafeText(app);
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const problem = toProblem(err, request);
     if (problem.status >= 500) request.log.error({ err }, 'request failed');

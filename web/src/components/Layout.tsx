@@ -6,6 +6,7 @@ import { useAuth } from '../auth';
 import { canSeeDashboard, isManager, type Role } from '../types';
 import { LangSwitch } from './LangSwitch';
 import { Brand } from './bits';
+import { FirstPassword } from './PasswordForm';
 
 function linksFor(role: Role): { to: string; key: string }[] {
   const links: { to: string; key: string }[] = [];
@@ -15,17 +16,20 @@ function linksFor(role: Role): { to: string; key: string }[] {
   if (isManager(role)) links.push({ to: '/queue', key: 'nav.queue' });
   if (canSeeDashboard(role)) links.push({ to: '/dashboard', key: 'nav.dashboard' });
   if (role === 'admin') links.push({ to: '/accounts', key: 'nav.accounts' });
+  if (role === 'admin' || role === 'assessment') links.push({ to: '/audit', key: 'nav.audit' });
   return links;
 }
 
 export function Layout() {
   const { t } = useTranslation();
-  const { me, signOut } = useAuth();
+  const { me, signOut, refresh } = useAuth();
+  // An initial or reset password: nothing but the change form until it is changed (the API refuses the rest anyway).
+  const firstPassword = me?.mustChangePassword === true;
   return (
     <div className="app">
       <header className="app-header">
         <Brand />
-        {me && (
+        {me && !firstPassword && (
           <nav className="nav" data-testid="nav" aria-label={t('nav.label')}>
             {linksFor(me.role).map((l) => (
               <NavLink key={l.to} to={l.to} className={({ isActive }) => (isActive ? 'active' : undefined)}>
@@ -51,7 +55,7 @@ export function Layout() {
       </header>
       <main className="app-main">
         <Suspense fallback={<div className="loading" aria-busy="true">{t('common.loading')}</div>}>
-          <Outlet />
+          {firstPassword ? <FirstPassword onChanged={refresh} /> : <Outlet />}
         </Suspense>
       </main>
     </div>

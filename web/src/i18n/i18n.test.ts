@@ -9,6 +9,7 @@ import {
 } from '@minqing/shared/vocabulary';
 import { STAFF_ROLES } from '@minqing/shared/access';
 import { CadreRole } from '@minqing/shared/domain';
+import { AUDIT_ACTIONS, AUDIT_SUBJECT_TYPES } from '@minqing/shared/audit';
 import zhCN from './zh-CN.json';
 import en from './en.json';
 
@@ -63,6 +64,7 @@ describe('web translations', () => {
       ['category', CASE_CATEGORIES], ['status', CASE_STATUSES], ['priority', CASE_PRIORITIES], ['channel', Object.values(IntakeChannel)],
       ['satisfaction', SATISFACTIONS], ['method', [...FOLLOW_UP_METHODS, RESIDENT_FOLLOW_UP_METHOD]], ['returnReason', RETURN_REASON_CODES],
       ['rejectReason', REJECT_REASON_CODES], ['role', STAFF_ROLES], ['cadreRole', Object.values(CadreRole)],
+      ['auditAction', AUDIT_ACTIONS], ['auditSubject', AUDIT_SUBJECT_TYPES],
     ];
     const missing = groups.flatMap(([group, values]) => values.filter((v) => !zh.has(`${group}.${v}`)).map((v) => `${group}.${v}`));
     expect(missing).toEqual([]);

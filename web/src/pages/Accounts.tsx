@@ -13,6 +13,7 @@ import { useDirectory, type Directory } from '../directory';
 import { fieldError, ProblemBox } from '../components/ProblemBox';
 import { NotAllowed } from '../components/NotAllowed';
 import { Loading, useEnum } from '../components/bits';
+import { useFormat } from '../format';
 import { INTAKE_CHANNELS, ROLES, type Account, type IntakeChannel, type Role } from '../types';
 import { useAction } from '../useAction';
 
@@ -29,6 +30,8 @@ interface Draft {
   channel: IntakeChannel | '';
   password: string;
   disabled: boolean;
+  /** with a new password: the person chooses their own at the next sign-in */
+  mustChangePassword: boolean;
 }
 
 const draftOf = (a: Account | null): Draft => ({
@@ -40,10 +43,11 @@ const draftOf = (a: Account | null): Draft => ({
   channel: a?.channel ?? '',
   password: '',
   disabled: a?.disabled ?? false,
+  mustChangePassword: a ? a.mustChangePassword : true,
 });
 
 /** What the form sends: only what it knows, so the API's roster defaults apply to the rest. */
-function bodyOf(d: Draft): Record<string, unknown> {
+function bodyOf(d: Draft, account: Account | null): Record<string, unknown> {
   const body: Record<string, unknown> = {
     cadreCode: d.cadreCode || null,
     servicePointCode: d.servicePointCode || null,
@@ -53,6 +57,7 @@ function bodyOf(d: Draft): Record<string, unknown> {
   if (d.name.trim()) body.name = d.name.trim();
   if (d.role) body.role = d.role;
   if (d.password) body.password = d.password;
+  if (d.password || (account && d.mustChangePassword !== account.mustChangePassword)) body.mustChangePassword = d.mustChangePassword;
   return body;
 }
 
@@ -98,7 +103,7 @@ function AccountForm({ account, accounts, dir, saved, onSaved }: { account: Acco
     setProblem(null);
     if (Object.keys(bad).length > 0) return;
     await run(async () => {
-      const a = await api<Account>(`/accounts/${encodeURIComponent(username)}`, { method: 'PUT', body: bodyOf(d) });
+      const a = await api<Account>(`/accounts/${encodeURIComponent(username)}`, { method: 'PUT', body: bodyOf(d, account) });
       setD((old) => ({ ...old, password: '' }));
       onSaved(a, isNew);
     });
@@ -195,10 +200,18 @@ function AccountForm({ account, accounts, dir, saved, onSaved }: { account: Acco
         />
         {error('password') && <span className="field-error" role="alert">{error('password')}</span>}
       </label>
+      {(d.password || !isNew) && (
+        <label className="inline check">
+          <input data-testid="account-must-change" type="checkbox" checked={d.mustChangePassword} onChange={(e) => set('mustChangePassword', e.target.checked)} />
+          {t('accounts.mustChange')}
+        </label>
+      )}
       <label className="inline check">
-        <input data-testid="account-disabled" type="checkbox" checked={d.disabled} onChange={(e) => set('disabled', e.target.checked)} />
+        <input data-testid="account-disabled" type="checkbox" checked={d.disabled} onChange={(e) => set('disabled', e.target.checked)} aria-describedby="account-disabled-help" />
         {t('accounts.disabled')}
       </label>
+      <small id="account-disabled-help" className="muted">{t('accounts.disabledHelp')}</small>
+      {account?.lockedUntil && <LockedLine account={account} onUnlocked={(a) => onSaved(a, false)} />}
       <ProblemBox problem={problem} />
       {saved && (
         <p className="success" role="status" data-testid="account-saved" data-username={saved.username} data-created={saved.created}>
@@ -209,6 +222,30 @@ function AccountForm({ account, accounts, dir, saved, onSaved }: { account: Acco
         {busy ? t('common.saving') : t('accounts.save')}
       </button>
     </form>
+  );
+}
+
+/** A lock-out after too many failed sign-ins: until when, and the administrator's unlock. */
+function LockedLine({ account, onUnlocked }: { account: Account; onUnlocked(a: Account): void }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const { busy, problem, run } = useAction();
+  return (
+    <div className="locked-line" data-testid="account-locked" data-username={account.username}>
+      <p className="small">
+        <span className="tag locked">{t('accounts.lockedTag')}</span> {t('accounts.lockedUntil', { time: f.dateTime(account.lockedUntil) })}
+      </p>
+      <button
+        type="button"
+        className="secondary"
+        data-testid="account-unlock"
+        disabled={busy}
+        onClick={() => void run(async () => onUnlocked(await api<Account>(`/accounts/${encodeURIComponent(account.username)}/unlock`, { method: 'POST', body: {} })))}
+      >
+        {t('accounts.unlock')}
+      </button>
+      <ProblemBox problem={problem} />
+    </div>
   );
 }
 
@@ -350,12 +387,16 @@ function Admin() {
                 data-username={a.username}
                 data-role={a.role}
                 data-disabled={a.disabled}
+                data-locked={a.lockedUntil !== null}
+                data-must-change={a.mustChangePassword}
               >
                 <button type="button" onClick={() => open(a.username)} aria-current={a.username === selected ? 'true' : undefined}>
                   <span className="account-row-head">
                     <strong>{a.name}</strong>
                     <span className="badge">{label('role', a.role)}</span>
                     {a.disabled && <span className="tag disabled">{t('accounts.disabledTag')}</span>}
+                    {a.lockedUntil && <span className="tag locked">{t('accounts.lockedTag')}</span>}
+                    {a.mustChangePassword && !a.disabled && <span className="tag">{t('accounts.mustChangeTag')}</span>}
                   </span>
                   <span className="meta">
                     <span className="mono">{a.username}</span>

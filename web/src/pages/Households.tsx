@@ -1,7 +1,7 @@
 /** A cadre's linked households (干部联户), key households first, and a quick work-record log. */
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, problemOf, withQuery, type Problem } from '../api';
+import { api, problemOf, type Problem } from '../api';
 import { useMe } from '../auth';
 import { useDirectory } from '../directory';
 import { maskPhone, todayLocal } from '../format';
@@ -96,7 +96,7 @@ export default function Households() {
       setItems([]);
       return;
     }
-    api<{ items: Household[] }>(withQuery('/directory/households', { cadre: me.cadreCode, limit: 100 }))
+    api<{ items: Household[] }>('/directory/households/search', { body: { cadre: me.cadreCode, limit: 100 } })
       .then((r) => setItems([...r.items].sort((a, b) => Number(b.isKey) - Number(a.isKey) || a.headName.localeCompare(b.headName))))
       .catch((err) => setProblem(problemOf(err)));
   }, [me.cadreCode]);

@@ -48,7 +48,8 @@ function HouseholdSearch({ onPick, selected }: { onPick(h: Household | null): vo
     const ctl = new AbortController();
     const timer = setTimeout(() => {
       setSearching(true);
-      api<{ items: Household[] }>(withQuery('/directory/households', { q: term, limit: 8 }), { signal: ctl.signal })
+      // POST: the search term (a name, phone or ID tail) never goes into a URL.
+      api<{ items: Household[] }>('/directory/households/search', { body: { q: term, limit: 8 }, signal: ctl.signal })
         .then((r) => {
           setResults(r.items);
           setActive(r.items.length ? 0 : -1);

@@ -62,7 +62,18 @@ export default function SignIn() {
               onChange={(e) => setPassword(e.target.value)}
             />
           </label>
-          <ProblemBox problem={problem} message={problem?.status === 429 ? t('signIn.tooMany') : problem?.status === 401 ? t('signIn.wrong') : undefined} />
+          <ProblemBox
+            problem={problem}
+            message={
+              problem?.type === 'urn:minqing:problem:account-locked'
+                ? t('signIn.locked')
+                : problem?.status === 429
+                  ? t('signIn.tooMany')
+                  : problem?.status === 401
+                    ? t('signIn.wrong')
+                    : undefined
+            }
+          />
           <button type="submit" className="primary big" data-testid="sign-in" disabled={busy}>
             {busy ? t('signIn.busy') : t('signIn.submit')}
           </button>

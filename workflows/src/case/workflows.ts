@@ -61,8 +61,17 @@ export async function caseWorkflow(input: CaseWorkflowInput, options: CaseWorkfl
   /** Record a step: the new state first (queries see it), then the activity, the search attributes, the notice. */
   async function commit(next: { draft: CaseDraft; step: StepOutcome }, at: Date): Promise<void> {
     const t = transitionOf(next.draft, next.step, at, env);
+    const before = d;
     d = t.draft;
-    await recordTransition(t.record);
+    try {
+      await recordTransition(t.record);
+    } catch (err) {
+      // Not recorded (the activity failed for good, e.g. the database refused the data):
+      // the step did not happen, so the state stays as it was and the move fails.
+      // No command changes on this path, so recorded histories replay as before.
+      d = before;
+      throw err;
+    }
     const due = d.clock ? clocks.dueAt(d.clock, env.cal) : null;
     if (upsertAttributes) upsertSearchAttributes([
       { key: SA.status, value: d.s.status },
@@ -107,19 +116,23 @@ export async function caseWorkflow(input: CaseWorkflowInput, options: CaseWorkfl
   });
 
   // ---- timers: reminders and escalations, re-planned after every step ----
-  while (!finished()) {
-    const seen = version;
-    const next = d.clock ? clocks.nextTimerEvent(d.clock, env.policy.reminders, env.cal) : null;
-    const changed = () => version !== seen || finished();
-    const moved = next ? await condition(changed, Math.max(1, next.at.getTime() - Date.now())) : (await condition(changed), true);
-    if (moved || !next || !d.clock) continue;
-    await lock.runExclusive(async () => {
-      if (version !== seen || !d.clock) return; // a move got in first; re-plan
-      const at = new Date();
-      await commit(applyTimer(d, next, at, env), at);
-    });
+  for (;;) {
+    while (!finished()) {
+      const seen = version;
+      const next = d.clock ? clocks.nextTimerEvent(d.clock, env.policy.reminders, env.cal) : null;
+      const changed = () => version !== seen || finished();
+      const moved = next ? await condition(changed, Math.max(1, next.at.getTime() - Date.now())) : (await condition(changed), true);
+      if (moved || !next || !d.clock) continue;
+      await lock.runExclusive(async () => {
+        if (version !== seen || !d.clock) return; // a move got in first; re-plan
+        const at = new Date();
+        await commit(applyTimer(d, next, at, env), at);
+      });
+    }
+    await condition(allHandlersFinished);
+    // A closing move whose step could not be recorded (see commit) put the state back:
+    // the case goes on. Otherwise — every recorded history — it is finished here, as before.
+    if (finished()) break;
   }
-
-  await condition(allHandlersFinished);
   return viewOf(d, env);
 }

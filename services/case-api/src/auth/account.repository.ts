@@ -9,6 +9,8 @@ export interface AccountRow {
   servicePointCode: string | null;
   channel: Principal['channel'];
   disabled: boolean;
+  /** the password was set by an administrator (or is the initial one) and must be changed at the next sign-in */
+  mustChangePassword: boolean;
 }
 
 /** An account as written: a new password's hash when it changes. */
@@ -22,15 +24,16 @@ const toAccount = (r: any): AccountRow => ({
   servicePointCode: r.service_point_code,
   channel: r.channel,
   disabled: r.disabled,
+  mustChangePassword: r.must_change_password,
 });
 
 export class AccountRepository {
   constructor(private readonly pool: Pool) {}
 
-  async credentials(username: string): Promise<{ username: string; passwordHash: string; disabled: boolean } | null> {
-    const { rows } = await this.pool.query('SELECT username, password_hash, disabled FROM directory.accounts WHERE username = $1', [username]);
+  async credentials(username: string): Promise<{ username: string; passwordHash: string; disabled: boolean; mustChangePassword: boolean } | null> {
+    const { rows } = await this.pool.query('SELECT username, password_hash, disabled, must_change_password FROM directory.accounts WHERE username = $1', [username]);
     const r = rows[0];
-    return r ? { username: r.username, passwordHash: r.password_hash, disabled: r.disabled } : null;
+    return r ? { username: r.username, passwordHash: r.password_hash, disabled: r.disabled, mustChangePassword: r.must_change_password } : null;
   }
 
   async find(username: string): Promise<AccountRow | null> {
@@ -54,15 +57,17 @@ export class AccountRepository {
 
   async upsert(a: AccountWrite): Promise<{ created: boolean }> {
     const { rows } = await this.pool.query(
-      `INSERT INTO directory.accounts (username, cadre_code, display_name, role, service_point_code, channel, password_hash, disabled)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+      `INSERT INTO directory.accounts (username, cadre_code, display_name, role, service_point_code, channel, password_hash, disabled, must_change_password, disabled_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $10, CASE WHEN $8 THEN now() END)
        ON CONFLICT (username) DO UPDATE SET
          cadre_code = EXCLUDED.cadre_code, display_name = EXCLUDED.display_name, role = EXCLUDED.role,
          service_point_code = EXCLUDED.service_point_code, channel = EXCLUDED.channel, disabled = EXCLUDED.disabled,
+         must_change_password = EXCLUDED.must_change_password,
+         disabled_at = CASE WHEN NOT EXCLUDED.disabled THEN NULL ELSE coalesce(directory.accounts.disabled_at, now()) END,
          password_hash = CASE WHEN $9 THEN EXCLUDED.password_hash ELSE directory.accounts.password_hash END,
          password_changed_at = CASE WHEN $9 THEN now() ELSE directory.accounts.password_changed_at END
        RETURNING (xmax = 0) AS created`,
-      [a.username, a.cadreCode, a.name, a.role, a.servicePointCode, a.channel, a.passwordHash ?? '', a.disabled, a.passwordHash !== undefined],
+      [a.username, a.cadreCode, a.name, a.role, a.servicePointCode, a.channel, a.passwordHash ?? '', a.disabled, a.passwordHash !== undefined, a.mustChangePassword],
     );
     // A disabled account, or one whose password an administrator reset, is signed out everywhere.
     if (a.disabled || a.passwordHash !== undefined) await this.pool.query('DELETE FROM directory.sign_in_sessions WHERE username = $1', [a.username]);
@@ -71,7 +76,7 @@ export class AccountRepository {
 
   /** New password; every other session of the account ends (the one making the change stays). */
   async setPassword(username: string, passwordHash: string, keepSession: Buffer | null): Promise<void> {
-    await this.pool.query('UPDATE directory.accounts SET password_hash = $2, password_changed_at = now() WHERE username = $1', [username, passwordHash]);
+    await this.pool.query('UPDATE directory.accounts SET password_hash = $2, password_changed_at = now(), must_change_password = false WHERE username = $1', [username, passwordHash]);
     await this.pool.query('DELETE FROM directory.sign_in_sessions WHERE username = $1 AND token_hash IS DISTINCT FROM $2', [username, keepSession]);
   }
 
@@ -99,7 +104,7 @@ export class AccountRepository {
   /** The principal behind a live session of an enabled account, with its roster links. */
   async principal(tokenHash: Buffer): Promise<Principal | null> {
     const { rows } = await this.pool.query(
-      `SELECT a.username, a.display_name, a.role, a.cadre_code, c.role AS cadre_role, a.channel, s.expires_at,
+      `SELECT a.username, a.display_name, a.role, a.cadre_code, c.role AS cadre_role, a.channel, s.expires_at, a.must_change_password,
               coalesce((SELECT d.code FROM directory.departments d WHERE d.head_code = a.cadre_code ORDER BY d.code LIMIT 1), c.department_code) AS department_code,
               array(SELECT ar.code FROM directory.areas ar WHERE ar.leader_code = a.cadre_code ORDER BY ar.code) AS area_codes,
               sp.code AS sp_code, sp.name AS sp_name, sp.kind AS sp_kind
@@ -123,6 +128,7 @@ export class AccountRepository {
       servicePoint: r.sp_code ? { code: r.sp_code, name: r.sp_name, kind: r.sp_kind } : null,
       channel: r.channel,
       expiresAt: r.expires_at.toISOString(),
+      mustChangePassword: r.must_change_password,
     };
   }
 }

@@ -1,10 +1,16 @@
 /**
- * Every /api/v1 call except sign-in and the residents' public page needs a
- * live session: the cookie the console holds, or `Authorization: Bearer` for
- * API clients. The principal is resolved once per request.
+ * The one front door (issue 15). Every route needs a live session — the
+ * cookie the console holds, or `Authorization: Bearer` for API clients —
+ * unless its config says `public: true` (sign-in, the residents' page, health,
+ * the OpenAPI document, the console's files). The decision is made in
+ * `onRequest` on the route the router matched (its config and decoded params),
+ * never on the raw URL, and before the body is read: `config.roles` and
+ * `config.authorize` (shared/src/http/route-access.ts) refuse a caller who may
+ * not use the route before anything they sent is parsed. The principal is
+ * resolved once per request.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ForbiddenError, UnauthenticatedError, type Principal } from '@minqing/shared';
+import { DomainError, ForbiddenError, ProblemType, UnauthenticatedError, type Principal } from '@minqing/shared';
 import type { AuthService } from './auth.service';
 
 export const SESSION_COOKIE = 'minqing_session';
@@ -13,9 +19,18 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
   }
+  interface FastifyContextConfig {
+    /** usable by a session whose initial or reset password must still be changed (who am I, sign out, change password) */
+    beforePasswordChange?: boolean;
+  }
 }
 
-const OPEN = [/^\/api\/v1\/auth\/session$/, /^\/api\/v1\/public\//];
+/** A session that must change its initial or reset password first. */
+export class PasswordChangeRequiredError extends DomainError {
+  constructor() {
+    super(ProblemType.passwordChangeRequired, 403, 'Password change required', 'change the initial password you were given (PUT /api/v1/auth/password) before anything else');
+  }
+}
 
 /** The host of an Origin header; null for `null` or anything unparsable (treated as another site). */
 function hostOf(origin: string): string | null {
@@ -35,22 +50,39 @@ export function sessionToken(request: FastifyRequest): string | undefined {
 export function installAuth(app: FastifyInstance, auth: AuthService): void {
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request) => {
-    const path = request.url.split('?')[0] ?? '';
-    if (!path.startsWith('/api/v1/')) return;
+    const route = request.routeOptions;
+    // No route matched: the not-found handler answers 404 and serves nothing. (Every
+    // spelling of a path the router does match — percent-encoded, `http://host/…` —
+    // lands below with the same route, config and decoded params as the canonical one.)
+    if (route.url === undefined) return;
+    const config = route.config;
+    // Routes that declare themselves public: sign-in, the residents' page, health, the
+    // OpenAPI document, the console's files, a CORS preflight (which never carries credentials).
+    if (config.public === true) return;
     const token = sessionToken(request);
-    request.principal = await auth.principal(token);
-    if (request.principal) {
-      // A browser's cookie must not be usable from another site's page (CSRF):
-      // unsafe methods from a cookie session must come from this origin.
-      const cookieSession = !request.headers.authorization;
-      const origin = request.headers.origin;
-      if (cookieSession && origin && !['GET', 'HEAD', 'OPTIONS'].includes(request.method) && hostOf(origin) !== request.headers.host) {
-        throw new ForbiddenError('cross-site request refused');
-      }
-      return;
+    const principal = await auth.principal(token);
+    if (!principal) throw new UnauthenticatedError(token ? 'your session has expired or was signed out; sign in again' : undefined);
+    request.principal = principal;
+    // A browser's cookie must not be usable from another site's page (CSRF):
+    // unsafe methods from a cookie session must come from this origin.
+    const cookieSession = !request.headers.authorization;
+    const origin = request.headers.origin;
+    // (A route may name origins it trusts, e.g. the codec endpoint the Temporal Web UI calls: `config.trustedOrigins`.)
+    const trusted = (config as { trustedOrigins?: string[] }).trustedOrigins ?? [];
+    if (cookieSession && origin && !['GET', 'HEAD', 'OPTIONS'].includes(request.method) && hostOf(origin) !== request.headers.host && !trusted.includes(origin)) {
+      throw new ForbiddenError('cross-site request refused');
     }
-    if (OPEN.some((re) => re.test(path))) return;
-    throw new UnauthenticatedError(token ? 'your session has expired or was signed out; sign in again' : undefined);
+    // An initial or administrator-set password not yet changed: until it is, the session
+    // may only change it, read itself and sign out (routes with `config.beforePasswordChange`).
+    if (principal.mustChangePassword && config.beforePasswordChange !== true) throw new PasswordChangeRequiredError();
+    // Who may use the route, decided here on the matched route and its decoded params —
+    // before the body is read or validated, so a caller who may not use a route is
+    // refused before anything they sent is parsed.
+    if (config.roles && !config.roles.includes(principal.role)) {
+      const what = (route.schema as { operationId?: string } | undefined)?.operationId ?? route.url;
+      throw new ForbiddenError(`${what} is for ${config.roles.join(', ')}; you are ${principal.role}`);
+    }
+    if (config.authorize) await config.authorize(request);
   });
 }
 

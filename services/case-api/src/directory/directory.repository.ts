@@ -2,7 +2,7 @@
 import type {
   Area, Cadre, Department, DirectoryDocument, Household, Pool, RoutingRule, ServicePoint, Session, Village,
 } from '@minqing/shared';
-import { inTransaction } from '@minqing/shared';
+import { inTransaction, likeSubstring } from '@minqing/shared';
 
 export interface HouseholdQuery {
   q?: string;
@@ -60,8 +60,6 @@ const session = (r: any): Session => ({
 });
 const routingRule = (r: any): RoutingRule => ({ category: r.category, departmentCode: r.department_code, reason: r.reason });
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 export class DirectoryRepository {
   constructor(private readonly pool: Pool) {}
 
@@ -107,7 +105,7 @@ export class DirectoryRepository {
     const text = q.q?.trim();
     if (text) {
       const t = p(text);
-      const like = p(`%${escapeLike(text)}%`);
+      const like = p(likeSubstring(text)); // %, _ and \ in the term match themselves
       const exact = `(code = ${t} OR phone = ${t} OR id_tail = upper(${t}) OR head_name = ${t})`;
       const phoneLike = /^\d{4,}$/.test(text) ? ` OR phone LIKE ${like}` : '';
       where.push(`(${exact} OR head_name LIKE ${like} OR address LIKE ${like}${phoneLike})`);

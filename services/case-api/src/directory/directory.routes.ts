@@ -2,17 +2,18 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
   AreaSchema, CadreRole, CadreSchema, DepartmentSchema, DomainError, ForbiddenError, HouseholdSchema, problemResponses, ProblemType, RoutingRuleSchema,
-  ServicePointSchema, SessionSchema, VillageSchema, type DirectoryDocument,
+  ServicePointSchema, SessionSchema, VillageSchema, type DirectoryDocument, Code as CodeString, Offset, Text,
 } from '@minqing/shared';
 import { ENTITIES, RULES, type DirectoryService, type Entity } from './directory.service';
 import { principalOf } from '../auth/auth.hook';
 import { requireRole } from '../auth/auth.service';
+import type { AuditLog } from '../audit/audit.service';
 
 /** Imports and whole-roster exports (phones, ID tails) are for administrators; the rule check also for managers. */
 const ADMIN_ONLY = ['/directory/import', '/directory/csv/:entity', '/directory/export'];
 const RULE_CHECK = '/directory/rule-check';
 
-const Code = Type.String({ minLength: 1, maxLength: 64 });
+const Code = CodeString();
 const tags = ['directory'];
 const list = (id: string) => Type.Object({ items: Type.Array(Type.Ref(id)) });
 
@@ -60,16 +61,15 @@ const ImportBody = Type.Object(
 );
 const EntityParam = Type.Object({ entity: Type.Union(ENTITIES.map((e) => Type.Literal(e))) });
 
-export const directoryRoutes: FastifyPluginAsyncTypebox<{ service: DirectoryService }> = async (app, { service }) => {
+export const directoryRoutes: FastifyPluginAsyncTypebox<{ service: DirectoryService; audit: AuditLog }> = async (app, { service, audit }) => {
   for (const s of [AreaSchema, DepartmentSchema, VillageSchema, CadreSchema, HouseholdSchema, ServicePointSchema, SessionSchema, RoutingRuleSchema]) app.addSchema(s);
   for (const s of [ViolationSchema, ImportResultSchema, RuleCheckSchema, DocumentSchema]) app.addSchema(s);
-  app.addHook('preHandler', async (request) => {
+  // onRequest, on the matched route: a roster import is refused before its (large) body is read.
+  app.addHook('onRequest', async (request) => {
     const p = principalOf(request);
     const url = (request.routeOptions.url ?? '').replace(/^\/api\/v1/, '');
     if (ADMIN_ONLY.includes(url)) requireRole(p, ['admin'], 'roster import and export');
     if (url === RULE_CHECK) requireRole(p, ['department_head', 'area_leader', 'township_leader', 'assessment', 'admin'], 'the roster rule check');
-    // A cadre sees the households linked to them (干部联户), not the whole township's.
-    if (p.role === 'cadre' && url === '/directory/households') (request.query as { cadre?: string }).cadre = p.cadreCode ?? '-';
   });
   app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 16 * 1024 * 1024 }, (_req, body, done) => done(null, body));
 
@@ -105,26 +105,29 @@ export const directoryRoutes: FastifyPluginAsyncTypebox<{ service: DirectoryServ
       tags,
       params: Type.Object({ code: Code }),
       response: {
-        200: Type.Intersect([Type.Ref('Cadre'), Type.Object({ linkedHouseholds: Type.Integer(), keyHouseholds: Type.Integer({ description: '重点户' }) })]),
+        // One object (not allOf with the closed Cadre schema, which would forbid the counts).
+        200: Type.Object({ ...CadreSchema.properties, linkedHouseholds: Type.Integer(), keyHouseholds: Type.Integer({ description: '重点户' }) }, { additionalProperties: false }),
         ...problemResponses(404),
       },
     },
   }, async (request) => service.cadre(request.params.code));
 
-  app.get('/directory/households', {
+  // A POST, so that names, phones and ID tails travel in the body, never in a URL (logs, proxies, history).
+  app.post('/directory/households/search', {
     schema: {
       operationId: 'searchHouseholds',
       summary: 'Find households by head name, phone, ID-number tail, address or code; filter by village, cadre, key or vulnerable',
+      description: 'A search, not a change: POST only so that the search term stays out of URLs. A cadre gets the households linked to them (干部联户).',
       tags,
-      querystring: Type.Object(
+      body: Type.Object(
         {
-          q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'head name or address (substring), phone, last 4 of the ID number, or code; exact matches first' })),
+          q: Type.Optional(Text({ minLength: 1, maxLength: 100, description: 'head name or address (substring), phone, last 4 of the ID number, or code; exact matches first' })),
           village: Type.Optional(Code),
           cadre: Type.Optional(Code),
           isKey: Type.Optional(Type.Boolean()),
           isVulnerable: Type.Optional(Type.Boolean()),
           limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
-          offset: Type.Integer({ minimum: 0, default: 0 }),
+          offset: Offset(),
         },
         { additionalProperties: false },
       ),
@@ -133,7 +136,14 @@ export const directoryRoutes: FastifyPluginAsyncTypebox<{ service: DirectoryServ
         ...problemResponses(400),
       },
     },
-  }, async (request) => service.searchHouseholds(request.query));
+  }, async (request) => {
+    // A cadre sees the households linked to them (干部联户), not the whole township's.
+    const p = principalOf(request);
+    const found = await service.searchHouseholds(p.role === 'cadre' ? { ...request.body, cadre: p.cadreCode ?? '-' } : request.body);
+    // Who saw which households (their codes); never the search term, which may be a name or a phone.
+    await audit.record(request, { action: 'household.search', subjectType: 'household', details: { results: found.items.map((h) => h.code), total: found.total } }, { required: true });
+    return found;
+  });
 
   app.get('/directory/households/:code', {
     schema: { operationId: 'getHousehold', summary: 'One household', tags, params: Type.Object({ code: Code }), response: { 200: Type.Ref('Household'), ...problemResponses(404) } },
@@ -141,6 +151,7 @@ export const directoryRoutes: FastifyPluginAsyncTypebox<{ service: DirectoryServ
     const household = await service.household(request.params.code);
     const p = principalOf(request);
     if (p.role === 'cadre' && household.cadreCode !== p.cadreCode) throw new ForbiddenError(`household ${household.code} is not linked to you`);
+    await audit.record(request, { action: 'household.read', subjectType: 'household', subject: household.code }, { required: true });
     return household;
   });
 
@@ -166,7 +177,11 @@ export const directoryRoutes: FastifyPluginAsyncTypebox<{ service: DirectoryServ
       response: { 200: Type.Ref('DirectoryImportResult'), ...problemResponses(400, 413, 415, 422) },
     },
     bodyLimit: 32 * 1024 * 1024,
-  }, async (request) => service.importDocument(request.body as Partial<DirectoryDocument>));
+  }, async (request) => {
+    const result = await service.importDocument(request.body as Partial<DirectoryDocument>);
+    await audit.record(request, { action: 'directory.import', subjectType: 'directory', subject: 'document', details: { imported: result.imported } });
+    return result;
+  });
 
   app.post('/directory/csv/:entity', {
     schema: {
@@ -182,7 +197,9 @@ export const directoryRoutes: FastifyPluginAsyncTypebox<{ service: DirectoryServ
     if (typeof request.body !== 'string') {
       throw new DomainError(ProblemType.unsupportedMediaType, 415, 'Unsupported media type', 'send the rows as text/csv with a header row');
     }
-    return service.importCsv(request.params.entity as Entity, request.body);
+    const result = await service.importCsv(request.params.entity as Entity, request.body);
+    await audit.record(request, { action: 'directory.import', subjectType: 'directory', subject: request.params.entity, details: { format: 'csv', imported: result.imported } });
+    return result;
   });
 
   app.get('/directory/export', {
@@ -193,12 +210,17 @@ export const directoryRoutes: FastifyPluginAsyncTypebox<{ service: DirectoryServ
       tags,
       response: { 200: Type.Ref('DirectoryDocument') },
     },
-  }, async () => service.exportDocument());
+  }, async (request) => {
+    // The roster holds residents' names, phones and ID tails: no export without its audit entry.
+    await audit.record(request, { action: 'directory.export', subjectType: 'directory', subject: 'document' }, { required: true });
+    return service.exportDocument();
+  });
 
   app.get('/directory/csv/:entity', {
     schema: { operationId: 'exportDirectoryCsv', summary: 'One entity as CSV (UTF-8 with BOM; re-importable)', tags, params: EntityParam, produces: ['text/csv'] },
   }, async (request, reply) => {
     const entity = request.params.entity as Entity;
+    await audit.record(request, { action: 'directory.export', subjectType: 'directory', subject: entity, details: { format: 'csv' } }, { required: true });
     return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${entity}.csv"`).send(await service.exportCsv(entity));
   });
 

@@ -2,28 +2,24 @@
  * The residents' page: a tracking code plus the last four digits of the phone
  * given at intake show the case's progress and let the resident rate the
  * outcome. Nothing else about the case (names, phone, notes, staff) is exposed,
- * a wrong code and wrong digits get the same answer, and guessing is slowed
- * per client and per tracking code.
+ * an unknown code and wrong digits get the same answer (and take the same
+ * path), and guessing is slowed per client and per tracking code in PostgreSQL
+ * without ever locking the resident out (limits/track-guard.ts).
  */
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
-  CASE_CATEGORIES, DomainError, inGroup, MOVES, PUBLIC_STEPS, RESIDENT_ACTOR, RESIDENT_FOLLOW_UP_METHOD, SATISFACTIONS, ProblemType, problemResponses,
-  TRACKING_CODE_PATTERN, type Pool,
+  AUDIT_RESIDENT_ACTOR, CASE_CATEGORIES, DomainError, inGroup, MOVES, PUBLIC_STEPS, RESIDENT_ACTOR, RESIDENT_FOLLOW_UP_METHOD, SATISFACTIONS, ProblemType, problemResponses,
+  Text, TRACKING_CODE_PATTERN, type Pool,
 } from '@minqing/shared';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CaseService } from '../case.service';
 import type { LifecycleService } from '../lifecycle.service';
-
-const FAILURES_PER_CODE = 5;
-const FAILURE_WINDOW_MS = 15 * 60_000;
+import { TooManyTriesError, type TrackGuard } from '../limits/track-guard';
+import type { AuditLog } from '../audit/audit.service';
 
 class TrackNotFoundError extends DomainError {
   constructor() {
     super(ProblemType.notFound, 404, 'No such case', 'no case matches this tracking code and these phone digits');
-  }
-}
-class TooManyTriesError extends DomainError {
-  constructor() {
-    super(ProblemType.tooManyRequests, 429, 'Too many tries', 'too many wrong tries for this tracking code; wait 15 minutes or ask the service hall');
   }
 }
 
@@ -38,35 +34,43 @@ const TrackViewSchema = Type.Object(
     category: Type.Union(CASE_CATEGORIES.map((c) => Type.Literal(c))),
     openedAt: Type.String({ format: 'date-time' }),
     expectedReplyBy: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-    steps: Type.Array(Type.Object({ kind: Type.String(), at: Type.String({ format: 'date-time' }) })),
+    steps: Type.Array(Type.Object({ kind: Type.String(), at: Type.String({ format: 'date-time' }) }, { additionalProperties: false })),
     reply: Type.Union([Type.String(), Type.Null()]),
     canRate: Type.Boolean(),
     satisfaction: Type.Union([Type.String(), Type.Null()]),
   },
-  { $id: 'TrackView' },
+  { $id: 'TrackView', additionalProperties: false },
 );
 
-export const trackRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; service: CaseService; lifecycle: LifecycleService }> = async (app, { pool, service, lifecycle }) => {
+export const trackRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; service: CaseService; lifecycle: LifecycleService; guard: TrackGuard; audit: AuditLog }> = async (
+  app,
+  { pool, service, lifecycle, guard, audit },
+) => {
   app.addSchema(TrackViewSchema);
-  const failures = new Map<string, number[]>();
+  // Per client, over both routes, counted in PostgreSQL (every API process shares it).
   const rateLimit = { max: 30, timeWindow: '1 minute' };
 
-  async function find(trackingCode: string, phoneTail: string) {
-    const now = Date.now();
-    const recent = (failures.get(trackingCode) ?? []).filter((t) => now - t < FAILURE_WINDOW_MS);
-    if (recent.length >= FAILURES_PER_CODE) throw new TooManyTriesError();
+  async function find(request: FastifyRequest, reply: FastifyReply, trackingCode: string, phoneTail: string) {
+    const client = request.ip;
+    try {
+      await guard.admit(client, trackingCode);
+    } catch (err) {
+      if (err instanceof TooManyTriesError) reply.header('retry-after', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
+      throw err;
+    }
     const { rows } = await pool.query(
       `SELECT id, tracking_code, status, category, priority, opened_at, phase, due_at, resolution_reply, satisfaction, resident_phone
          FROM casework.cases WHERE tracking_code = $1`,
       [trackingCode.toUpperCase()],
     );
     const c = rows[0];
-    if (!c || String(c.resident_phone).replace(/\D/g, '').slice(-4) !== phoneTail) {
-      failures.set(trackingCode, [...recent, now]);
-      if (failures.size > 10_000) failures.clear();
+    // An unknown code compares against digits no phone ends in, so both wrong answers take one path.
+    const digits = c ? String(c.resident_phone).replace(/\D/g, '').slice(-4) : '----';
+    if (digits !== phoneTail) {
+      await guard.failed(client, trackingCode);
       throw new TrackNotFoundError();
     }
-    failures.delete(trackingCode);
+    await guard.succeeded(client, trackingCode);
     return c;
   }
 
@@ -92,7 +96,8 @@ export const trackRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; service: CaseS
   }
 
   app.post('/public/track', {
-    config: { rateLimit },
+    config: { rateLimit, public: true },
+    bodyLimit: 4 * 1024,
     schema: {
       operationId: 'trackCase',
       summary: 'Residents: the progress of a case, by tracking code and the last four digits of the phone (no sign-in)',
@@ -100,10 +105,11 @@ export const trackRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; service: CaseS
       body: Type.Object(TrackBody, { additionalProperties: false }),
       response: { 200: Type.Ref(TrackViewSchema), ...problemResponses(400, 404, 429) },
     },
-  }, async (request) => view(await find(request.body.trackingCode, request.body.phoneTail)));
+  }, async (request, reply) => view(await find(request, reply, request.body.trackingCode, request.body.phoneTail)));
 
   app.post('/public/track/rating', {
-    config: { rateLimit },
+    config: { rateLimit, public: true },
+    bodyLimit: 4 * 1024,
     schema: {
       operationId: 'rateCase',
       summary: 'Residents: rate the outcome of a resolved case (records the follow-up, method online)',
@@ -111,14 +117,15 @@ export const trackRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; service: CaseS
       body: Type.Object({
         ...TrackBody,
         satisfaction: Type.Union(SATISFACTIONS.map((v) => Type.Literal(v))),
-        comment: Type.Optional(Type.String({ maxLength: 500 })),
+        comment: Type.Optional(Text({ maxLength: 500 })),
       }, { additionalProperties: false }),
       response: { 200: Type.Ref(TrackViewSchema), ...problemResponses(400, 404, 409, 429) },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const b = request.body;
-    const c = await find(b.trackingCode, b.phoneTail);
+    const c = await find(request, reply, b.trackingCode, b.phoneTail);
     const state = await lifecycle.moveAs(c.id, 'recordFollowUp', RESIDENT_ACTOR, { satisfaction: b.satisfaction, method: RESIDENT_FOLLOW_UP_METHOD, note: b.comment ?? '' });
+    await audit.record(request, { action: 'case.move', actor: AUDIT_RESIDENT_ACTOR, subjectType: 'case', subject: c.id, details: { move: 'recordFollowUp', trackingCode: c.tracking_code, via: 'tracking page' } });
     return view(c, { status: state.status, satisfaction: state.satisfaction });
   });
 };

@@ -6,6 +6,7 @@ import type { LifecycleService } from '../lifecycle.service';
 import { principalOf } from '../auth/auth.hook';
 import { requireRole } from '../auth/auth.service';
 import type { CaseAccess } from '../auth/case-access';
+import type { AuditLog } from '../audit/audit.service';
 
 const OpenedCaseSchema = Type.Object(
   {
@@ -14,10 +15,10 @@ const OpenedCaseSchema = Type.Object(
     status: Type.Literal('submitted'),
     openedAt: Type.String({ format: 'date-time' }),
     expectedReplyBy: Type.String({ format: 'date-time', description: 'the reply date to print on the receipt (sign-for and resolve deadlines under the case\'s policy)' }),
-    links: Type.Object({ self: Type.String() }),
+    links: Type.Object({ self: Type.String() }, { additionalProperties: false }),
     duplicate: Type.Optional(Type.Boolean({ description: 'the same household already has this request open; this is that case' })),
   },
-  { $id: 'OpenedCase' },
+  { $id: 'OpenedCase', additionalProperties: false },
 );
 
 const IdempotencyHeaders = Type.Object({
@@ -34,7 +35,7 @@ const IdempotencyHeaders = Type.Object({
 /** Who opens cases: the hall and stations, cadres on a visit, managers. */
 const OPENERS = ['hall_staff', 'cadre', ...MANAGER_ROLES] as const;
 
-export const casesRoutes: FastifyPluginAsyncTypebox<{ service: CaseService; access: CaseAccess; lifecycle: LifecycleService }> = async (app, { service, access, lifecycle }) => {
+export const casesRoutes: FastifyPluginAsyncTypebox<{ service: CaseService; access: CaseAccess; lifecycle: LifecycleService; audit: AuditLog }> = async (app, { service, access, lifecycle, audit }) => {
   app.addSchema(OpenCaseBodySchema);
   app.addSchema(CaseViewSchema);
   app.addSchema(OpenedCaseSchema);
@@ -42,6 +43,7 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ service: CaseService; acce
   app.post(
     '/cases',
     {
+      config: { roles: OPENERS },
       schema: {
         operationId: 'openCase',
         summary: 'Open a case for a resident (hall staff; cadres on a visit; managers). Hall staff open at their own service point.',
@@ -70,6 +72,14 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ service: CaseService; acce
         actor: p.cadreCode ?? p.username,
       });
       const self = `/api/v1/cases/${opened.id}`;
+      if (opened.created) {
+        await audit.record(request, {
+          action: 'case.open',
+          subjectType: 'case',
+          subject: opened.id,
+          details: { trackingCode: opened.trackingCode, householdCode: body.householdCode ?? null, channel: body.channel, category: body.category },
+        });
+      }
       if (!opened.created) reply.header('idempotent-replayed', 'true');
       return reply
         .code(opened.created ? 201 : 200)
@@ -101,6 +111,8 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ service: CaseService; acce
       const p = principalOf(request);
       const view = await service.getCase(request.params.id);
       await access.assertCanSee(p, view);
+      // The case carries the resident's name and phone: no read without its audit entry.
+      await audit.record(request, { action: 'case.read', subjectType: 'case', subject: view.id, details: { householdCode: view.householdCode ?? null } }, { required: true });
       return { ...view, moves: await lifecycle.allowedMoves(p, view) };
     },
   );

@@ -1,6 +1,6 @@
 /** Lists: case search, a cadre's tasks, escalation queues, a case's timeline. */
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { CASE_CATEGORIES, CaseStatus, DASHBOARD_ROLES, ForbiddenError, MANAGER_ROLES, NotFoundError, problemResponses, TOWNSHIP_WIDE_ROLES, type Principal } from '@minqing/shared';
+import { CASE_CATEGORIES, CasePriority, CaseStatus, Code as CodeString, DASHBOARD_ROLES, Offset, Text, ForbiddenError, MANAGER_ROLES, NotFoundError, problemResponses, TOWNSHIP_WIDE_ROLES, type Principal } from '@minqing/shared';
 import type { QueueRepository } from '../queue.repository';
 import { principalOf } from '../auth/auth.hook';
 import { CaseAccess } from '../auth/case-access';
@@ -8,13 +8,14 @@ import type { CaseChanges } from '../case-changes';
 import type { CaseService } from '../case.service';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(s: T) => Type.Union([s, Type.Null()]);
+const Enum = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
 const CaseListItemSchema = Type.Object(
   {
-    id: Type.String(),
+    id: Type.String({ format: 'uuid' }),
     trackingCode: Type.String(),
-    status: Type.String(),
-    category: Type.String(),
-    priority: Type.String(),
+    status: Enum(Object.values(CaseStatus)),
+    category: Enum(CASE_CATEGORIES),
+    priority: Enum(Object.values(CasePriority)),
     title: Type.String(),
     villageCode: Nullable(Type.String()),
     areaCode: Nullable(Type.String()),
@@ -22,16 +23,15 @@ const CaseListItemSchema = Type.Object(
     assigneeCode: Nullable(Type.String()),
     escalationLevel: Type.Integer(),
     phase: Nullable(Type.String()),
-    dueAt: Nullable(Type.String()),
+    dueAt: Nullable(Type.String({ format: 'date-time' })),
     paused: Type.Boolean(),
-    openedAt: Type.String(),
-    updatedAt: Type.String(),
+    openedAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
   },
-  { $id: 'CaseListItem' },
+  { $id: 'CaseListItem', additionalProperties: false },
 );
-const Code = Type.String({ minLength: 1, maxLength: 64 });
-const Page = { limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }), offset: Type.Integer({ minimum: 0, default: 0 }) };
-const Enum = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
+const Code = CodeString();
+const Page = { limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }), offset: Offset() };
 
 /** The queue a manager sees when they name none: their department, their area, or the township. */
 function defaultScope(p: Principal): { scope: 'department' | 'area' | 'township'; code?: string } {
@@ -60,7 +60,7 @@ export const queuesRoutes: FastifyPluginAsyncTypebox<{ queues: QueueRepository; 
         servicePoint: Type.Optional(Code),
         from: Type.Optional(Type.String({ format: 'date-time' })),
         to: Type.Optional(Type.String({ format: 'date-time' })),
-        q: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+        q: Type.Optional(Text({ minLength: 1, maxLength: 100, description: 'tracking code, or part of the title (% and _ match themselves)' })),
         ...Page,
       }, { additionalProperties: false }),
       response: { 200: Type.Object({ items: List, total: Type.Integer() }), ...problemResponses(400, 401) },
@@ -88,7 +88,7 @@ export const queuesRoutes: FastifyPluginAsyncTypebox<{ queues: QueueRepository; 
   app.get('/tasks', {
     schema: {
       operationId: 'listTasks',
-      summary: "The signed-in cadre's inbox: assigned and open cases (new, due soon, overdue), and decisions waiting for them as a manager; managers may name another cadre",
+      summary: "The signed-in cadre's inbox: assigned and open cases (new, due soon, overdue), and decisions waiting for them as a manager; managers may name another cadre and then see only that cadre's cases within their own scope, and no decisions",
       tags: ['queues'],
       querystring: Type.Object({ cadre: Type.Optional(Code) }, { additionalProperties: false }),
       response: {
@@ -100,10 +100,11 @@ export const queuesRoutes: FastifyPluginAsyncTypebox<{ queues: QueueRepository; 
     const p = principalOf(request);
     const cadre = request.query.cadre ?? p.cadreCode;
     if (!cadre) throw new ForbiddenError('name the cadre whose inbox to read: your account is not a roster cadre');
-    if (cadre !== p.cadreCode && !MANAGER_ROLES.includes(p.role)) throw new ForbiddenError('you may read only your own inbox');
-    // A manager reading someone's inbox still sees only the cases in their own scope.
-    const visible = cadre === p.cadreCode ? null : new Set((await queues.search({ assignee: cadre, limit: 200, offset: 0 }, scoped(p))).items.map((i) => i.id));
-    const items = (await queues.tasks(cadre)).filter((i) => !visible || visible.has(i.id));
+    const own = cadre === p.cadreCode;
+    if (!own && !MANAGER_ROLES.includes(p.role)) throw new ForbiddenError('you may read only your own inbox');
+    // A manager reading someone's inbox sees only the cases in their own scope, and
+    // never that person's pending decisions: those are theirs alone.
+    const items = own ? await queues.tasks(cadre) : await queues.tasks(cadre, scoped(p));
     const now = Date.now();
     const soon = now + 24 * 3600_000;
     const overdue = items.filter((i) => i.dueAt && !i.paused && Date.parse(i.dueAt) < now);
@@ -113,11 +114,12 @@ export const queuesRoutes: FastifyPluginAsyncTypebox<{ queues: QueueRepository; 
       new: rest.filter((i) => i.status === CaseStatus.assigned),
       dueSoon: rest.filter((i) => i.status !== CaseStatus.assigned && i.dueAt && !i.paused && Date.parse(i.dueAt) < soon),
       inProgress: rest.filter((i) => i.status !== CaseStatus.assigned && !(i.dueAt && !i.paused && Date.parse(i.dueAt) < soon)),
-      decisions: await queues.decisions(cadre),
+      decisions: own ? await queues.decisions(cadre) : [],
     };
   });
 
   app.get('/escalations', {
+    config: { roles: DASHBOARD_ROLES },
     schema: {
       operationId: 'escalationQueue',
       summary: "Managers' queue for a department, an area or the township (default: the manager's own): escalated first, then nearest to breach",
@@ -144,6 +146,7 @@ export const queuesRoutes: FastifyPluginAsyncTypebox<{ queues: QueueRepository; 
   });
 
   app.get('/escalations/stream', {
+    config: { roles: DASHBOARD_ROLES },
     schema: {
       operationId: 'escalationChanges',
       summary: 'Server-sent events: `changed` whenever cases change, so a live queue refetches (no case data is sent)',

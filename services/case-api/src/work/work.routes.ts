@@ -6,8 +6,8 @@
  * transaction; duty figures come from these records only, never from location
  * tracking.
  */
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { DASHBOARD_ROLES, ForbiddenError, problemResponses, WORK_KIND_NAMES, WORK_ROLES } from '@minqing/shared';
+import { Type, type FastifyPluginAsyncTypebox, type TSchema } from '@fastify/type-provider-typebox';
+import { problemResponses, WORK_KIND_NAMES, WORK_ROLES, Code, Text } from '@minqing/shared';
 import { principalOf } from '../auth/auth.hook';
 import type { LifecycleService } from '../lifecycle.service';
 import type { WorkRecordBody, WorkService } from './work.service';
@@ -15,17 +15,34 @@ import type { WorkRecordBody, WorkService } from './work.service';
 const Body = Type.Object(
   {
     kind: Type.Union(WORK_KIND_NAMES.map((k) => Type.Literal(k))),
-    date: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'local date the work was done' }),
-    householdCode: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-    villageCode: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    date: Type.String({ format: 'date', description: 'local date the work was done' }),
+    householdCode: Type.Optional(Code()),
+    villageCode: Type.Optional(Code()),
     caseId: Type.Optional(Type.String({ format: 'uuid' })),
     role: Type.Optional(Type.Union(WORK_ROLES.map((r) => Type.Literal(r)))),
-    note: Type.String({ minLength: 1, maxLength: 5000 }),
+    note: Text({ minLength: 1, maxLength: 5000 }),
   },
   { additionalProperties: false },
 );
 
-const Logged = Type.Object({ id: Type.String(), kind: Type.String(), date: Type.String() });
+const Kind = Type.Union(WORK_KIND_NAMES.map((k) => Type.Literal(k)));
+const Logged = Type.Object({ id: Type.String({ format: 'uuid' }), kind: Kind, date: Type.String({ format: 'date' }) }, { additionalProperties: false });
+const Nullable = <T extends TSchema>(s: T) => Type.Union([s, Type.Null()]);
+const WorkRecordItem = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    // (typed as the rows are read; the document says what is sent)
+    kind: Type.Unsafe<string>(Kind),
+    date: Type.String({ format: 'date' }),
+    householdCode: Nullable(Type.String()),
+    villageCode: Nullable(Type.String()),
+    caseId: Nullable(Type.String({ format: 'uuid' })),
+    role: Nullable(Type.String()),
+    note: Type.String(),
+    recordedAt: Type.Unsafe<Date | string>(Type.String({ format: 'date-time' })),
+  },
+  { additionalProperties: false },
+);
 
 const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(
@@ -40,6 +57,8 @@ const IdempotencyHeaders = Type.Object({
 
 export const workRoutes: FastifyPluginAsyncTypebox<{ work: WorkService; lifecycle: LifecycleService }> = async (app, { work, lifecycle }) => {
   app.post('/work-records', {
+    // Roster staff log their own work: decided before the body is read.
+    config: { authorize: (request) => lifecycle.actor(principalOf(request)) },
     schema: {
       operationId: 'logWorkRecord',
       summary: 'Log a household visit, a diary entry or a household file update (by the signed-in cadre)',
@@ -62,16 +81,13 @@ export const workRoutes: FastifyPluginAsyncTypebox<{ work: WorkService; lifecycl
   app.get('/work-records', {
     schema: {
       operationId: 'listWorkRecords',
-      summary: "A cadre's work records in a date range",
+      summary: "A cadre's work records in a date range: your own, or a cadre's whose duty figures you see (township-wide roles: anyone's; a department head: the department's cadres')",
       tags: ['work records'],
-      querystring: Type.Object({ cadre: Type.String({ minLength: 1, maxLength: 64 }), from: Type.Optional(Type.String({ format: 'date' })), to: Type.Optional(Type.String({ format: 'date' })) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ items: Type.Array(Type.Unknown()) }), ...problemResponses(400, 401, 403) },
+      querystring: Type.Object({ cadre: Code(), from: Type.Optional(Type.String({ format: 'date' })), to: Type.Optional(Type.String({ format: 'date' })) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ items: Type.Array(WorkRecordItem) }), ...problemResponses(400, 401, 403) },
     },
   }, async (request) => {
-    const q = request.query;
-    // Own records; managers and the assessment group read anyone's.
-    const p = principalOf(request);
-    if (q.cadre !== p.cadreCode && !DASHBOARD_ROLES.includes(p.role)) throw new ForbiddenError('you may read only your own work records');
-    return { items: await work.list(q) };
+    // Own records, or those of cadres whose duty figures the caller sees (the same scope as /reports/duty).
+    return { items: await work.listFor(principalOf(request), request.query) };
   });
 };

@@ -8,11 +8,11 @@
  * no casework table). The request waits for the workflow, so a 201 means the
  * record is stored, as before.
  */
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type Client } from '@temporalio/client';
 import {
-  canonicalHash, DEFAULT_CALENDAR, DependencyUnavailableError, deriveWorkRecordId, DomainError, IdempotencyKeyReusedError, isTemporalUnavailable,
+  assertSafeText, canonicalHash, DEFAULT_CALENDAR, DependencyUnavailableError, deriveWorkRecordId, DomainError, dutyVisible, ForbiddenError, IdempotencyKeyReusedError, isTemporalUnavailable,
   localDateOf, ProblemType, workRecordWorkflowId,
-  type Actor, type BusinessCalendar, type WorkKind, type WorkRecordInput, type WorkRecordResult, type WorkRole,
+  type Actor, type BusinessCalendar, type Principal, type WorkKind, type WorkRecordInput, type WorkRecordResult, type WorkRole,
 } from '@minqing/shared';
 import type { workRecordWorkflow } from '@minqing/workflows/work/workflows';
 import type { WorkRepository } from './work.repository';
@@ -53,6 +53,8 @@ export class WorkService {
   ) {}
 
   async log(actor: Actor, b: WorkRecordBody, opts: { idempotencyKey?: string } = {}): Promise<LoggedWorkRecord> {
+    // Text the database cannot store would fail the worker's activity: refuse it here, before anything starts.
+    assertSafeText(b, 'body');
     const now = this.deps.now?.() ?? new Date();
     const today = localDateOf(now, this.deps.calendar ?? DEFAULT_CALENDAR);
     if (Number.isNaN(Date.parse(`${b.date}T00:00:00Z`)) || b.date > today) throw invalid('date', 'must be a real date, not in the future');
@@ -103,6 +105,19 @@ export class WorkService {
     return this.deps.repository.list({ cadre: q.cadre, from: q.from ?? null, to: q.to ?? null });
   }
 
+  /**
+   * A cadre's records as `p` may read them: their own, or those of a cadre whose
+   * duty figures `p` sees — the same rule as /reports/duty (`dutyVisible`): the
+   * township-wide roles anyone's, a department head their department's cadres',
+   * an area leader none but their own. 403 otherwise.
+   */
+  async listFor(p: Principal, q: { cadre: string; from?: string; to?: string }) {
+    if (q.cadre !== p.cadreCode && !dutyVisible(p, { departmentCode: await this.deps.repository.cadreDepartment(q.cadre) })) {
+      throw new ForbiddenError(`the work records of ${q.cadre} are outside your role and links (${p.role})`);
+    }
+    return this.list(q);
+  }
+
   /** The workflow's result, or a 503 when the worker has not stored the record in time (it still will: retry with the same key). */
   private async wait(result: Promise<WorkRecordResult>): Promise<WorkRecordResult> {
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -121,6 +136,8 @@ export class WorkService {
   private unavailable(err: unknown): unknown {
     if (err instanceof TimedOut) return new DependencyUnavailableError('the case worker');
     if (isTemporalUnavailable(err)) return new DependencyUnavailableError('the workflow engine');
+    // The worker refused the record for good (a permanent data error, listed under GET /api/v1/operations/failures).
+    if (err instanceof WorkflowFailedError) return new DomainError(ProblemType.validation, 422, 'Work record not stored', 'the record could not be stored; an administrator can see why under operations/failures');
     return err;
   }
 }

@@ -10,10 +10,12 @@ import type { TransitionRecord } from '@minqing/workflows';
 import { applyTransition, insertOpenedCase } from './case.writer';
 import type { OutboxTarget } from './outbox';
 import { insertWorkRecord } from './work-record.writer';
+import { insertActivityFailure, type ActivityFailureRecord } from './failure.writer';
 
 export { CASEWORK_MIGRATIONS_DIR, CASEWORK_SCHEMA } from './schema';
 export { OutboxRelay, type OutboxLag } from './outbox-relay';
 export type { OutboxTarget } from './outbox';
+export { permanentDataError, type ActivityFailureRecord } from './failure.writer';
 
 export class Casework {
   constructor(private readonly deps: { pool: Pool } & OutboxTarget) {}
@@ -35,5 +37,10 @@ export class Casework {
   /** A work record and its event; false when it was recorded already. */
   recordWorkRecord(r: WorkRecordInput): Promise<boolean> {
     return inTransaction(this.deps.pool, (client) => insertWorkRecord(client, this.target, r));
+  }
+
+  /** An activity that failed for good, for the operators' view (no event: nothing happened to the case). */
+  recordActivityFailure(f: ActivityFailureRecord): Promise<void> {
+    return insertActivityFailure(this.deps.pool, f);
   }
 }

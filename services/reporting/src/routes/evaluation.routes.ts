@@ -1,11 +1,21 @@
-/** Duty performance, democratic appraisal and the composite score (双考评). */
+/**
+ * Duty performance, democratic appraisal and the composite score (双考评).
+ * Duty rows are limited to the caller's scope (a department head's own
+ * cadres); appraisals and the composite are for the township-wide roles (the
+ * role table in shared report-access.ts, checked by the service-auth hook); who
+ * entered an appraisal is the verified principal, never a body field.
+ */
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { APPRAISER_GROUPS, COMPOSITE_DEFINITIONS, DEFAULT_CALENDAR, PERIOD_PATTERN, periodDates, problemResponses, startOfLocalDate } from '@minqing/shared';
+import {
+  COMPOSITE_DEFINITIONS, CompositeResponse, DEFAULT_CALENDAR, DutyQuery, DutyResponse, dutyVisible, EnterAppraisalBody, EvaluationPeriodQuery, AppraisalsResponse, periodDates, problemResponses,
+  startOfLocalDate,
+} from '@minqing/shared';
 import type { EvaluationRepository } from '../evaluation.repository';
 import type { FiguresRepository } from '../figures.repository';
+import { principalOf } from '../service-auth';
 
-const Enum = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
-const Period = Type.String({ pattern: PERIOD_PATTERN, description: "a day YYYY-MM-DD, an ISO week YYYY-Www, a month YYYY-MM, a quarter YYYY-Qn or a year YYYY" });
+/** 401 without a valid service token, 403 outside the caller's role. */
+const AUTH_PROBLEMS = [401, 403] as const;
 const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 
 export const evaluationRoutes: FastifyPluginAsyncTypebox<{ evaluation: EvaluationRepository; figures: FiguresRepository }> = async (app, { evaluation, figures }) => {
@@ -14,36 +24,31 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ evaluation: Evaluatio
       operationId: 'dutyFigures',
       summary: 'Duty performance (履职) per cadre from their own work records: days with grassroots work per week (the plan asks ≥ 3), visits to linked and key households, diary entries, household files',
       tags: ['reports'],
-      querystring: Type.Object({ period: Period, cadre: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ period: Type.String(), first: Type.String(), last: Type.String(), items: Type.Array(Type.Unknown()) }), ...problemResponses(400) },
+      querystring: DutyQuery,
+      response: { 200: DutyResponse, ...problemResponses(400, ...AUTH_PROBLEMS) },
     },
   }, async (request) => {
+    const p = principalOf(request);
     const { first, last } = periodDates(request.query.period);
-    return { period: request.query.period, first, last, items: await evaluation.duty(first, last, request.query.cadre) };
+    const items = (await evaluation.duty(first, last, request.query.cadre)).filter((row) => dutyVisible(p, row));
+    return { period: request.query.period, first, last, items };
   });
 
   app.post('/reports/appraisals', {
     schema: {
       operationId: 'enterAppraisal',
-      summary: 'Enter a democratic appraisal (民主评议) score for a period — the assessment group',
+      summary: 'Enter a democratic appraisal (民主评议) score for a period — the assessment group; recorded as entered by the signed-in user',
       tags: ['reports'],
-      body: Type.Object({
-        period: Period,
-        subjectType: Enum(['cadre', 'department']),
-        subjectCode: Type.String({ minLength: 1, maxLength: 64 }),
-        appraiserGroup: Enum(APPRAISER_GROUPS),
-        score: Type.Number({ minimum: 0, maximum: 100 }),
-        enteredBy: Type.String({ minLength: 1, maxLength: 64 }),
-      }, { additionalProperties: false }),
-      response: { 204: Type.Null({ description: 'stored' }), ...problemResponses(400) },
+      body: EnterAppraisalBody,
+      response: { 204: Type.Null({ description: 'stored' }), ...problemResponses(400, ...AUTH_PROBLEMS) },
     },
   }, async (request, reply) => {
-    await evaluation.saveAppraisal(request.body);
+    await evaluation.saveAppraisal({ ...request.body, enteredBy: principalOf(request).username });
     return reply.code(204).send(null);
   });
 
   app.get('/reports/appraisals', {
-    schema: { operationId: 'listAppraisals', summary: 'Appraisal scores entered for a period', tags: ['reports'], querystring: Type.Object({ period: Period }, { additionalProperties: false }), response: { 200: Type.Object({ items: Type.Array(Type.Unknown()) }), ...problemResponses(400) } },
+    schema: { operationId: 'listAppraisals', summary: 'Appraisal scores entered for a period', tags: ['reports'], querystring: EvaluationPeriodQuery, response: { 200: AppraisalsResponse, ...problemResponses(400, ...AUTH_PROBLEMS) } },
   }, async (request) => ({ items: await evaluation.appraisals(request.query.period) }));
 
   app.get('/reports/composite', {
@@ -51,8 +56,8 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ evaluation: Evaluatio
       operationId: 'compositeScores',
       summary: 'The composite evaluation per cadre for a period, with its parts; listed by code (ranking is a view a manager chooses, not a default)',
       tags: ['reports'],
-      querystring: Type.Object({ period: Period }, { additionalProperties: false }),
-      response: { 200: Type.Object({ definitionsVersion: Type.String(), definitions: Type.Unknown(), period: Type.String(), items: Type.Array(Type.Unknown()) }), ...problemResponses(400) },
+      querystring: EvaluationPeriodQuery,
+      response: { 200: CompositeResponse, ...problemResponses(400, ...AUTH_PROBLEMS) },
     },
   }, async (request) => {
     const period = request.query.period;

@@ -1,42 +1,42 @@
-/** /api/v1/reports — the evaluation figures (walking skeleton: the summary). */
+/**
+ * /api/v1/reports — the evaluation figures, their drill-downs, the summary and
+ * the dead letters. Each answer is limited to the caller's scope (shared
+ * report-access.ts): a manager below the township gets only the groups and
+ * cases of their department or area, whatever the query asks.
+ */
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { CASE_CATEGORIES, FIGURE_DEFINITIONS, FIGURE_NAMES, GROUP_BY, problemResponses, type FigureName, type GroupBy } from '@minqing/shared';
+import type { FastifyRequest } from 'fastify';
+import {
+  DeadLettersQuery, DeadLettersResponse, FIGURE_DEFINITIONS, FigureCasesQuery, FigureCasesResponse, FiguresQuery, FiguresResponse, figureGroups, ForbiddenError,
+  needsScopeLinks, problemResponses, ReportSummarySchema, SummaryQuery, summaryFacts, type GroupBy,
+} from '@minqing/shared';
 import type { ReportRepository } from '../report.repository';
 import type { FiguresRepository } from '../figures.repository';
+import type { ScopeRepository } from '../scope.repository';
+import { principalOf } from '../service-auth';
 
-const Enum = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
-const PeriodQuery = {
-  from: Type.Optional(Type.String({ format: 'date-time', description: 'cases opened at or after' })),
-  to: Type.Optional(Type.String({ format: 'date-time', description: 'cases opened before' })),
-  category: Type.Optional(Enum(CASE_CATEGORIES)),
-};
+/** The group keys the caller may see for a grouping (null = all); 403 when none. */
+export async function visibleGroups(request: FastifyRequest, scope: ScopeRepository, groupBy: GroupBy): Promise<ReadonlySet<string> | null> {
+  const p = principalOf(request);
+  const links = needsScopeLinks(p, groupBy) ? await scope.links(p) : { departmentVillages: [], departmentCadres: [], areaVillages: [] };
+  const decision = figureGroups(p, groupBy, links);
+  if (!decision.ok) throw new ForbiddenError(decision.reason);
+  return decision.value;
+}
 
-const Counts = Type.Record(Type.String(), Type.Integer());
-const SummarySchema = Type.Object(
-  {
-    totalCases: Type.Integer({ description: 'cases opened in the period' }),
-    byCategory: Counts,
-    byPriority: Counts,
-    byChannel: Counts,
-    eventsProcessed: Type.Integer({ description: 'distinct case events applied (all time)' }),
-    deadLetters: Type.Integer({ description: 'events that failed validation (all time)' }),
-    lastEventAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-    period: Type.Object({ from: Type.Union([Type.String(), Type.Null()]), to: Type.Union([Type.String(), Type.Null()]) }),
-    generatedAt: Type.String({ format: 'date-time' }),
-  },
-  { $id: 'ReportSummary' },
-);
+/** 401 without a valid service token, 403 outside the caller's role or scope. */
+const AUTH_PROBLEMS = [401, 403] as const;
 
-export const reportsRoutes: FastifyPluginAsyncTypebox<{ repository: ReportRepository; figures: FiguresRepository }> = async (app, { repository, figures }) => {
+export const reportsRoutes: FastifyPluginAsyncTypebox<{ repository: ReportRepository; figures: FiguresRepository; scope: ScopeRepository }> = async (app, { repository, figures, scope }) => {
   app.get(
     '/reports/dead-letters',
     {
       schema: {
         operationId: 'listDeadLetters',
-        summary: 'Events that failed validation, with the reason (they are also on the dead-letter topic)',
+        summary: 'Events that failed validation, with the reason (they are also on the dead-letter topic) — township-wide roles',
         tags: ['reports'],
-        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }), offset: Type.Integer({ minimum: 0, default: 0 }) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ total: Type.Integer(), items: Type.Array(Type.Unknown()) }), ...problemResponses(400) },
+        querystring: DeadLettersQuery,
+        response: { 200: DeadLettersResponse, ...problemResponses(400, ...AUTH_PROBLEMS) },
       },
     },
     async (request) => repository.deadLetters(request.query.limit, request.query.offset),
@@ -47,29 +47,22 @@ export const reportsRoutes: FastifyPluginAsyncTypebox<{ repository: ReportReposi
     {
       schema: {
         operationId: 'reportFigures',
-        summary: 'Service-performance figures (服务绩效) per township, area, department, village or cadre; every rate is numerator/denominator with a link to its cases',
+        summary: 'Service-performance figures (服务绩效) per township, area, department, village or cadre; every rate is numerator/denominator with a link to its cases. A manager below the township gets only the groups of their department or area.',
         tags: ['reports'],
-        querystring: Type.Object({ groupBy: Enum(GROUP_BY), ...PeriodQuery }, { additionalProperties: false }),
-        response: {
-          200: Type.Object({
-            definitionsVersion: Type.String(),
-            definitions: Type.Unknown(),
-            groupBy: Type.String(),
-            period: Type.Unknown(),
-            generatedAt: Type.String(),
-            groups: Type.Array(Type.Unknown()),
-          }),
-          ...problemResponses(400),
-        },
+        querystring: FiguresQuery,
+        response: { 200: FiguresResponse, ...problemResponses(400, ...AUTH_PROBLEMS) },
       },
     },
     async (request) => {
-      const { groupBy, ...period } = request.query as { groupBy: GroupBy; from?: string; to?: string; category?: string };
+      const { groupBy, ...period } = request.query;
+      const visible = await visibleGroups(request, scope, groupBy);
       const qs = new URLSearchParams(Object.entries(period).filter(([, v]) => v) as [string, string][]).toString();
-      const groups = (await figures.figures(groupBy, period)).map((g) => ({
-        ...g,
-        links: { cases: `/api/v1/reports/figures/cases?groupBy=${groupBy}&key=${encodeURIComponent(g.key)}&figure={figure}${qs ? `&${qs}` : ''}` },
-      }));
+      const groups = (await figures.figures(groupBy, period))
+        .filter((g) => visible === null || visible.has(g.key))
+        .map((g) => ({
+          ...g,
+          links: { cases: `/api/v1/reports/figures/cases?groupBy=${groupBy}&key=${encodeURIComponent(g.key)}&figure={figure}${qs ? `&${qs}` : ''}` },
+        }));
       return { definitionsVersion: FIGURE_DEFINITIONS.version, definitions: FIGURE_DEFINITIONS, groupBy, period, generatedAt: new Date().toISOString(), groups };
     },
   );
@@ -79,49 +72,37 @@ export const reportsRoutes: FastifyPluginAsyncTypebox<{ repository: ReportReposi
     {
       schema: {
         operationId: 'figureCases',
-        summary: 'The cases behind one count of one group (drill-down)',
+        summary: 'The cases behind one count of one group (drill-down); 403 for a group outside the caller\'s department or area',
         tags: ['reports'],
-        querystring: Type.Object(
-          {
-            groupBy: Enum(GROUP_BY),
-            key: Type.String({ minLength: 1, maxLength: 64 }),
-            figure: Enum(FIGURE_NAMES),
-            ...PeriodQuery,
-            limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
-            offset: Type.Integer({ minimum: 0, default: 0 }),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: Type.Object({ total: Type.Integer(), items: Type.Array(Type.Unknown()) }), ...problemResponses(400) },
+        querystring: FigureCasesQuery,
+        response: { 200: FigureCasesResponse, ...problemResponses(400, ...AUTH_PROBLEMS) },
       },
     },
     async (request) => {
-      const q = request.query as { groupBy: GroupBy; key: string; figure: FigureName; from?: string; to?: string; category?: string; limit: number; offset: number };
+      const q = request.query;
+      const visible = await visibleGroups(request, scope, q.groupBy);
+      if (visible !== null && !visible.has(q.key)) throw new ForbiddenError(`group ${q.key} is outside your role and links`);
       return figures.cases(q.groupBy, q.key, q.figure, { from: q.from, to: q.to, category: q.category }, q.limit, q.offset);
     },
   );
 
-  app.addSchema(SummarySchema);
+  app.addSchema(ReportSummarySchema);
   app.get(
     '/reports/summary',
     {
       schema: {
         operationId: 'reportSummary',
-        summary: 'Case counts for a period (opened_at in [from, to))',
+        summary: 'Case counts for a period (opened_at in [from, to)); a manager below the township counts their department\'s or area\'s cases',
         tags: ['reports'],
-        querystring: Type.Object(
-          {
-            from: Type.Optional(Type.String({ format: 'date-time' })),
-            to: Type.Optional(Type.String({ format: 'date-time' })),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: Type.Ref(SummarySchema), ...problemResponses(400, 503) },
+        querystring: SummaryQuery,
+        response: { 200: Type.Ref(ReportSummarySchema), ...problemResponses(400, ...AUTH_PROBLEMS, 503) },
       },
     },
     async (request) => {
       const { from, to } = request.query;
-      const s = await repository.summary({ from, to });
+      const facts = summaryFacts(principalOf(request));
+      if (!facts.ok) throw new ForbiddenError(facts.reason);
+      const s = await repository.summary({ from, to, scope: facts.value });
       return { ...s, period: { from: from ?? null, to: to ?? null }, generatedAt: new Date().toISOString() };
     },
   );

@@ -5,15 +5,16 @@
  */
 import { Type, type TObject, type TSchema } from '@sinclair/typebox';
 import { MOVES, type Field, type MoveName } from './moves';
+import { Code, Text } from '../text';
 
 function fieldSchema(f: Field): TSchema {
   switch (f.kind) {
     case 'text':
-      return Type.String(f.required ? { minLength: 1, maxLength: f.max } : { maxLength: f.max });
+      return Text(f.required ? { minLength: 1, maxLength: f.max } : { maxLength: f.max });
     case 'enum':
       return Type.Union(f.options.map((o) => Type.Literal(o)));
     case 'staff':
-      return Type.String({ minLength: 1, maxLength: 64, description: 'staff code from the roster' });
+      return Code({ description: 'staff code from the roster' });
     case 'case':
       return Type.String({ format: 'uuid', description: 'case id' });
     case 'minutes':

@@ -1,0 +1,180 @@
+/**
+ * The evaluation figures through the case API, so the console has one origin
+ * and one sign-in (issue 15). One explicit route per reporting operation, each
+ * with its own schema and operationId (the same contract, shared/src/domain/
+ * report-api.ts, as reporting's), its roles in the route config from the shared
+ * table REPORT_OPERATIONS (so the front door refuses before the body is read),
+ * and a call through ReportingClient with a fresh service token carrying the
+ * signed-in principal. Reporting applies the data scope itself (a department
+ * head's groups, cases and cadres) and records actors from that token; nothing
+ * here filters or names an actor from the request.
+ *
+ * Audit: `onAudited` is called once per export, sign-off, appraisal entry and
+ * rebuild, after reporting has done it and before the answer is sent — the one
+ * place an audit record of these actions is written. If it throws, the caller
+ * gets an error (and no file): an action that cannot be recorded is not handed out.
+ */
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import {
+  CompositeResponse, DeadLettersQuery, DeadLettersResponse, DutyQuery, DutyResponse, EnterAppraisalBody, EvaluationPeriodQuery, EXPORT_MEDIA_TYPES, EXPORT_RESPONSE,
+  ExportFiguresQuery, ExportFrozenQuery, FigureCasesQuery, FigureCasesResponse, FiguresQuery, FiguresResponse, FreezeReportBody, FrozenReportParams, AppraisalsResponse, FrozenReportListResponse, FrozenReportSchema, FrozenReportWithAmendment, RebuildStatusSchema,
+  problemResponses, REPORT_OPERATIONS, ReportSummarySchema, SummaryQuery, type Principal, type ReportOperation,
+} from '@minqing/shared';
+import { principalOf } from '../auth/auth.hook';
+import type { ReportingClient, ReportingFile } from './reporting.client';
+
+/** The reporting actions that leave an audit record. */
+export type ReportAuditAction = 'report.export' | 'report.freeze' | 'report.appraisal' | 'report.rebuild';
+
+/**
+ * Called once an audited action has succeeded. `subject` names what was acted
+ * on (`figures/department`, `frozen-report/<id>`, `appraisal/<period>/cadre/<code>/<group>`,
+ * `reporting-projections`); `details` carries the rest (format, period, …; codes only).
+ */
+export type ReportAuditHook = (
+  action: ReportAuditAction,
+  subject: string,
+  context: { principal: Principal; request: FastifyRequest; details: Record<string, unknown> },
+) => Promise<void>;
+
+/** The schema head and route config of a reporting operation. */
+const op = (operationId: ReportOperation, summary: string) => ({
+  schema: { operationId, summary, tags: ['reports'] },
+  config: { roles: REPORT_OPERATIONS[operationId] },
+});
+
+/** 401 without a session, 403 outside the role or scope, 503 when reporting cannot be reached. */
+const PROBLEMS = [401, 403, 503] as const;
+
+function sendFile(reply: FastifyReply, file: ReportingFile) {
+  reply.type(file.contentType);
+  if (file.disposition) reply.header('content-disposition', file.disposition);
+  return reply.send(file.body);
+}
+
+export const reportsRoutes: FastifyPluginAsyncTypebox<{ reporting: ReportingClient; onAudited?: ReportAuditHook }> = async (app, { reporting, onAudited }) => {
+  const audited = async (request: FastifyRequest, action: ReportAuditAction, subject: string, details: Record<string, unknown> = {}) => {
+    const given = Object.fromEntries(Object.entries(details).filter(([, v]) => v !== undefined));
+    await onAudited?.(action, subject, { principal: principalOf(request), request, details: given });
+  };
+
+  app.addSchema(ReportSummarySchema);
+  const summary = op('reportSummary', 'Case counts for a period (opened in [from, to)); a manager below the township counts their department\'s or area\'s cases');
+  app.get('/reports/summary', {
+    ...summary,
+    schema: { ...summary.schema, querystring: SummaryQuery, response: { 200: Type.Ref(ReportSummarySchema), ...problemResponses(400, ...PROBLEMS) } },
+  }, async (request) => reporting.summary(principalOf(request), request.query));
+
+  const figures = op('reportFigures', 'Service-performance figures (服务绩效) per township, area, department, village or cadre; a manager below the township gets only the groups of their department or area (403 for other groupings)');
+  app.get('/reports/figures', {
+    ...figures,
+    schema: { ...figures.schema, querystring: FiguresQuery, response: { 200: FiguresResponse, ...problemResponses(400, ...PROBLEMS) } },
+  }, async (request) => reporting.figures(principalOf(request), request.query));
+
+  const cases = op('figureCases', 'The cases behind one count of one group (drill-down); 403 for a group outside the caller\'s department or area');
+  app.get('/reports/figures/cases', {
+    ...cases,
+    schema: { ...cases.schema, querystring: FigureCasesQuery, response: { 200: FigureCasesResponse, ...problemResponses(400, ...PROBLEMS) } },
+  }, async (request) => reporting.figureCases(principalOf(request), request.query));
+
+  const exportFigures = op('exportFigures', 'The figures as CSV or XLSX — the township leadership, the assessment group and administrators');
+  app.get('/reports/figures/export', {
+    ...exportFigures,
+    exposeHeadRoute: false, // a HEAD would count as an export
+    schema: { ...exportFigures.schema, querystring: ExportFiguresQuery, produces: [...EXPORT_MEDIA_TYPES], response: { 200: EXPORT_RESPONSE, ...problemResponses(400, ...PROBLEMS) } },
+  }, async (request, reply) => {
+    const file = await reporting.exportFigures(principalOf(request), request.query);
+    const { groupBy, format, from, to, category } = request.query;
+    await audited(request, 'report.export', `figures/${groupBy}`, { format, from, to, category });
+    return sendFile(reply, file);
+  });
+
+  const duty = op('dutyFigures', 'Duty performance (履职) per cadre from their own work records; a department head sees their department\'s cadres, an area leader none');
+  app.get('/reports/duty', {
+    ...duty,
+    schema: { ...duty.schema, querystring: DutyQuery, response: { 200: DutyResponse, ...problemResponses(400, ...PROBLEMS) } },
+  }, async (request) => reporting.duty(principalOf(request), request.query));
+
+  const composite = op('compositeScores', 'The composite evaluation per cadre for a period, with its parts — township-wide roles');
+  app.get('/reports/composite', {
+    ...composite,
+    schema: { ...composite.schema, querystring: EvaluationPeriodQuery, response: { 200: CompositeResponse, ...problemResponses(400, ...PROBLEMS) } },
+  }, async (request) => reporting.composite(principalOf(request), request.query));
+
+  const appraisals = op('listAppraisals', 'Democratic appraisal scores entered for a period, with who entered each — township-wide roles');
+  app.get('/reports/appraisals', {
+    ...appraisals,
+    schema: { ...appraisals.schema, querystring: EvaluationPeriodQuery, response: { 200: AppraisalsResponse, ...problemResponses(400, ...PROBLEMS) } },
+  }, async (request) => reporting.listAppraisals(principalOf(request), request.query));
+
+  const enter = op('enterAppraisal', 'Enter a democratic appraisal (民主评议) score — the assessment group and administrators; recorded as entered by the signed-in user');
+  app.post('/reports/appraisals', {
+    ...enter,
+    schema: { ...enter.schema, body: EnterAppraisalBody, response: { 204: Type.Null({ description: 'stored' }), ...problemResponses(400, ...PROBLEMS) } },
+  }, async (request, reply) => {
+    const b = request.body;
+    await reporting.enterAppraisal(principalOf(request), b);
+    await audited(request, 'report.appraisal', `appraisal/${b.period}/${b.subjectType}/${b.subjectCode}/${b.appraiserGroup}`, { score: b.score });
+    return reply.code(204).send(null);
+  });
+
+  const listFrozen = op('listFrozenReports', 'Signed-off reports, newest first — township-wide roles');
+  app.get('/reports/frozen', {
+    ...listFrozen,
+    schema: { ...listFrozen.schema, response: { 200: FrozenReportListResponse, ...problemResponses(...PROBLEMS) } },
+  }, async (request) => reporting.listFrozen(principalOf(request)));
+
+  const freeze = op('freezeReport', 'Sign off the figures for a period (a snapshot later events do not change), signed by the signed-in user — the assessment group and administrators');
+  app.post('/reports/frozen', {
+    ...freeze,
+    schema: { ...freeze.schema, body: FreezeReportBody, response: { 201: FrozenReportSchema, ...problemResponses(400, ...PROBLEMS) } },
+  }, async (request, reply) => {
+    const saved = await reporting.freeze(principalOf(request), request.body);
+    const { groupBy, from, to, category } = request.body;
+    await audited(request, 'report.freeze', `frozen-report/${saved.id}`, { groupBy, from, to, category });
+    return reply.code(201).header('location', `/api/v1/reports/frozen/${saved.id}`).send(saved);
+  });
+
+  const getFrozen = op('getFrozenReport', 'A signed-off report as frozen, with any later correction shown as an amendment — township-wide roles');
+  app.get('/reports/frozen/:id', {
+    ...getFrozen,
+    schema: { ...getFrozen.schema, params: FrozenReportParams, response: { 200: FrozenReportWithAmendment, ...problemResponses(400, ...PROBLEMS, 404) } },
+  }, async (request) => reporting.getFrozen(principalOf(request), request.params.id));
+
+  const exportFrozen = op('exportFrozenReport', 'A signed-off report as CSV or XLSX (the frozen figures) — township-wide roles');
+  app.get('/reports/frozen/:id/export', {
+    ...exportFrozen,
+    exposeHeadRoute: false,
+    schema: {
+      ...exportFrozen.schema, params: FrozenReportParams, querystring: ExportFrozenQuery, produces: [...EXPORT_MEDIA_TYPES],
+      response: { 200: EXPORT_RESPONSE, ...problemResponses(400, ...PROBLEMS, 404) },
+    },
+  }, async (request, reply) => {
+    const file = await reporting.exportFrozen(principalOf(request), request.params.id, request.query);
+    await audited(request, 'report.export', `frozen-report/${request.params.id}`, { format: request.query.format });
+    return sendFile(reply, file);
+  });
+
+  const deadLetters = op('listDeadLetters', 'Events the reporting service refused, with the reason — township-wide roles');
+  app.get('/reports/dead-letters', {
+    ...deadLetters,
+    schema: { ...deadLetters.schema, querystring: DeadLettersQuery, response: { 200: DeadLettersResponse, ...problemResponses(400, ...PROBLEMS) } },
+  }, async (request) => reporting.deadLetters(principalOf(request), request.query));
+
+  const rebuildStatus = op('rebuildStatus', 'State of the last rebuild of the figures — township-wide roles');
+  app.get('/reports/rebuild', {
+    ...rebuildStatus,
+    schema: { ...rebuildStatus.schema, response: { 200: RebuildStatusSchema, ...problemResponses(...PROBLEMS) } },
+  }, async (request) => reporting.rebuildStatus(principalOf(request)));
+
+  const rebuild = op('rebuildReports', 'Rebuild the figures from the beginning of the case-events topic (frozen reports are kept) — administrators');
+  app.post('/reports/rebuild', {
+    ...rebuild,
+    schema: { ...rebuild.schema, response: { 202: RebuildStatusSchema, ...problemResponses(...PROBLEMS, 409) } },
+  }, async (request, reply) => {
+    const state = await reporting.rebuild(principalOf(request));
+    await audited(request, 'report.rebuild', 'reporting-projections');
+    return reply.code(202).send(state);
+  });
+};

@@ -1,0 +1,45 @@
+/**
+ * The audit trail's vocabulary: what is recorded (one code per kind of action)
+ * and who may read it. The case API writes directory.audit_events; the console
+ * offers these codes as a filter. Entries carry codes only, never residents'
+ * names, phones, ID-number tails or addresses.
+ */
+import type { StaffRole } from './access';
+
+export const AUDIT_ACTIONS = [
+  'auth.sign_in',
+  'auth.sign_out',
+  'auth.password_change',
+  'account.create',
+  'account.update',
+  'account.role_change',
+  'account.password_reset',
+  'account.disable',
+  'account.enable',
+  'account.unlock',
+  'directory.import',
+  'directory.export',
+  'case.open',
+  'case.move',
+  'case.read',
+  'household.read',
+  'household.search',
+  'report.export',
+  'report.freeze',
+  'report.rebuild',
+  'report.appraisal',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export const AUDIT_OUTCOMES = ['success', 'failure'] as const;
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+
+/** What an entry is about. */
+export const AUDIT_SUBJECT_TYPES = ['account', 'case', 'household', 'directory', 'report'] as const;
+export type AuditSubjectType = (typeof AUDIT_SUBJECT_TYPES)[number];
+
+/** Who reads the audit trail: administrators and the assessment group. */
+export const AUDIT_READER_ROLES: readonly StaffRole[] = ['admin', 'assessment'];
+
+/** The actor of an action on the residents' tracking page. */
+export const AUDIT_RESIDENT_ACTOR = 'resident';

@@ -1,0 +1,196 @@
+/**
+ * What the reporting API answers, every property documented and nothing else
+ * allowed, so the OpenAPI documents (reporting's, and the case API's report
+ * routes that pass the same answers on) tell the truth and a fuzzer can check
+ * each answer against them. Requests are in report-api.ts.
+ */
+import { Type, type TSchema } from '@sinclair/typebox';
+import { FIGURE_NAMES, GROUP_BY } from './figures';
+import { CASE_CATEGORIES } from './vocabulary';
+
+const closed = { additionalProperties: false } as const;
+const Nullable = <T extends TSchema>(s: T) => Type.Union([s, Type.Null()]);
+const Enum = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
+const DateTime = Type.String({ format: 'date-time' });
+/**
+ * The schema as documented and serialised, typed `unknown` for the handlers:
+ * the repositories' row types are wider (plain strings for enums) than the
+ * document, which is what the wire carries.
+ */
+const asAnswer = <T extends TSchema>(schema: T) => Type.Unsafe<unknown>(schema);
+
+export const RateSchema = Type.Object(
+  { numerator: Type.Integer(), denominator: Type.Integer(), value: Nullable(Type.Number({ description: 'numerator / denominator, 4 decimals; null when the denominator is 0' })) },
+  closed,
+);
+const Quantiles = Type.Object({ median: Nullable(Type.Number()), p90: Nullable(Type.Number()) }, closed);
+
+/** One group's figures (a township, area, department, village or cadre). */
+export const GroupFiguresSchema = Type.Object(
+  {
+    key: Type.String({ description: 'the group: a code, `township`, or `(unassigned)`' }),
+    counts: Type.Object(Object.fromEntries(FIGURE_NAMES.map((n) => [n, Type.Integer()])), closed),
+    rates: Type.Object(
+      Object.fromEntries(['signFor', 'onTimeSignFor', 'resolution', 'onTimeResolution', 'satisfaction', 'returns', 'reopens'].map((n) => [n, RateSchema])),
+      closed,
+    ),
+    escalations: Type.Object({ level1: Type.Integer(), level2: Type.Integer(), level3: Type.Integer() }, closed),
+    minutesToAccept: Quantiles,
+    minutesToResolve: Quantiles,
+    links: Type.Optional(Type.Object({ cases: Type.String({ description: 'URL template of the cases behind a count: fill in {figure}' }) }, closed)),
+  },
+  closed,
+);
+
+/** The period a figure covers, as asked (absent bounds are open). */
+export const FiguresPeriodSchema = Type.Object(
+  { from: Type.Optional(DateTime), to: Type.Optional(DateTime), category: Type.Optional(Enum(CASE_CATEGORIES)) },
+  closed,
+);
+
+export const FiguresResponse = Type.Object(
+  {
+    definitionsVersion: Type.String(),
+    definitions: Type.Unknown({ description: 'the figure definitions of that version (configuration)' }),
+    groupBy: Enum(GROUP_BY),
+    period: FiguresPeriodSchema,
+    generatedAt: DateTime,
+    groups: Type.Array(GroupFiguresSchema),
+  },
+  closed,
+);
+
+export const FigureCasesResponse = Type.Object(
+  {
+    total: Type.Integer(),
+    items: Type.Array(
+      Type.Object({ caseId: Type.String({ format: 'uuid' }), trackingCode: Type.String(), category: Type.String(), status: Type.String(), openedAt: DateTime }, closed),
+    ),
+  },
+  closed,
+);
+
+export const DutyFiguresSchema = Type.Object(
+  {
+    cadreCode: Type.String(),
+    departmentCode: Nullable(Type.String()),
+    daysWithWork: Type.Integer(),
+    weeks: Type.Number(),
+    daysPerWeek: Type.Number(),
+    weeksMeetingPlan: Type.Integer(),
+    visits: Type.Integer(),
+    visitsToLinkedHouseholds: Type.Integer(),
+    visitsToKeyHouseholds: Type.Integer(),
+    householdsVisited: Type.Integer(),
+    diaryEntries: Type.Integer(),
+    householdFilesUpdated: Type.Integer(),
+  },
+  closed,
+);
+export const DutyResponse = Type.Object(
+  { period: Type.String(), first: Type.String({ format: 'date' }), last: Type.String({ format: 'date' }), items: Type.Array(DutyFiguresSchema) },
+  closed,
+);
+
+export const AppraisalsResponse = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object(
+        {
+          period: Type.String(),
+          subjectType: Enum(['cadre', 'department'] as const),
+          subjectCode: Type.String(),
+          appraiserGroup: Type.String(),
+          score: Type.Number({ minimum: 0, maximum: 100 }),
+          enteredBy: Type.String(),
+          enteredAt: DateTime,
+        },
+        closed,
+      ),
+    ),
+  },
+  closed,
+);
+
+export const CompositeResponse = Type.Object(
+  {
+    definitionsVersion: Type.String(),
+    definitions: Type.Unknown({ description: 'the composite definitions of that version (configuration)' }),
+    period: Type.String(),
+    items: Type.Array(
+      Type.Object(
+        {
+          cadreCode: Type.String(),
+          composite: Type.Number(),
+          parts: Type.Object({ service: Type.Optional(Type.Number()), duty: Type.Optional(Type.Number()), appraisal: Type.Optional(Type.Number()) }, closed),
+          partial: Type.Boolean({ description: 'a part had no data and the weights were renormalised over the others' }),
+        },
+        closed,
+      ),
+    ),
+  },
+  closed,
+);
+
+const frozenProps = {
+  id: Type.String({ format: 'uuid' }),
+  groupBy: Enum(GROUP_BY),
+  period: FiguresPeriodSchema,
+  definitionsVersion: Type.String(),
+  note: Type.String(),
+  signedBy: Type.String({ description: 'the signed-in user who signed it off' }),
+  frozenAt: DateTime,
+};
+/** A signed-off report as frozen (answer of freezeReport). */
+export const FrozenReportSchema = asAnswer(Type.Object({ ...frozenProps, groups: Type.Array(GroupFiguresSchema) }, closed));
+export const FrozenReportListResponse = asAnswer(Type.Object({ items: Type.Array(Type.Object(frozenProps, closed)) }, closed));
+/** A signed-off report with what changed since (answer of getFrozenReport). */
+export const FrozenReportWithAmendment = asAnswer(Type.Object(
+  {
+    ...frozenProps,
+    groups: Type.Array(GroupFiguresSchema),
+    amendment: Type.Object(
+      {
+        amended: Type.Boolean(),
+        checkedAt: DateTime,
+        changes: Type.Array(Type.Object({ key: Type.String(), path: Type.String(), frozen: Type.Unknown(), current: Type.Unknown() }, closed)),
+      },
+      closed,
+    ),
+  },
+  closed,
+));
+
+export const DeadLettersResponse = Type.Object(
+  {
+    total: Type.Integer(),
+    items: Type.Array(
+      Type.Object(
+        {
+          topic: Type.String(),
+          partition: Type.Integer(),
+          offset: Type.String({ description: 'Kafka offset (a 64-bit integer, as text)' }),
+          eventId: Nullable(Type.String()),
+          eventType: Nullable(Type.String()),
+          reason: Type.String(),
+          headers: Type.Unknown({ description: 'the message headers as received' }),
+          value: Nullable(Type.String()),
+          receivedAt: DateTime,
+        },
+        closed,
+      ),
+    ),
+  },
+  closed,
+);
+
+export const RebuildStatusSchema = asAnswer(Type.Object(
+  {
+    state: Enum(['idle', 'rebuilding', 'failed'] as const),
+    startedAt: Nullable(DateTime),
+    finishedAt: Nullable(DateTime),
+    error: Nullable(Type.String()),
+    startedBy: Type.Optional(Nullable(Type.String({ description: 'who asked for it (the verified principal)' }))),
+  },
+  closed,
+));

@@ -1,0 +1,30 @@
+/**
+ * One front door (issue 15): who may call a route is declared on the route
+ * itself, in its `config`, and decided from the route the router matched —
+ * never from the raw URL, whose spelling (`/%61pi/v1/…`, `//api/…`,
+ * `http://host/api/…`) a client chooses. Every route needs a session unless
+ * it says `public: true`; `roles` and `authorize` are decided in `onRequest`,
+ * where the route and its params are known and the body is not yet read, so a
+ * caller who may not use a route is refused before it is parsed. The case API's
+ * sign-in hook (services/case-api/src/auth/auth.hook.ts) enforces these.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { StaffRole } from '../domain/access';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** answered without a session: sign-in, the residents' page, health, the OpenAPI document, the console's files */
+    public?: boolean;
+    /** only these roles may call the route (403 for others, before the body is read) */
+    roles?: readonly StaffRole[];
+    /**
+     * A check on the matched route's params for the signed-in caller (e.g. "may
+     * see this case"), run before the body is read; throws a domain error (403/404)
+     * to refuse. Runs after `roles`.
+     */
+    authorize?: (request: FastifyRequest) => Promise<unknown> | unknown;
+  }
+}
+
+/** Route config of a route anyone may call (no session). */
+export const PUBLIC_ROUTE = { public: true } as const;
