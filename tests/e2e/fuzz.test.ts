@@ -111,7 +111,7 @@ async function ownTarget(): Promise<Target> {
         TEMPORAL_TASK_QUEUE: `minqing-cases-${run}`,
         CASE_EVENTS_TOPIC: `case-events-${run}`,
         CASE_EVENTS_DLQ_TOPIC: `case-events-${run}.dlq`,
-        REPORTING_GROUP_ID: `minqing-reporting-${run}`,
+        REPORTING_GROUP_ID: `fuzz-reporting-${run}`,
         LOG_LEVEL: 'warn',
       },
     });

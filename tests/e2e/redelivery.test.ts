@@ -48,7 +48,8 @@ async function snapshot() {
 }
 
 async function caughtUp() {
-  const groupId = (await admin.listGroups()).groups.map((g) => g.groupId).find((g) => g.startsWith('minqing-reporting'))!;
+  // The stack's own reporting group (other tests may run reporting copies in groups of their own).
+  const groupId = e.serviceEnv.REPORTING_GROUP_ID ?? (await admin.listGroups()).groups.map((g) => g.groupId).find((g) => g.startsWith('minqing-reporting'))!;
   await eventually(async () => {
     const ends = await admin.fetchTopicOffsets(e.caseEventsTopic);
     const [committed] = await admin.fetchOffsets({ groupId, topics: [e.caseEventsTopic] });

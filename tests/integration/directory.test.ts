@@ -94,29 +94,31 @@ describe('directory', () => {
 
   it('finds households by phone, ID tail, head name or address, with filters and pages', async () => {
     const codes = (r: { json: { items: { code: string }[] } }) => r.json.items.map((x) => x.code);
+    // The search term is a name, phone or ID tail: it travels in a POST body, never in a URL.
+    const search = (body: Record<string, unknown>) => http('POST', api('/households/search'), body);
     const h = doc.households.find((x) => x.phone)!;
-    const byPhone = await http('GET', api(`/households?q=${h.phone}`));
+    const byPhone = await search({ q: h.phone });
     expect(codes(byPhone)[0]).toBe(h.code); // exact matches first
-    expect(codes(await http('GET', api(`/households?q=${h.idTail}&village=${h.villageCode}`)))).toContain(h.code);
-    expect(codes(await http('GET', api(`/households?q=${encodeURIComponent(h.headName)}&village=${h.villageCode}`)))).toContain(h.code);
+    expect(codes(await search({ q: h.idTail, village: h.villageCode }))).toContain(h.code);
+    expect(codes(await search({ q: h.headName, village: h.villageCode }))).toContain(h.code);
     const street = h.address!.slice(0, -2);
-    const byAddress = await http('GET', api(`/households?q=${encodeURIComponent(street)}&village=${h.villageCode}&limit=100`));
+    const byAddress = await search({ q: street, village: h.villageCode, limit: 100 });
     expect(byAddress.json.items.every((x: { address: string }) => x.address.includes(street))).toBe(true);
     expect(codes(byAddress)).toContain(h.code);
     // A LIKE wildcard in q is text, not a pattern.
-    expect((await http('GET', api(`/households?q=%25&village=${h.villageCode}`))).json.total).toBe(0);
+    expect((await search({ q: '%', village: h.villageCode })).json.total).toBe(0);
 
-    const key = await http('GET', api(`/households?village=${h.villageCode}&isKey=true&limit=100`));
+    const key = await search({ village: h.villageCode, isKey: true, limit: 100 });
     expect(key.json.total).toBe(doc.households.filter((x) => x.villageCode === h.villageCode && x.isKey).length);
     expect(key.json.items.every((x: { isKey: boolean }) => x.isKey)).toBe(true);
-    const mine = await http('GET', api(`/households?cadre=${h.cadreCode}&isVulnerable=false&limit=100`));
+    const mine = await search({ cadre: h.cadreCode, isVulnerable: false, limit: 100 });
     expect(mine.json.total).toBe(doc.households.filter((x) => x.cadreCode === h.cadreCode && !x.isVulnerable).length);
 
-    const p1 = await http('GET', api(`/households?village=${s('wulan')}&limit=5`));
-    const p2 = await http('GET', api(`/households?village=${s('wulan')}&limit=5&offset=5`));
+    const p1 = await search({ village: s('wulan'), limit: 5 });
+    const p2 = await search({ village: s('wulan'), limit: 5, offset: 5 });
     expect(p1.json).toMatchObject({ total: doc.households.filter((x) => x.villageCode === s('wulan')).length, limit: 5, offset: 0 });
     expect(codes(p2).some((c: string) => codes(p1).includes(c))).toBe(false);
-    const tooMany = await http('GET', api('/households?limit=101'));
+    const tooMany = await search({ limit: 101 });
     expect(tooMany.status).toBe(400);
     expect(tooMany.json.errors[0].field).toMatch(/limit/);
 
@@ -239,7 +241,7 @@ describe('directory', () => {
     expect(res.json.imported).toMatchObject({ households: 10_000, cadres: full.cadres.length });
     const check = (await http('GET', api('/rule-check'))).json;
     expect(check.violations.filter((v: { subject: string }) => v.subject.endsWith(tag))).toEqual([]);
-    expect((await http('GET', api(`/households?village=${`wulan-${tag}`}&limit=1`))).json.total).toBe(full.households.filter((h) => h.villageCode === `wulan-${tag}`).length);
+    expect((await http('POST', api('/households/search'), { village: `wulan-${tag}`, limit: 1 })).json.total).toBe(full.households.filter((h) => h.villageCode === `wulan-${tag}`).length);
   });
 
   it('publishes every directory operation in the OpenAPI document', async () => {
