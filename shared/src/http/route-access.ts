@@ -23,6 +23,8 @@ declare module 'fastify' {
      * to refuse. Runs after `roles`.
      */
     authorize?: (request: FastifyRequest) => Promise<unknown> | unknown;
+    /** origins whose cookie requests are not cross-site forgeries on this route (e.g. the Temporal Web UI calling the codec endpoint) */
+    trustedOrigins?: readonly string[];
   }
 }
 

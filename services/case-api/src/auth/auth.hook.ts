@@ -67,8 +67,8 @@ export function installAuth(app: FastifyInstance, auth: AuthService): void {
     // unsafe methods from a cookie session must come from this origin.
     const cookieSession = !request.headers.authorization;
     const origin = request.headers.origin;
-    // (A route may name origins it trusts, e.g. the codec endpoint the Temporal Web UI calls: `config.trustedOrigins`.)
-    const trusted = (config as { trustedOrigins?: string[] }).trustedOrigins ?? [];
+    // A route may name origins it trusts (the codec endpoint the Temporal Web UI calls).
+    const trusted = config.trustedOrigins ?? [];
     if (cookieSession && origin && !['GET', 'HEAD', 'OPTIONS'].includes(request.method) && hostOf(origin) !== request.headers.host && !trusted.includes(origin)) {
       throw new ForbiddenError('cross-site request refused');
     }

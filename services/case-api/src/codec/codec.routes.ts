@@ -20,13 +20,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, problemResponses, ProblemType, PUBLIC_ROUTE, TOWNSHIP_WIDE_ROLES, type Payload, type PayloadCodec } from '@minqing/shared';
 import type { AuditLog } from '../audit/audit.service';
 
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** origins whose cookie requests are not cross-site forgeries on this route (auth.hook.ts) */
-    trustedOrigins?: string[];
-  }
-}
-
 export interface CodecOptions {
   codec: PayloadCodec;
   /** origins allowed to call with credentials (the Temporal Web UI), e.g. http://127.0.0.1:8233 */
