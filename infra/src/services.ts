@@ -8,8 +8,7 @@ import path from 'node:path';
 import { say } from './log';
 import { repoRoot } from './paths';
 import { launch, replaceStale, waitHealthy, type Managed } from './proc';
-import { serviceTokenSecrets } from './service-token-secrets';
-import { payloadKeys } from './payload-keys';
+import { payloadKeys, serviceTokenSecrets } from './secrets';
 import type { StackEnv } from './stack';
 
 export interface ServicePorts {

@@ -2,6 +2,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { CaseViewSchema, ForbiddenError, MANAGER_ROLES, OpenCaseBodySchema, problemResponses, TRACKING_CODE_PATTERN, type OpenCaseBody } from '@minqing/shared';
 import type { CaseService } from '../case.service';
+import { idempotencyHeaders } from './headers';
 import type { LifecycleService } from '../lifecycle.service';
 import { principalOf } from '../auth/auth.hook';
 import { requireRole } from '../auth/auth.service';
@@ -21,17 +22,6 @@ const OpenedCaseSchema = Type.Object(
   { $id: 'OpenedCase', additionalProperties: false },
 );
 
-const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(
-    Type.String({
-      minLength: 8,
-      maxLength: 128,
-      pattern: '^[\\x21-\\x7e]+$',
-      description: 'Retrying with the same key never opens a second case (IETF draft-ietf-httpapi-idempotency-key-header)',
-    }),
-  ),
-});
-
 /** Who opens cases: the hall and stations, cadres on a visit, managers. */
 const OPENERS = ['hall_staff', 'cadre', ...MANAGER_ROLES] as const;
 
@@ -48,7 +38,7 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ service: CaseService; acce
         operationId: 'openCase',
         summary: 'Open a case for a resident (hall staff; cadres on a visit; managers). Hall staff open at their own service point.',
         tags: ['cases'],
-        headers: IdempotencyHeaders,
+        headers: idempotencyHeaders('never opens a second case'),
         body: Type.Ref(OpenCaseBodySchema),
         response: {
           201: Type.Ref(OpenedCaseSchema),

@@ -9,6 +9,7 @@
 import { Type, type FastifyPluginAsyncTypebox, type TSchema } from '@fastify/type-provider-typebox';
 import { problemResponses, WORK_KIND_NAMES, WORK_ROLES, Code, Text } from '@minqing/shared';
 import { principalOf } from '../auth/auth.hook';
+import { idempotencyHeaders } from '../routes/headers';
 import type { LifecycleService } from '../lifecycle.service';
 import type { WorkRecordBody, WorkService } from './work.service';
 
@@ -44,17 +45,6 @@ const WorkRecordItem = Type.Object(
   { additionalProperties: false },
 );
 
-const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(
-    Type.String({
-      minLength: 8,
-      maxLength: 128,
-      pattern: '^[\\x21-\\x7e]+$',
-      description: 'Retrying with the same key never logs the record twice (IETF draft-ietf-httpapi-idempotency-key-header)',
-    }),
-  ),
-});
-
 export const workRoutes: FastifyPluginAsyncTypebox<{ work: WorkService; lifecycle: LifecycleService }> = async (app, { work, lifecycle }) => {
   app.post('/work-records', {
     // Roster staff log their own work: decided before the body is read.
@@ -63,7 +53,7 @@ export const workRoutes: FastifyPluginAsyncTypebox<{ work: WorkService; lifecycl
       operationId: 'logWorkRecord',
       summary: 'Log a household visit, a diary entry or a household file update (by the signed-in cadre)',
       tags: ['work records'],
-      headers: IdempotencyHeaders,
+      headers: idempotencyHeaders('never logs the record twice'),
       body: Body,
       response: {
         201: Logged,
