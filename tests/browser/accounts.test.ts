@@ -15,7 +15,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseBody, env, eventually, http, TEST_STAFF_PASSWORD, tokenFor } from '../support/helpers';
 import { loadTownship, township } from '../support/township';
-import { chooseOwnPassword, DESKTOP, launchBrowser, newContext, overflowsSideways, PHONE, screenshot, signIn } from '../support/browser';
+import { chooseOwnPassword, DESKTOP, launchBrowser, newContext, overflowsSideways, PHONE, pageAs as signedInPage, screenshot, signIn } from '../support/browser';
 
 const e = env();
 const t = township(`ac${Date.now().toString(36)}`);
@@ -38,11 +38,7 @@ afterAll(async () => {
   await db?.end();
 });
 
-async function pageAs(username: string, password: string, viewport = DESKTOP): Promise<Page> {
-  const page = await (await newContext(browser, viewport)).newPage();
-  await signIn(page, e.apiUrl, username, password);
-  return page;
-}
+const pageAs = (username: string, password: string, viewport = DESKTOP): Promise<Page> => signedInPage(browser, e.apiUrl, username, password, viewport);
 
 /** Sign-in that is expected to fail: the form shows the 401 problem and nobody is signed in. */
 async function signInRefused(page: Page, username: string, password: string): Promise<void> {

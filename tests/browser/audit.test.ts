@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { env, eventually, firstSignIn, http, TEST_STAFF_PASSWORD, tokenFor } from '../support/helpers';
 import { loadTownship, township } from '../support/township';
-import { DESKTOP, launchBrowser, newContext, overflowsSideways, PHONE, screenshot, signIn } from '../support/browser';
+import { DESKTOP, launchBrowser, overflowsSideways, PHONE, pageAs as signedInPage, screenshot } from '../support/browser';
 
 const e = env();
 const t = township(`ad${Date.now().toString(36)}`);
@@ -34,11 +34,7 @@ afterAll(async () => {
   await db?.end();
 });
 
-async function pageAs(username: string, password: string, viewport = DESKTOP): Promise<Page> {
-  const page = await (await newContext(browser, viewport)).newPage();
-  await signIn(page, e.apiUrl, username, password);
-  return page;
-}
+const pageAs = (username: string, password: string, viewport = DESKTOP): Promise<Page> => signedInPage(browser, e.apiUrl, username, password, viewport);
 
 describe('the audit screen (/audit)', () => {
   it('the administrator filters by action and actor and pages on', async () => {

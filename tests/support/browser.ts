@@ -52,6 +52,13 @@ export async function signIn(page: Page, baseUrl: string, username: string, pass
  * After signing in with an initial or reset password the console shows only the
  * change-password form; fill it, and wait for the console to open.
  */
+/** A fresh page in its own context, signed in as `username`. */
+export async function pageAs(browser: Browser, baseUrl: string, username: string, password: string, viewport = DESKTOP): Promise<Page> {
+  const page = await (await newContext(browser, viewport)).newPage();
+  await signIn(page, baseUrl, username, password);
+  return page;
+}
+
 export async function chooseOwnPassword(page: Page, current: string, chosen: string): Promise<void> {
   await page.getByTestId('first-password').waitFor();
   await page.getByTestId('current-password').fill(current);

@@ -16,3 +16,4 @@ export * from './report-access';
 export * from './report-api';
 export * from './report-responses';
 export * from './lifecycle/index';
+export * from './operations';

@@ -1,14 +1,8 @@
 /** Reads of what operators must act on: casework.activity_failures (written by the case-worker, which owns it). */
-import type { Pool } from '@minqing/shared';
+import type { ActivityFailure, Pool } from '@minqing/shared';
 
-export interface ActivityFailureRow {
+export interface ActivityFailureRow extends ActivityFailure {
   id: number;
-  workflowId: string;
-  workflowType: string;
-  activityType: string;
-  attempt: number;
-  sqlstate: string;
-  message: string;
   failedAt: string;
 }
 

@@ -3,17 +3,10 @@
  * operator's record of each (casework.activity_failures, listed by the case API
  * under GET /api/v1/operations/failures).
  */
-import type { Pool } from '@minqing/shared';
+import type { ActivityFailure, Pool } from '@minqing/shared';
 
 /** What the worker knows of a failed activity; no personal data. */
-export interface ActivityFailureRecord {
-  workflowId: string;
-  workflowType: string;
-  activityType: string;
-  attempt: number;
-  sqlstate: string;
-  message: string;
-}
+export type ActivityFailureRecord = ActivityFailure;
 
 /**
  * A PostgreSQL error that a retry cannot fix: SQLSTATE class 22 (data
