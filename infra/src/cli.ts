@@ -42,6 +42,8 @@ function mainPorts() {
       api: envPort('API_PORT', 8080),
       reporting: envPort('REPORTING_PORT', 8081),
       worker: envPort('WORKER_PORT', 8082),
+      // the notification sandbox: fake SMS gateway page and SMTP catcher
+      sandbox: { http: envPort('SANDBOX_HTTP_PORT', 8083), smtp: envPort('SANDBOX_SMTP_PORT', 2525) },
     },
   };
 }
@@ -104,6 +106,7 @@ async function start(): Promise<void> {
     `  Case API         ${services.apiUrl}/api/v1   (OpenAPI: ${services.apiUrl}/openapi.json)`,
     `  Reporting API    ${services.reportingUrl}   (service tokens only; people use ${services.apiUrl}/api/v1/reports/…; OpenAPI: ${services.reportingUrl}/openapi.json)`,
     `  Worker health    ${services.workerUrl}/readyz   (outbox lag: ${services.workerUrl}/outbox/lag)`,
+    `  Notifications    ${services.sandboxUrl}/   (demo SMS gateway and mail catcher: what residents were sent; staff see theirs under the bell in the console)`,
     `  Temporal Web UI  ${stack.temporalUi ?? '(external Temporal)'}   (payloads are encrypted; sign in to the console as admin, then tick`,
     `                   "Include cross-origin credentials" in the UI's codec settings; CLI: --codec-endpoint ${codecEndpoint} --codec-auth "Bearer $TOKEN")`,
     `  PostgreSQL       ${stack.env.DATABASE_URL}`,
@@ -177,7 +180,7 @@ async function stackCommand(sub: string | undefined): Promise<void> {
   const logsDir = path.join(dataRoot(), 'main', 'logs');
   const pidFiles = [
     ...['supervisor', 'postgres', 'kafka', 'temporal'].map((n) => path.join(runDir, `${n}.pid`)),
-    ...['case-api', 'case-worker', 'reporting'].map((n) => path.join(logsDir, `${n}.pid`)),
+    ...['case-api', 'case-worker', 'reporting', 'notify-sandbox'].map((n) => path.join(logsDir, `${n}.pid`)),
   ];
   for (const file of pidFiles) {
     const name = path.basename(file, '.pid');

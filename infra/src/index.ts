@@ -5,6 +5,7 @@ export * from './paths';
 export * from './secrets';
 export { ensureTemporalTestServer, ensureTemporalCli, TEMPORAL_CLI_VERSION } from './temporal';
 export { ensureSchemathesis, SCHEMATHESIS_VERSION } from './schemathesis';
+export { ensureGeoReport, GEOREPORT_VERSION } from './georeport';
 export { KAFKA_VERSION } from './kafka';
 export { postgresVersion } from './postgres';
 export { buildWeb, ensureChromium, CHROMIUM, webDist } from './web';

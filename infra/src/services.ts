@@ -15,12 +15,16 @@ export interface ServicePorts {
   api: number;
   reporting: number;
   worker: number;
+  /** the notification sandbox (fake SMS gateway page + SMTP catcher); omitted: not started, the channels stay as the env says */
+  sandbox?: { http: number; smtp: number };
 }
 
 export interface Services {
   apiUrl: string;
   reportingUrl: string;
   workerUrl: string;
+  /** the notification sandbox's page and JSON lists, when started */
+  sandboxUrl: string | null;
   processes: Managed[];
   stop(): Promise<void>;
 }
@@ -30,7 +34,23 @@ export const SERVICE_ENTRIES = {
   'case-worker': 'services/case-worker/src/main.ts',
   'case-api': 'services/case-api/src/server.ts',
   reporting: 'services/reporting/src/server.ts',
+  'notify-sandbox': 'infra/src/notify-sandbox.main.ts',
 } as const;
+
+/** The sandbox's SMS API key: a fixed demo value (the sandbox is local and keeps nothing). */
+const SANDBOX_SMS_API_KEY = 'sandbox-sms-key';
+
+/** The sandbox's ports, and the worker's notification channels pointed at it (production sets its own gateway and SMTP server). */
+export function notifySandboxEnv(sandbox: { http: number; smtp: number }): Record<string, string> {
+  return {
+    SANDBOX_HTTP_PORT: String(sandbox.http),
+    SANDBOX_SMTP_PORT: String(sandbox.smtp),
+    SANDBOX_SMS_API_KEY,
+    NOTIFY_SMS_URL: `http://127.0.0.1:${sandbox.http}/sms`,
+    NOTIFY_SMS_API_KEY: SANDBOX_SMS_API_KEY,
+    NOTIFY_SMTP_URL: `smtp://127.0.0.1:${sandbox.smtp}`,
+  };
+}
 
 async function ready(url: string): Promise<void> {
   const res = await fetch(url, { signal: AbortSignal.timeout(4_000) });
@@ -56,15 +76,18 @@ export async function startServices(args: {
     API_PORT: String(args.ports.api),
     REPORTING_PORT: String(args.ports.reporting),
     REPORTING_URL: `http://127.0.0.1:${args.ports.reporting}`,
+    // Events name their schema by URL (ce_dataschema); the case API on this stack serves it.
+    EVENT_SCHEMA_BASE_URL: process.env.EVENT_SCHEMA_BASE_URL || `http://127.0.0.1:${args.ports.api}`,
     WORKER_PORT: String(args.ports.worker),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    ...(args.ports.sandbox ? notifySandboxEnv(args.ports.sandbox) : {}),
     ...args.extraEnv,
   };
   const processes: Managed[] = [];
   const stop = async () => {
     // The API first (no new work), then the worker (drains tasks), then reporting.
-    for (const name of ['case-api', 'case-worker', 'reporting']) {
+    for (const name of ['case-api', 'case-worker', 'reporting', 'notify-sandbox']) {
       const p = processes.find((x) => x.name === name);
       if (p) await p.stop(20_000);
     }
@@ -73,6 +96,7 @@ export async function startServices(args: {
     'case-api': `http://127.0.0.1:${args.ports.api}`,
     reporting: `http://127.0.0.1:${args.ports.reporting}`,
     'case-worker': `http://127.0.0.1:${args.ports.worker}`,
+    'notify-sandbox': args.ports.sandbox ? `http://127.0.0.1:${args.ports.sandbox.http}` : '',
   };
   try {
     // Each service migrates only its own schema (casework: the worker; directory:
@@ -80,7 +104,8 @@ export async function startServices(args: {
     // creates the topic; the API's /readyz would wait for the casework tables
     // anyway, and the worker does not wait for the directory (routing retries),
     // so no order can deadlock.
-    for (const group of [['case-worker'], ['case-api', 'reporting']] as const) {
+    const first = args.ports.sandbox ? (['notify-sandbox', 'case-worker'] as const) : (['case-worker'] as const);
+    for (const group of [first, ['case-api', 'reporting']] as const) {
       await Promise.all(
         group.map(async (name) => {
           const pidFile = path.join(args.logDir, `${name}.pid`);
@@ -105,5 +130,5 @@ export async function startServices(args: {
     await stop();
     throw err;
   }
-  return { apiUrl: urls['case-api'], reportingUrl: urls.reporting, workerUrl: urls['case-worker'], processes, stop };
+  return { apiUrl: urls['case-api'], reportingUrl: urls.reporting, workerUrl: urls['case-worker'], sandboxUrl: urls['notify-sandbox'] || null, processes, stop };
 }

@@ -81,10 +81,33 @@ export const TemporalConfig = {
   TEMPORAL_TASK_QUEUE: Type.String({ minLength: 1, default: 'minqing-cases' }),
 } satisfies TProperties;
 
+/** The topics case events travel on (also named by the AsyncAPI document, shared/src/events/contract.ts). */
+export const EventTopicsConfig = {
+  CASE_EVENTS_TOPIC: Type.String({ minLength: 1, default: 'case-events' }),
+  CASE_EVENTS_DLQ_TOPIC: Type.String({ minLength: 1, default: 'case-events.dlq' }),
+} satisfies TProperties;
+
 export const KafkaConfig = {
   KAFKA_BROKERS: KafkaBrokers,
   KAFKA_CLIENT_ID: Type.Optional(Type.String({ minLength: 1 })),
-  CASE_EVENTS_TOPIC: Type.String({ minLength: 1, default: 'case-events' }),
-  CASE_EVENTS_DLQ_TOPIC: Type.String({ minLength: 1, default: 'case-events.dlq' }),
+  ...EventTopicsConfig,
   KAFKA_TOPIC_PARTITIONS: Type.Integer({ minimum: 1, default: 6 }),
+} satisfies TProperties;
+
+/** Where the event contract is published when nothing else is configured: the local stack's case API (README). */
+export const DEFAULT_EVENT_SCHEMA_BASE_URL = 'http://127.0.0.1:8080';
+
+/**
+ * The public origin (optionally with a path prefix, no trailing slash) under
+ * which the event schemas resolve: every event's `ce_dataschema` is
+ * `<EVENT_SCHEMA_BASE_URL>/api/v1/events/schemas/<type>` (shared/src/events/contract.ts).
+ * The case-worker writes it into events; the case API and reporting serve the
+ * schemas and name it as the schemas' `$id`.
+ */
+export const EventContractConfig = {
+  EVENT_SCHEMA_BASE_URL: Type.String({
+    pattern: '^https?://[^\\s/?#]+(/[^\\s?#]*[^\\s?#/])?$',
+    default: DEFAULT_EVENT_SCHEMA_BASE_URL,
+    description: 'an absolute http(s) URL without a trailing slash, query or fragment',
+  }),
 } satisfies TProperties;

@@ -40,7 +40,7 @@ export function loggableUrl(url: string): string {
  * Paths the logger censors wherever they appear at these depths: request and
  * response bodies, credentials, and residents' personal fields.
  */
-const PII_KEYS = ['resident', 'residentName', 'residentPhone', 'phone', 'phoneTail', 'headName', 'idTail', 'idNumber', 'address', 'q'];
+const PII_KEYS = ['resident', 'residentName', 'residentPhone', 'phone', 'email', 'residentEmail', 'phoneTail', 'headName', 'idTail', 'idNumber', 'address', 'q'];
 const SECRET_HEADERS = ['authorization', 'cookie', 'set-cookie', 'x-service-token', 'proxy-authorization'];
 export const REDACT_PATHS = [
   ...['body', 'payload', 'req.body', 'request.body', 'reply.payload', 'res.body', '*.body', '*.payload'],

@@ -135,6 +135,13 @@ describe('the main path, screen by screen', () => {
     await manager.locator('[data-testid="figure-card"][data-figure="satisfaction"]').click();
     await manager.locator(`[data-testid="drilldown-row"][data-case-id="${opened.id}"]`).waitFor();
     await screenshot(manager, 'dashboard');
+    // What the satisfaction figure counts is one click away: the definitions of the version it was computed with.
+    await manager.getByTestId('satisfaction-definition').click();
+    await manager.locator('[data-testid="definitions-version"][data-version="figures-2026.2"] [data-testid="definitions-current"]').waitFor();
+    const rule = manager.locator('[data-testid="definitions-version"][data-version="figures-2026.2"] [data-testid="definitions-rate"][data-rate="satisfaction"]');
+    expect(await rule.textContent()).toMatch(/回访/);
+    expect(await manager.locator('[data-testid="definitions-version"][data-version="figures-2026.1"] [data-testid="definitions-choice"][data-choice="withdrawn_after_sign_for_stays"]').count()).toBe(1);
+    await screenshot(manager, 'definitions');
     for (const p of [hall, cadre, manager]) await p.context().close();
   });
 
@@ -186,6 +193,7 @@ describe('every screen at 360 px and 1366 px', () => {
     ['case', t.cadre1, '/cases/:id'],
     ['queue', t.head, '/queue'],
     ['dashboard', t.township, '/dashboard'],
+    ['definitions', t.township, '/definitions'],
   ];
   for (const viewport of [PHONE, DESKTOP]) {
     it(`fits ${viewport.width} px wide with no sideways scrolling`, async () => {

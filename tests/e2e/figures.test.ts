@@ -100,19 +100,29 @@ beforeAll(async () => {
 }, 1_200_000);
 afterAll(async () => db?.end());
 
-/** The expected figures, from the case service's tables only. */
-async function expected(groupColumn: 'assignee_code' | 'department_code') {
+/**
+ * The expected figures, from the case service's tables only, under either
+ * version of the definitions: figures-2026.2 (current) counts every callback
+ * (each follow-up on the timeline) as a rating and the reopen rate over every
+ * case ever resolved; figures-2026.1 took each case's latest answer (none once
+ * reopened) and the cases resolved now. Callbacks are grouped with their case:
+ * these lifecycles never move a case after a callback, so the attribution when
+ * the callback was recorded is the case's.
+ */
+async function expected(groupColumn: 'assignee_code' | 'department_code', version: 'figures-2026.1' | 'figures-2026.2' = 'figures-2026.2') {
   const { rows } = await db.query(
     `WITH c AS (
        SELECT k.*,
          EXISTS (SELECT 1 FROM casework.case_timeline t WHERE t.case_id = k.id AND t.kind = 'routed') AS routed,
          (SELECT (t.details->>'onTime')::boolean FROM casework.case_timeline t WHERE t.case_id = k.id AND t.kind = 'accepted' ORDER BY t.seq LIMIT 1) AS first_accept_on_time,
          (SELECT (t.details->>'businessMinutesToAccept')::int FROM casework.case_timeline t WHERE t.case_id = k.id AND t.kind = 'accepted' ORDER BY t.seq LIMIT 1) AS first_accept_minutes,
-         (SELECT (t.details->>'onTime')::boolean FROM casework.case_timeline t WHERE t.case_id = k.id AND t.kind = 'resolved' ORDER BY t.seq DESC LIMIT 1) AS last_resolve_on_time
+         (SELECT (t.details->>'onTime')::boolean FROM casework.case_timeline t WHERE t.case_id = k.id AND t.kind = 'resolved' ORDER BY t.seq DESC LIMIT 1) AS last_resolve_on_time,
+         EXISTS (SELECT 1 FROM casework.case_timeline t WHERE t.case_id = k.id AND t.kind = 'resolved') AS ever_resolved,
+         ARRAY(SELECT t.details->>'satisfaction' FROM casework.case_timeline t WHERE t.case_id = k.id AND t.kind = 'follow_up_recorded' ORDER BY t.seq) AS callbacks
        FROM casework.cases k WHERE k.opened_at >= $1 AND k.department_code = $2
      )
      SELECT ${groupColumn} AS grp, id, status, accepted_at, resolved_at, satisfaction, returns_count, reopen_count, routed,
-            first_accept_on_time, first_accept_minutes, last_resolve_on_time
+            first_accept_on_time, first_accept_minutes, last_resolve_on_time, ever_resolved, callbacks
        FROM c`,
     [since, t.dept],
   );
@@ -122,10 +132,13 @@ async function expected(groupColumn: 'assignee_code' | 'department_code') {
   for (const [key, list] of groups) {
     const eligible = list.filter((r) => r.routed && !(['withdrawn', 'rejected', 'merged'].includes(r.status) && !r.accepted_at));
     const count = (xs: any[], f: (r: any) => boolean) => xs.filter(f).length;
-    const rated = list.filter((r) => r.satisfaction);
-    const satisfied = count(rated, (r) => r.satisfaction === 'satisfied');
-    const basically = count(rated, (r) => r.satisfaction === 'basically_satisfied');
+    // v2: every callback is a rating; v1: each case's latest answer, cleared by a reopen (the case's satisfaction column)
+    const answers: string[] = version === 'figures-2026.2' ? list.flatMap((r) => r.callbacks) : list.filter((r) => r.satisfaction).map((r) => r.satisfaction);
+    const rated = answers.length;
+    const satisfied = answers.filter((a) => a === 'satisfied').length;
+    const basically = answers.filter((a) => a === 'basically_satisfied').length;
     const resolved = count(eligible, (r) => r.resolved_at);
+    const everResolved = count(eligible, (r) => r.ever_resolved);
     const minutes = list.map((r) => r.first_accept_minutes).filter((m) => m !== null).sort((a, b) => a - b);
     const disc = (xs: number[], p: number) => (xs.length ? xs[Math.max(0, Math.ceil(p * xs.length) - 1)] : null);
     out[key] = {
@@ -135,12 +148,17 @@ async function expected(groupColumn: 'assignee_code' | 'department_code') {
       acceptedOnTime: count(eligible, (r) => r.first_accept_on_time === true),
       resolved,
       resolvedOnTime: count(eligible, (r) => r.resolved_at && r.last_resolve_on_time === true),
-      rated: rated.length,
+      ...(version === 'figures-2026.2' ? { everResolved } : {}),
+      rated,
       satisfied,
       basicallySatisfied: basically,
+      dissatisfied: answers.filter((a) => a === 'dissatisfied').length,
       returned: count(eligible, (r) => r.returns_count > 0),
-      reopened: count(list, (r) => r.resolved_at && r.reopen_count > 0),
-      satisfactionValue: rated.length ? Math.round(((satisfied + 0.9 * basically) / rated.length) * 10_000) / 10_000 : null,
+      reopened: version === 'figures-2026.2' ? count(eligible, (r) => r.ever_resolved && r.reopen_count > 0) : count(list, (r) => r.resolved_at && r.reopen_count > 0),
+      satisfactionValue: rated ? Math.round(((satisfied + 0.9 * basically) / rated) * 10_000) / 10_000 : null,
+      reopenValue: version === 'figures-2026.2'
+        ? (everResolved ? Math.round((count(eligible, (r) => r.ever_resolved && r.reopen_count > 0) / everResolved) * 10_000) / 10_000 : null)
+        : (resolved ? Math.round((count(list, (r) => r.resolved_at && r.reopen_count > 0) / resolved) * 10_000) / 10_000 : null),
       acceptMedian: disc(minutes, 0.5),
       acceptP90: disc(minutes, 0.9),
     };
@@ -148,24 +166,27 @@ async function expected(groupColumn: 'assignee_code' | 'department_code') {
   return out;
 }
 
-async function reported(groupBy: 'cadre' | 'department') {
-  const res = await http('GET', `${e.reportingUrl}/api/v1/reports/figures?groupBy=${groupBy}&from=${encodeURIComponent(since)}`);
+async function reported(groupBy: 'cadre' | 'department', version?: 'figures-2026.1') {
+  const res = await http('GET', `${e.reportingUrl}/api/v1/reports/figures?groupBy=${groupBy}&from=${encodeURIComponent(since)}${version ? `&definitions=${version}` : ''}`);
   expect(res.status).toBe(200);
-  expect(res.json.definitionsVersion).toMatch(/^figures-/);
+  expect(res.json.definitionsVersion).toBe(version ?? 'figures-2026.2');
   return res.json.groups as any[];
 }
 
 describe(`evaluation figures over ${N} random lifecycles`, () => {
-  it('per cadre and per department, every count, rate and median equals the independent SQL', async () => {
+  it.each(['figures-2026.2', 'figures-2026.1'] as const)('per cadre and per department, every count, rate and median equals the independent SQL (%s)', async (version) => {
     for (const [groupBy, column] of [['cadre', 'assignee_code'], ['department', 'department_code']] as const) {
-      const want = await expected(column);
-      const got = Object.fromEntries((await reported(groupBy)).filter((g) => g.key in want).map((g) => [g.key, g]));
+      const want = await expected(column, version);
+      const got = Object.fromEntries((await reported(groupBy, version === 'figures-2026.1' ? version : undefined)).filter((g) => g.key in want).map((g) => [g.key, g]));
       expect(Object.keys(got).sort()).toEqual(Object.keys(want).sort());
       for (const [key, w] of Object.entries(want)) {
         const g = got[key];
-        const { satisfactionValue, acceptMedian, acceptP90, ...counts } = w;
+        const { satisfactionValue, reopenValue, acceptMedian, acceptP90, ...counts } = w;
         for (const [name, value] of Object.entries(counts)) expect({ key, name, value: g.counts[name] }).toEqual({ key, name, value });
+        // exactly the counts of that version (figures-2026.1 has no everResolved)
+        expect(Object.keys(g.counts).sort()).toEqual(Object.keys(counts).sort());
         expect({ key, satisfaction: g.rates.satisfaction.value }).toEqual({ key, satisfaction: satisfactionValue });
+        expect({ key, reopens: g.rates.reopens.value }).toEqual({ key, reopens: reopenValue });
         expect({ key, median: g.minutesToAccept.median, p90: g.minutesToAccept.p90 }).toEqual({ key, median: acceptMedian, p90: acceptP90 });
       }
     }
@@ -173,17 +194,23 @@ describe(`evaluation figures over ${N} random lifecycles`, () => {
 
   it('each count drills down to exactly the cases behind it', async () => {
     const [dept] = (await reported('department')).filter((g) => g.key === t.dept);
-    for (const figure of ['accepted', 'resolved', 'returned', 'satisfied'] as const) {
+    // case counts list each case once; callback counts (rated, dissatisfied) one item per callback
+    for (const [figure, perCallback] of [['accepted', false], ['resolved', false], ['everResolved', false], ['reopened', false], ['returned', false], ['rated', true], ['dissatisfied', true]] as const) {
       const url = dept.links.cases.replace('{figure}', figure);
       const ids = new Set<string>();
+      let items = 0;
       for (let offset = 0; ; offset += 1000) {
         const res = await http('GET', `${e.reportingUrl}${url}&limit=1000&offset=${offset}`);
         expect(res.status).toBe(200);
         expect(res.json.total).toBe(dept.counts[figure]);
-        for (const i of res.json.items) ids.add(i.caseId);
+        for (const i of res.json.items) {
+          ids.add(perCallback ? `${i.caseId}/${i.callbackAt}` : i.caseId);
+          expect(Boolean(i.callbackAt)).toBe(perCallback);
+        }
+        items += res.json.items.length;
         if (res.json.items.length < 1000) break;
       }
-      expect(ids.size).toBe(dept.counts[figure]);
+      expect({ figure, items, distinct: ids.size }).toEqual({ figure, items: dept.counts[figure], distinct: dept.counts[figure] });
     }
   });
 });

@@ -112,6 +112,8 @@ async function ownTarget(): Promise<Target> {
         CASE_EVENTS_TOPIC: `case-events-${run}`,
         CASE_EVENTS_DLQ_TOPIC: `case-events-${run}.dlq`,
         REPORTING_GROUP_ID: `fuzz-reporting-${run}`,
+        // its own notifier group too: sharing the run's group (on another topic) would take the run's partitions
+        NOTIFY_GROUP_ID: `fuzz-notifier-${run}`,
         LOG_LEVEL: 'warn',
       },
     });

@@ -51,9 +51,14 @@ const MAY: Record<string, readonly Role[]> = {
   getCase: WIDE, caseTimeline: WIDE, listWorkRecords: WIDE, figureCases: WIDE,
   'case moves': ['township_leader'], // roster staff who may see the case (which move is theirs is the workflow's call)
   reports: DASHBOARD,
+  listFigureDefinitions: DASHBOARD, // how the figures are counted: for whoever reads them
   exportFigures: WIDE, compositeScores: WIDE, listAppraisals: WIDE, listFrozenReports: WIDE, getFrozenReport: WIDE, exportFrozenReport: WIDE,
   listDeadLetters: WIDE, rebuildStatus: WIDE, enterAppraisal: SIGN_OFF, freezeReport: SIGN_OFF, rebuildReports: ['admin'],
   listAuditEvents: SIGN_OFF, listActivityFailures: ['admin'],
+  'open311 keys': ['admin'], // Open311 API keys: created, listed and revoked by administrators
+  // notifications (issue 14): everyone's own in-app list; hall staff record a resident's opt-out; administrators see deliveries and set quiet hours
+  notifications: ALL, setCaseNotifications: ['hall_staff'],
+  listNotificationDeliveries: ['admin'], getNotificationSettings: ['admin'], putNotificationSettings: ['admin'],
   codec: WIDE,
   cases: ALL, directory: ALL, policy: ALL,
 };

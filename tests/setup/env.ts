@@ -8,6 +8,8 @@ export interface TestEnv {
   apiUrl: string;
   reportingUrl: string;
   workerUrl: string;
+  /** the notification sandbox (fake SMS gateway + SMTP catcher): GET /api/sms, /api/mail; PUT /api/gateway {down} */
+  sandboxUrl: string;
   DATABASE_URL: string;
   KAFKA_BROKERS: string;
   TEMPORAL_ADDRESS: string;

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { buildWeb, freePort, givenEndpoints, payloadKeys, serviceTokenSecrets, startServices, startStack, stopPid, tail } from '@minqing/infra';
+import { buildWeb, freePort, givenEndpoints, notifySandboxEnv, payloadKeys, serviceTokenSecrets, startServices, startStack, stopPid, tail } from '@minqing/infra';
 import { TEST_ADMIN_CHOSEN_PASSWORD, TEST_ADMIN_PASSWORD, type TestEnv } from './env';
 
 /**
@@ -42,6 +42,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       apiUrl: process.env.MINQING_CASE_API_URL,
       reportingUrl: process.env.MINQING_REPORTING_URL,
       workerUrl: process.env.MINQING_WORKER_URL ?? 'http://127.0.0.1:8082',
+      sandboxUrl: process.env.MINQING_SANDBOX_URL ?? 'http://127.0.0.1:8083',
       DATABASE_URL: process.env.DATABASE_URL ?? '',
       KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '',
       TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
@@ -75,11 +76,19 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
   const stack = await startStack({ dataDir: dir, ports, ephemeral: true, given: givenEndpoints() });
   const logDir = path.join(dir, 'logs');
-  const servicePorts = { api: await freePort(), reporting: await freePort(), worker: await freePort() };
+  const servicePorts = { api: await freePort(), reporting: await freePort(), worker: await freePort(), sandbox: { http: await freePort(), smtp: await freePort() } };
   const extraEnv = {
     ...{ CASE_EVENTS_TOPIC: topics.caseEventsTopic, CASE_EVENTS_DLQ_TOPIC: topics.dlqTopic },
     TEMPORAL_TASK_QUEUE: taskQueue,
     REPORTING_GROUP_ID: `minqing-reporting-${run}`,
+    // Notifications (tests/e2e/notifications.test.ts): the run's own consumer group, the sandbox as SMS gateway and
+    // mail server, quick retries, and no quiet hours from the environment (the test sets them as an administrator would).
+    NOTIFY_GROUP_ID: `minqing-notifier-${run}`,
+    ...notifySandboxEnv(servicePorts.sandbox),
+    NOTIFY_QUIET_HOURS: 'off',
+    NOTIFY_RETRY_BASE_MS: '250',
+    NOTIFY_RETRY_MAX_MS: '2000',
+    NOTIFY_POLL_MS: '200',
     OUTBOX_POLL_MS: '200',
     LOG_LEVEL: 'info',
     ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
@@ -87,6 +96,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     PAYLOAD_KEYS: payloadKeys(dir),
     // the case API signs its calls to reporting with it; tests that call reporting directly sign with it too (serviceToken in tests/support/helpers.ts)
     SERVICE_TOKEN_SECRETS: serviceTokenSecrets(dir),
+    // ce_dataschema names this run's case API: kept for services a test restarts or starts beside it (fuzz), so every event on the run's topic resolves
+    EVENT_SCHEMA_BASE_URL: `http://127.0.0.1:${servicePorts.api}`,
   };
   let services;
   try {
@@ -107,6 +118,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     apiUrl: services.apiUrl,
     reportingUrl: services.reportingUrl,
     workerUrl: services.workerUrl,
+    sandboxUrl: services.sandboxUrl ?? '',
     ...stack.env,
     taskQueue,
     ...topics,
@@ -131,7 +143,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     // A fault test may have restarted a service: note what the pid files name now
     // (stopping the original handles removes those files), then stop both.
     const current: number[] = [];
-    for (const name of ['case-api', 'case-worker', 'reporting']) {
+    for (const name of ['case-api', 'case-worker', 'reporting', 'notify-sandbox']) {
       try {
         current.push(Number(fs.readFileSync(path.join(logDir, `${name}.pid`), 'utf8').trim()));
       } catch {

@@ -38,10 +38,13 @@ const loaders = {
   '/households': screen(() => import('./pages/Households')),
   '/queue': screen(() => import('./pages/Queue')),
   '/dashboard': screen(() => import('./pages/Dashboard')),
+  '/definitions': screen(() => import('./pages/Definitions')),
   '/track': screen(() => import('./pages/Track')),
   '/accounts': screen(() => import('./pages/Accounts')),
   '/account': screen(() => import('./pages/Account')),
   '/audit': screen(() => import('./pages/Audit')),
+  '/notifications': screen(() => import('./pages/Notifications')),
+  '/open311-keys': screen(() => import('./pages/Open311Keys')),
 };
 // Start fetching the current screen's chunk now, alongside the session check, not after it.
 // A key ending in '/' is a prefix ('/cases/<id>'); any other key is the whole path.
@@ -57,10 +60,13 @@ const CasePage = loaders['/cases/'].Screen;
 const Households = loaders['/households'].Screen;
 const Queue = loaders['/queue'].Screen;
 const Dashboard = loaders['/dashboard'].Screen;
+const Definitions = loaders['/definitions'].Screen;
 const Track = loaders['/track'].Screen;
 const Accounts = loaders['/accounts'].Screen;
 const Account = loaders['/account'].Screen;
 const Audit = loaders['/audit'].Screen;
+const Notifications = loaders['/notifications'].Screen;
+const Open311Keys = loaders['/open311-keys'].Screen;
 
 function NotFound() {
   const { t } = useTranslation();
@@ -93,9 +99,12 @@ export function App() {
             <Route path="/households" element={<Households />} />
             <Route path="/queue" element={<Queue />} />
             <Route path="/dashboard" element={<Dashboard />} />
+            <Route path="/definitions" element={<Definitions />} />
             <Route path="/accounts" element={<Accounts />} />
             <Route path="/account" element={<Account />} />
             <Route path="/audit" element={<Audit />} />
+            <Route path="/notifications" element={<Notifications />} />
+            <Route path="/open311-keys" element={<Open311Keys />} />
             <Route path="*" element={<NotFound />} />
           </Route>
         </Routes>

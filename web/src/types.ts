@@ -118,6 +118,8 @@ export interface DrilldownItem {
   category: string;
   status: string;
   openedAt: string;
+  /** for a count of callbacks (回访): one item per callback, when it was recorded */
+  callbackAt?: string;
 }
 
 export interface Department {

@@ -7,7 +7,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Client } from '@temporalio/client';
-import { DomainError, fastifyOptions, ProblemType, registerHealth, registerOpenApi, registerProblemHandlers, SchemaDependency, temporalReachable, type Logger, type Pool } from '@minqing/shared';
+import { DomainError, fastifyOptions, ProblemType, registerEventContract, registerHealth, registerOpenApi, registerProblemHandlers, SchemaDependency, temporalReachable, type EventContractOptions, type Logger, type Pool } from '@minqing/shared';
 import { CaseRepository } from './case.repository';
 import { CaseService } from './case.service';
 import { casesRoutes } from './routes/cases.routes';
@@ -32,9 +32,11 @@ import { installAuth } from './auth/auth.hook';
 import { authRoutes } from './auth/auth.routes';
 import { CaseAccess } from './auth/case-access';
 import { trackRoutes } from './public/track.routes';
+import { notificationsRoutes } from './notifications/notifications.routes';
+import { NotificationsRepository } from './notifications/notifications.repository';
 import { reportsRoutes, type ReportAuditHook } from './reports/reports.routes';
 import { ReportingClient } from './reports/reporting.client';
-import { CASE_API_ISSUER, parseServiceTokenSecrets, ServiceTokenSigner } from '@minqing/shared';
+import { CASE_API_ISSUER, OPEN311_PREFIX, parseServiceTokenSecrets, ServiceTokenSigner } from '@minqing/shared';
 import { CaseChanges } from './case-changes';
 import { DEFAULT_WEB_DIR, registerWeb } from './web';
 import { codecRoutes, type CodecOptions } from './codec/codec.routes';
@@ -44,6 +46,9 @@ import { auditRoutes } from './audit/audit.routes';
 import { PgCounters } from './limits/counters';
 import { sharedRateLimitStore } from './limits/rate-limit-store';
 import { TrackGuard } from './limits/track-guard';
+import { Open311Keys } from './open311/keys';
+import { open311KeysRoutes } from './open311/keys.routes';
+import { open311Routes } from './open311/open311.routes';
 
 export interface ApiDeps {
   pool: Pool;
@@ -68,6 +73,8 @@ export interface ApiDeps {
   webDir?: string;
   /** the Temporal payload codec (the client's) served at /api/v1/codec for the Web UI and CLI */
   codec: CodecOptions;
+  /** the published event contract (schemas named by ce_dataschema, AsyncAPI), open like /openapi.json */
+  eventContract: EventContractOptions;
 }
 
 export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
@@ -122,9 +129,15 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(lifecycleRoutes, { prefix: '/api/v1', service: lifecycle, audit });
   const work = new WorkService({ temporal: deps.temporal, taskQueue: deps.taskQueue, repository: new WorkRepository(deps.pool) });
   await app.register(workRoutes, { prefix: '/api/v1', work, lifecycle });
-  await app.register(trackRoutes, { prefix: '/api/v1', pool: deps.pool, service, lifecycle, guard: new TrackGuard(counters), audit });
+  const notifications = new NotificationsRepository(deps.pool);
+  await app.register(trackRoutes, { prefix: '/api/v1', pool: deps.pool, service, lifecycle, guard: new TrackGuard(counters), audit, notifications });
+  await app.register(notificationsRoutes, { prefix: '/api/v1', notifications, service, access, audit });
   await app.register(operationsRoutes, { prefix: '/api/v1', operations: new OperationsRepository(deps.pool) });
   await app.register(codecRoutes, { prefix: '/api/v1', ...deps.codec, audit });
+  // Open311 GeoReport v2 (issue 14): administrators' key management under /api/v1, the endpoint itself under OPEN311_PREFIX.
+  const open311Keys = new Open311Keys(deps.pool);
+  await app.register(open311KeysRoutes, { prefix: '/api/v1', keys: open311Keys, audit });
+  await app.register(open311Routes, { prefix: OPEN311_PREFIX, pool: deps.pool, service, keys: open311Keys, audit, counters });
   const signer = deps.serviceTokenSecrets ? new ServiceTokenSigner({ secrets: parseServiceTokenSecrets(deps.serviceTokenSecrets), issuer: CASE_API_ISSUER }) : null;
   const reporting = new ReportingClient({ baseUrl: deps.reportingUrl ?? 'http://127.0.0.1:8081', signer, logger: deps.logger });
   // Exports, sign-offs, appraisal entries and rebuilds go into the audit trail (required: no entry, no file).
@@ -133,6 +146,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     await deps.onReportAudited?.(action, subject, ctx);
   };
   await app.register(reportsRoutes, { prefix: '/api/v1', reporting, onAudited: onReportAudited });
+  registerEventContract(app, deps.eventContract);
   await registerWeb(app, deps.webDir ?? DEFAULT_WEB_DIR);
   return app;
 }

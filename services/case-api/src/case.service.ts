@@ -48,7 +48,12 @@ export class CaseService {
     private readonly deps: { temporal: Client; taskQueue: string; repository: CaseRepository; slaPolicy?: SlaPolicy; calendar?: BusinessCalendar },
   ) {}
 
-  async openCase(body: OpenCaseBody, opts: { idempotencyKey?: string; actor: string | null; now?: Date }): Promise<OpenedCase> {
+  /**
+   * `requester` names who asks when there is no household to tell the same
+   * request twice apart (an Open311 app's key and the resident's phone): the same
+   * requester's same category and text while the first case is open is that case.
+   */
+  async openCase(body: OpenCaseBody, opts: { idempotencyKey?: string; actor: string | null; now?: Date; requester?: string }): Promise<OpenedCase> {
     // Never acknowledge a case whose first step cannot be stored: text PostgreSQL
     // refuses (a NUL) would fail the intake activity after the resident got a
     // tracking code. The edge refuses it already; this holds for any other caller.
@@ -57,9 +62,12 @@ export class CaseService {
     const requestHash = canonicalHash(request);
     const now = opts.now ?? new Date();
     // Duplicate intake: the same household's same request while the first is open.
+    const text = normalise(`${body.title}${body.description}`);
     const dedupeHash = body.householdCode
-      ? canonicalHash({ household: body.householdCode, category: body.category, text: normalise(`${body.title}${body.description}`) })
-      : null;
+      ? canonicalHash({ household: body.householdCode, category: body.category, text })
+      : opts.requester
+        ? canonicalHash({ requester: opts.requester, category: body.category, text })
+        : null;
     if (dedupeHash && !opts.idempotencyKey) {
       const existing = await this.deps.repository.findOpenDuplicate(dedupeHash, new Date(now.getTime() - DUPLICATE_WINDOW_DAYS * 86_400_000));
       if (existing) return { ...existing, status: 'submitted', created: false, duplicate: true };

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { CommonConfig, DatabaseUrl, Host, loadConfig, PayloadKeysConfig, Port, ServiceTokenSecretsSchema, TemporalConfig } from '@minqing/shared';
+import { CommonConfig, DatabaseUrl, EventContractConfig, EventTopicsConfig, Host, loadConfig, PayloadKeysConfig, Port, ServiceTokenSecretsSchema, TemporalConfig } from '@minqing/shared';
 
 export const ApiConfigSchema = Type.Object({
   ...CommonConfig,
@@ -11,6 +11,9 @@ export const ApiConfigSchema = Type.Object({
   DATABASE_URL: DatabaseUrl,
   API_HOST: Host(),
   API_PORT: Port(8080),
+  /** the published event contract it serves (/api/v1/events/schemas/…, /asyncapi.json): the schemas' public URLs and the topics */
+  ...EventContractConfig,
+  ...EventTopicsConfig,
   /** the reporting service the console's figures come through */
   REPORTING_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:8081' }),
   /** signs the service tokens of calls to reporting (the first secret signs; the same list as reporting's) */

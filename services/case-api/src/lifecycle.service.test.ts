@@ -30,3 +30,34 @@ describe('LifecycleService.moveAs', () => {
     await expect(service(failure).moveAs('c', 'withdrawCase', { code: 'hall-1', role: 'hall_staff' }, { reason: 'x' })).rejects.toMatchObject({ status: 409 });
   });
 });
+
+describe('LifecycleService.move: the directory facts of whom a case is given to', () => {
+  const principal = { username: 'head-1', role: 'department_head', cadreCode: 'head-1', departmentCode: 'civil', areaCodes: [] } as never;
+  function capturing() {
+    const sent: Record<string, unknown>[] = [];
+    const temporal = { workflow: { getHandle: () => ({ executeUpdate: async (_u: unknown, o: { args: Record<string, unknown>[] }) => { sent.push(o.args[0]!); return {}; } }) } } as unknown as Client;
+    const cadres: Record<string, { role: string; departmentCode: string | null; head: string | null }> = {
+      'head-1': { role: 'department_head', departmentCode: 'civil', head: 'head-1' },
+      'judge-1': { role: 'staff', departmentCode: 'judicial', head: 'head-judicial' },
+    };
+    const actors = {
+      find: async (code: string) => (cadres[code] ? { code, role: cadres[code].role } : null),
+      assigneeFacts: async (code: string) => (cadres[code] ? { code, departmentCode: cadres[code].departmentCode, departmentHead: cadres[code].head } : null),
+    } as unknown as ActorRepository;
+    return { sent, svc: new LifecycleService({ temporal, actors, caseExists: async () => true, assertCanSee: async () => undefined }) };
+  }
+
+  it('a reassignment carries the new cadre’s department and its head, read from the directory; the actor is the session’s', async () => {
+    const { sent, svc } = capturing();
+    await svc.move('c', 'reassignCase', principal, { assigneeCode: 'judge-1', note: 'x' });
+    expect(sent).toEqual([{ assigneeCode: 'judge-1', note: 'x', assignee: { code: 'judge-1', departmentCode: 'judicial', departmentHead: 'head-judicial' }, actor: { code: 'head-1', role: 'department_head' } }]);
+  });
+
+  it('a reroute carries them, a forced dispatch does not, an unknown cadre is a 422', async () => {
+    const { sent, svc } = capturing();
+    await svc.move('c', 'reviewReturn', principal, { decision: 'reroute', assigneeCode: 'judge-1', note: 'x' });
+    await svc.move('c', 'reviewReturn', principal, { decision: 'force_dispatch', note: 'x' });
+    expect(sent.map((a) => a.assignee)).toEqual([{ code: 'judge-1', departmentCode: 'judicial', departmentHead: 'head-judicial' }, undefined]);
+    await expect(svc.move('c', 'reassignCase', principal, { assigneeCode: 'ghost', note: 'x' })).rejects.toMatchObject({ status: 422 });
+  });
+});

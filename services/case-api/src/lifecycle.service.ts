@@ -7,7 +7,7 @@
 import { ActivityFailure, ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { type Principal, DependencyUnavailableError, isTemporalUnavailable, DomainError, NotFoundError, ProblemType } from '@minqing/shared';
 import * as m from '@minqing/workflows';
-import { allowedMoves, CaseStatus, DEFAULT_SLA_POLICY, type CaseView, type MoveName, type MoveState } from '@minqing/shared/domain';
+import { allowedMoves, assigneesGiven, CaseStatus, DEFAULT_SLA_POLICY, MOVES, type AssigneeFacts, type CaseView, type MoveName, type MoveState } from '@minqing/shared/domain';
 import type { ActorRepository } from './actor.repository';
 
 export class NotRosterStaffError extends DomainError {
@@ -97,22 +97,31 @@ export class LifecycleService {
   async move(caseId: string, name: MoveName, p: Principal, args: Record<string, unknown>): Promise<m.CaseWorkflowState> {
     const actor = await this.actor(p);
     await this.deps.assertCanSee(p, caseId);
-    // References the workflow cannot check itself (it does no I/O).
+    // References the workflow cannot check itself (it does no I/O). The cadre a move gives the
+    // case to must exist; their department goes with the Update, as the case's attribution follows them.
     if (typeof args.assigneeCode === 'string' && !(await this.deps.actors.find(args.assigneeCode))) {
       throw new UnknownReferenceError('assigneeCode', 'staff member', args.assigneeCode);
+    }
+    let assignee: AssigneeFacts | undefined;
+    for (const code of assigneesGiven(MOVES[name], args)) {
+      const facts = await this.deps.actors.assigneeFacts(code);
+      if (!facts) throw new UnknownReferenceError('assigneeCode', 'staff member', code);
+      assignee = facts;
     }
     if (typeof args.intoCaseId === 'string') {
       if (!(await this.deps.caseExists(args.intoCaseId))) throw new UnknownReferenceError('intoCaseId', 'case', args.intoCaseId);
       // Merging into a case is acting on it too: only into a case the caller may see (403 otherwise).
       await this.deps.assertCanSee(p, args.intoCaseId);
     }
-    return this.send(caseId, name, actor, args);
+    return this.send(caseId, name, actor, args, assignee);
   }
 
-  private async send(caseId: string, name: MoveName, actor: m.Actor, args: Record<string, unknown>): Promise<m.CaseWorkflowState> {
+  private async send(caseId: string, name: MoveName, actor: m.Actor, args: Record<string, unknown>, assignee?: AssigneeFacts): Promise<m.CaseWorkflowState> {
     const handle = this.deps.temporal.workflow.getHandle(caseId);
+    // Identity and directory facts come from here, never from the body (whose schema has neither).
+    const update = { ...args, assignee, actor };
     try {
-      return (await handle.executeUpdate(m.UPDATES[name] as never, { args: [{ ...args, actor }] as never })) as m.CaseWorkflowState;
+      return (await handle.executeUpdate(m.UPDATES[name] as never, { args: [update] as never })) as m.CaseWorkflowState;
     } catch (err) {
       // The workflow has completed (closed, withdrawn, …): no more moves.
       if (/already completed/i.test((err as Error).message)) {

@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     adminMustChangePassword: config.ADMIN_MUST_CHANGE_PASSWORD,
     webDir: config.WEB_DIR,
     codec: { codec, corsOrigins: config.CODEC_CORS_ORIGINS.split(',') },
+    eventContract: { baseUrl: config.EVENT_SCHEMA_BASE_URL, topic: config.CASE_EVENTS_TOPIC, dlqTopic: config.CASE_EVENTS_DLQ_TOPIC },
   });
   await app.listen({ host: config.API_HOST, port: config.API_PORT });
   closeOnSignals(logger, async () => {

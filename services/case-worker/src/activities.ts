@@ -72,10 +72,12 @@ export function createActivities(deps: ActivityDeps): CaseActivities & WorkActiv
       return { inserted: await guarded('recordTransition', () => deps.casework.recordTransition(t)) };
     },
 
-    // Notifications go to the log for now; a delivery channel (SMS, app push)
-    // plugs in here. The queues in the read model are what staff act on.
+    // Does nothing that matters, on purpose: notifications are driven by the
+    // case events (services/case-worker/src/notify, its own consumer group), not
+    // by the workflow. The workflow still schedules this activity so the recorded
+    // histories keep replaying; it only leaves a debug line.
     async notify(n) {
-      deps.logger.info({ caseId: n.caseId, to: n.toCode, kind: n.kind }, n.message);
+      deps.logger.debug({ caseId: n.caseId, to: n.toCode, kind: n.kind }, 'notify activity (notifications come from the case events)');
     },
 
     async recordCaseOpened(input) {

@@ -1,8 +1,9 @@
 /**
  * case-worker entry point: migrates the `casework` schema (its own, and only
  * that), runs the Temporal worker for the task queue (the case and work-record
- * workflows), the outbox relay, and a small HTTP server for /healthz, /readyz
- * and the relay's lag.
+ * workflows), the outbox relay, the notifier (notify/: a consumer of the case
+ * events with its own group, delivering over SMS, e-mail and in-app), and a
+ * small HTTP server for /healthz, /readyz, the relay's lag and /notifier.
  *
  * Routing reads the `directory` schema, which the case API owns and migrates.
  * The worker neither migrates it nor waits for it to be ready: until it exists
@@ -22,6 +23,8 @@ import {
 import { loadWorkerConfig } from './config';
 import { createActivities } from './activities';
 import { Casework, CASEWORK_MIGRATIONS_DIR, CASEWORK_SCHEMA, OutboxRelay } from './casework/index';
+import { EmailChannel, InAppChannel, SmsGatewayChannel, type DeliveryChannel } from './notify/channels';
+import { Notifier } from './notify/notifier';
 
 /** Every workflow this worker runs (case and work record), bundled from one entry. */
 const workflowsPath = fileURLToPath(import.meta.resolve('@minqing/workflows/all'));
@@ -64,13 +67,25 @@ async function main(): Promise<void> {
     activities: createActivities({
       pool,
       logger,
-      casework: new Casework({ pool, source: config.EVENT_SOURCE, topic: config.CASE_EVENTS_TOPIC }),
+      casework: new Casework({ pool, source: config.EVENT_SOURCE, topic: config.CASE_EVENTS_TOPIC, schemaBaseUrl: config.EVENT_SCHEMA_BASE_URL }),
     }),
     shutdownGraceTime: '10 seconds',
   });
 
   const relay = new OutboxRelay({ pool, producer, logger, batchSize: config.OUTBOX_BATCH_SIZE, pollMs: config.OUTBOX_POLL_MS });
   relay.start();
+
+  // Notifications: driven by the case events (own consumer group), one adapter per configured channel.
+  const channels: DeliveryChannel[] = [new InAppChannel()];
+  if (config.NOTIFY_SMS_URL) channels.push(new SmsGatewayChannel({ url: config.NOTIFY_SMS_URL, apiKey: config.NOTIFY_SMS_API_KEY, sender: 'minqing' }));
+  if (config.NOTIFY_SMTP_URL) channels.push(new EmailChannel({ smtpUrl: config.NOTIFY_SMTP_URL, from: config.NOTIFY_EMAIL_FROM }));
+  const notifier = new Notifier(kafka, {
+    pool, logger: logger.child({ component: 'notifier' }), channels, topic: config.CASE_EVENTS_TOPIC, groupId: config.NOTIFY_GROUP_ID,
+    quietHours: config.NOTIFY_QUIET_HOURS, maxAttempts: config.NOTIFY_MAX_ATTEMPTS, retryBaseMs: config.NOTIFY_RETRY_BASE_MS,
+    retryMaxMs: config.NOTIFY_RETRY_MAX_MS, pollMs: config.NOTIFY_POLL_MS,
+  });
+  await notifier.start();
+  logger.info({ channels: notifier.enabledChannels, group: config.NOTIFY_GROUP_ID }, 'notifier started');
 
   const app = Fastify(fastifyOptions({ service: 'case-worker', logLevel: config.LOG_LEVEL, logger }));
   registerProblemHandlers(app);
@@ -79,12 +94,16 @@ async function main(): Promise<void> {
     temporalWorker: async () => {
       if (worker.getState() !== 'RUNNING') throw new Error(`worker is ${worker.getState()}`);
     },
+    notifier: async () => {
+      if (!notifier.ready) throw new Error('notifier has not joined its consumer group');
+    },
     outboxRelay: async () => {
       const lag = await relay.lag();
       if (lag.lastError && (lag.oldestUnpublishedAgeMs ?? 0) > 30_000) throw new Error(`relay stuck: ${lag.lastError}`);
     },
   });
   app.get('/outbox/lag', async () => relay.lag());
+  app.get('/notifier', async () => ({ ready: notifier.ready, channels: notifier.enabledChannels, lastError: notifier.lastError }));
   await app.listen({ host: config.WORKER_HOST, port: config.WORKER_PORT });
 
   const running = worker.run();
@@ -93,6 +112,7 @@ async function main(): Promise<void> {
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await running.catch((err) => logger.error({ err }, 'worker stopped with error'));
     await relay.stop();
+    await notifier.stop();
     await producer.disconnect();
     await connection.close();
     await pool.end();

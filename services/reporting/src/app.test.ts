@@ -45,8 +45,9 @@ const pool = {
 } as unknown as Pool;
 
 const rebuildsStartedBy: string[] = [];
+let rebuildState: ReturnType<RebuildControl['status']> = { state: 'idle', phase: null, startedAt: null, finishedAt: null, error: null, startedBy: null, progress: null };
 const rebuild: RebuildControl = {
-  status: () => ({ state: 'idle', startedAt: null, finishedAt: null, error: null }),
+  status: () => rebuildState,
   start: async (by) => {
     rebuildsStartedBy.push(by);
   },
@@ -63,7 +64,7 @@ const call = async (method: 'GET' | 'POST', url: string, as: ScopePrincipal | st
 
 beforeAll(async () => {
   const verifier = new ServiceTokenVerifier({ secrets: parseServiceTokenSecrets(SECRET), audience: REPORTING_AUDIENCE, issuers: [CASE_API_ISSUER] });
-  app = await buildApp({ pool, verifier, logLevel: 'silent', rebuild });
+  app = await buildApp({ pool, verifier, logLevel: 'silent', rebuild, eventContract: { baseUrl: 'https://minqing.example/gov', topic: 'case-events', dlqTopic: 'case-events.dlq' } });
   await app.ready();
 });
 afterAll(async () => app.close());
@@ -85,6 +86,24 @@ describe('reporting front door', () => {
     // …and the document says every operation needs the service token.
     expect(doc.json().components.securitySchemes.serviceToken).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
     expect(doc.json().security).toEqual([{ serviceToken: [] }]);
+  });
+
+  it('serves the event contract without a token: the schemas events name in ce_dataschema, their list and the AsyncAPI document', async () => {
+    const list = await call('GET', '/api/v1/events/schemas', null);
+    expect(list.statusCode).toBe(200);
+    expect(list.json().items).toContainEqual({ type: 'org.minqing.case.opened.v1', schema: 'https://minqing.example/gov/api/v1/events/schemas/org.minqing.case.opened.v1' });
+    const schema = await call('GET', '/api/v1/events/schemas/org.minqing.case.opened.v1', null);
+    expect(schema.statusCode).toBe(200);
+    expect(schema.headers['content-type']).toContain('application/schema+json');
+    expect(schema.json()).toMatchObject({ $id: 'https://minqing.example/gov/api/v1/events/schemas/org.minqing.case.opened.v1', type: 'object', additionalProperties: false });
+    const unknown = await call('GET', '/api/v1/events/schemas/org.minqing.case.exploded.v1', null);
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().type).toBe('urn:minqing:problem:not-found');
+    const asyncapi = await call('GET', '/asyncapi.json', null);
+    expect(asyncapi.statusCode).toBe(200);
+    expect(asyncapi.json()).toMatchObject({ asyncapi: '3.0.0', channels: { caseEvents: { address: 'case-events' }, deadLetters: { address: 'case-events.dlq' } } });
+    // Not an operation of the OpenAPI document (it would have to answer 401 there).
+    expect((await operations()).map((o) => o.url).filter((u) => u.includes('events'))).toEqual([]);
   });
 
   it('answers 401 (problem+json) to every operation without a token, or with a forged, expired or misaddressed one', async () => {
@@ -163,5 +182,25 @@ describe('reporting actors come from the token', () => {
     expect((await call('POST', '/api/v1/reports/rebuild', assessor)).statusCode).toBe(403);
     expect((await call('POST', '/api/v1/reports/rebuild', admin)).statusCode).toBe(202);
     expect(rebuildsStartedBy).toEqual(['admin']);
+  });
+});
+
+describe('while the figures are being rebuilt', () => {
+  it('refuses a sign-off with a translatable 409 problem, and a second rebuild', async () => {
+    const startedAt = new Date().toISOString();
+    rebuildState = { state: 'rebuilding', phase: 'catching_up', startedAt, finishedAt: null, error: null, startedBy: 'admin', progress: { applied: 10, target: 40 } };
+    try {
+      const frozen = await call('POST', '/api/v1/reports/frozen', assessor, { groupBy: 'department', note: '11月考评' });
+      expect(frozen.statusCode).toBe(409);
+      expect(frozen.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(frozen.json()).toMatchObject({
+        type: 'urn:minqing:problem:rebuild-running', status: 409, code: 'rebuild_running', params: { startedAt, phase: 'catching_up', applied: 10, target: 40 },
+      });
+      expect((await call('POST', '/api/v1/reports/rebuild', admin)).json()).toMatchObject({ status: 409, code: 'rebuild_running' });
+      expect((await call('GET', '/api/v1/reports/rebuild', assessor)).json()).toEqual(rebuildState);
+    } finally {
+      rebuildState = { state: 'idle', phase: null, startedAt: null, finishedAt: null, error: null, startedBy: null, progress: null };
+    }
+    expect((await call('POST', '/api/v1/reports/frozen', assessor, { groupBy: 'department', note: '11月考评' })).statusCode).toBe(201);
   });
 });

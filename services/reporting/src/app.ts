@@ -1,7 +1,7 @@
 /** The reporting HTTP app (factory); the consumer is wired in server.ts. */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { fastifyOptions, registerHealth, registerOpenApi, registerProblemHandlers, type Logger, type Pool, type ServiceTokenVerifier } from '@minqing/shared';
+import { fastifyOptions, registerEventContract, registerHealth, registerOpenApi, registerProblemHandlers, type EventContractOptions, type Logger, type Pool, type ServiceTokenVerifier } from '@minqing/shared';
 import { ReportRepository } from './report.repository';
 import { reportsRoutes } from './routes/reports.routes';
 import { FiguresRepository } from './figures.repository';
@@ -20,6 +20,8 @@ export interface ReportingDeps {
   logLevel?: string;
   consumerReady?: () => boolean;
   rebuild?: RebuildControl;
+  /** the published event contract (schemas, AsyncAPI), open like the OpenAPI document */
+  eventContract: EventContractOptions;
 }
 
 export async function buildApp(deps: ReportingDeps): Promise<FastifyInstance> {
@@ -29,11 +31,12 @@ export async function buildApp(deps: ReportingDeps): Promise<FastifyInstance> {
     title: 'minqing reporting API',
     version: '1.0.0',
     description:
-      'Evaluation figures computed from the case event stream. Every operation needs a service token: `Authorization: Bearer <JWT>` (HS256, `aud` minqing-reporting, `iss` the calling service, at most a minute old, the signed-in person in `sub`, `role`, `cadreCode`, `departmentCode`, `areaCodes`); without a valid one the answer is 401. Answers are limited to that person\'s scope. Only /healthz, /readyz and this document are open.',
+      'Evaluation figures computed from the case event stream. Every operation needs a service token: `Authorization: Bearer <JWT>` (HS256, `aud` minqing-reporting, `iss` the calling service, at most a minute old, the signed-in person in `sub`, `role`, `cadreCode`, `departmentCode`, `areaCodes`); without a valid one the answer is 401. Answers are limited to that person\'s scope. Only /healthz, /readyz, this document and the event contract (/asyncapi.json, /api/v1/events/schemas/…) are open.',
   }, {
     serviceToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'a service token signed by the case API for the signed-in person (see the description above)' },
   });
   installServiceAuth(app, deps.verifier);
+  registerEventContract(app, deps.eventContract);
   registerHealth(app, {
     postgres: () => deps.pool.query('SELECT 1'),
     ...(deps.consumerReady

@@ -1,9 +1,11 @@
 import { Type } from '@sinclair/typebox';
-import { CommonConfig, DatabaseUrl, Host, KafkaConfig, loadConfig, Port, ServiceTokenSecretsSchema } from '@minqing/shared';
+import { CommonConfig, DatabaseUrl, EventContractConfig, Host, KafkaConfig, loadConfig, Port, ServiceTokenSecretsSchema } from '@minqing/shared';
 
 export const ReportingConfigSchema = Type.Object({
   ...CommonConfig,
   ...KafkaConfig,
+  /** the schemas' public URLs, named as their `$id` and in the AsyncAPI document */
+  ...EventContractConfig,
   DATABASE_URL: DatabaseUrl,
   REPORTING_HOST: Host(),
   REPORTING_PORT: Port(8081),

@@ -4,6 +4,12 @@
  * redelivery is a no-op), an invalid one goes to the dead-letter topic with the
  * reason and is recorded in reporting.dead_letters — counted, never dropped.
  * Offsets are committed only after the message was applied or dead-lettered.
+ *
+ * The projection's SQL names its tables unqualified; each transaction sets its
+ * `search_path` to `schema`: the live consumer writes `reporting`, a rebuild's
+ * consumer the shadow copy (see rebuild.ts). Dead letters are a record of what
+ * arrived, not a projection: every consumer records them in reporting.dead_letters,
+ * and a message already recorded there is not sent to the dead-letter topic again.
  */
 import {
   fromKafkaMessage, inTransaction, type Consumer, type KafkaClient, type KafkaMessage, type Logger, type Pool, type Producer,
@@ -27,13 +33,26 @@ export class EventConsumer {
   private producer: Producer;
   private joined = false;
   private crashed: string | null = null;
+  /** set when kafkajs gives up on the consumer (a crash it does not restart from) */
+  failure: string | null = null;
+  /** per partition, the offset after the last message applied or dead-lettered (in committed transactions) */
+  readonly positions = new Map<number, number>();
   applied = 0;
   duplicates = 0;
   deadLettered = 0;
 
   constructor(
     kafka: KafkaClient,
-    private readonly deps: { pool: Pool; repository: ReportRepository; logger: Logger; topic: string; dlqTopic: string; groupId: string },
+    private readonly deps: {
+      pool: Pool;
+      repository: ReportRepository;
+      logger: Logger;
+      topic: string;
+      dlqTopic: string;
+      groupId: string;
+      /** the schema the projection writes: `reporting`, or a rebuild's shadow schema */
+      schema: string;
+    },
   ) {
     this.consumer = kafka.consumer({ groupId: deps.groupId, allowAutoTopicCreation: false, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
@@ -43,6 +62,7 @@ export class EventConsumer {
     });
     this.consumer.on(this.consumer.events.CRASH, (e) => {
       this.crashed = e.payload.error.message;
+      if (!e.payload.restart) this.failure = e.payload.error.message;
       this.deps.logger.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
     });
   }
@@ -64,6 +84,7 @@ export class EventConsumer {
           const chunk = batch.messages.slice(i, i + CHUNK);
           await this.handleChunk(batch.topic, batch.partition, chunk);
           for (const m of chunk) resolveOffset(m.offset);
+          this.positions.set(batch.partition, Number(chunk[chunk.length - 1]!.offset) + 1);
           await commitOffsetsIfNecessary();
           await heartbeat();
         }
@@ -85,6 +106,7 @@ export class EventConsumer {
     const valid = decoded.filter((d) => d.result.ok);
     if (valid.length === 0) return;
     const [applied, duplicates] = await inTransaction(this.deps.pool, async (client) => {
+      await client.query(`SELECT set_config('search_path', $1, true)`, [this.deps.schema]);
       let a = 0;
       let dup = 0;
       for (const { message, result } of valid) {
@@ -99,6 +121,8 @@ export class EventConsumer {
   }
 
   private async deadLetter(pos: { topic: string; partition: number; offset: string }, message: KafkaMessage, reason: string, eventId?: string, eventType?: string) {
+    // Already recorded (a redelivery, or a rebuild re-reading the topic): it went to the DLQ before the row was written.
+    if (await this.deps.repository.isDeadLettered(pos)) return;
     const headers = headersAsStrings(message);
     this.deps.logger.warn({ ...pos, eventId, eventType, reason }, 'event failed validation; dead-lettered');
     // DLQ first, then the table: if we crash between the two, the redelivery

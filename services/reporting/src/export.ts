@@ -11,6 +11,7 @@ const COLUMNS: [string, (g: GroupFigures) => unknown][] = [
   ['accepted_on_time', (g) => g.counts.acceptedOnTime],
   ['resolved', (g) => g.counts.resolved],
   ['resolved_on_time', (g) => g.counts.resolvedOnTime],
+  ['ever_resolved', (g) => g.counts.everResolved], // empty under figures-2026.1, which has no such count
   ['rated', (g) => g.counts.rated],
   ['satisfied', (g) => g.counts.satisfied],
   ['basically_satisfied', (g) => g.counts.basicallySatisfied],

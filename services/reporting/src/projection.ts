@@ -9,6 +9,14 @@
  */
 import type { CloudEvent, EventDataOf, EventType, LifecycleEventType, PoolClient, WorkEventType } from '@minqing/shared';
 
+/**
+ * Every table the projection writes (ReportRepository.apply and the handlers
+ * below), in the order they can be created. The SQL names them unqualified: the
+ * consumer's transaction sets the schema (`reporting`, or a rebuild's shadow
+ * copy, see rebuild.ts), and a rebuild copies, fills and swaps exactly these.
+ */
+export const PROJECTION_TABLES = ['processed_events', 'case_facts', 'escalations', 'work_facts', 'callbacks', 'resolutions'] as const;
+
 /** Projects one event of type T. */
 export type Handler<T extends EventType> = (tx: PoolClient, event: CloudEvent<T>) => Promise<void>;
 /** A handler for every event type in the catalogue. */
@@ -24,7 +32,7 @@ type LifecycleData = EventDataOf<LifecycleEventType>;
 /** Where the case stands after the move (the base every lifecycle event carries); guarded by seq. */
 async function whereItStands(tx: PoolClient, d: LifecycleData): Promise<void> {
   await tx.query(
-    `UPDATE reporting.case_facts SET status = $2, assignee_code = $3, department_code = $4, area_code = $5,
+    `UPDATE case_facts SET status = $2, assignee_code = $3, department_code = $4, area_code = $5,
             village_code = coalesce($6, village_code), last_seq = $7
       WHERE case_id = $1 AND last_seq < $7`,
     [d.caseId, d.status, d.assigneeCode, d.departmentCode, d.areaCode, d.villageCode, d.seq],
@@ -32,12 +40,33 @@ async function whereItStands(tx: PoolClient, d: LifecycleData): Promise<void> {
 }
 
 const set = (tx: PoolClient, d: LifecycleData, sql: string, params: unknown[]) =>
-  tx.query(`UPDATE reporting.case_facts SET ${sql} WHERE case_id = $1`, [d.caseId, ...params]);
+  tx.query(`UPDATE case_facts SET ${sql} WHERE case_id = $1`, [d.caseId, ...params]);
 
 const lifecycle = <T extends LifecycleEventType>(extra: Extra<T> | typeof NOTHING_MORE): Handler<T> => async (tx, event) => {
   await whereItStands(tx, event.data);
   if (extra !== NOTHING_MORE) await extra(tx, event.data, event);
 };
+
+/**
+ * Every callback (回访) and every resolution, one row per event, with whom the
+ * case was attributed to at that moment (the event's own attribution; the
+ * village falls back to the case's).
+ */
+const ATTRIBUTION = (d: LifecycleData) => [d.assigneeCode, d.departmentCode, d.areaCode, d.villageCode];
+const callback = (tx: PoolClient, d: EventDataOf<'org.minqing.case.follow_up_recorded.v1'>, eventId: string) =>
+  tx.query(
+    `INSERT INTO callbacks (event_id, case_id, at, satisfaction, assignee_code, department_code, area_code, village_code)
+     VALUES ($1,$2,$3,$4,$5,$6,$7, coalesce($8, (SELECT village_code FROM case_facts WHERE case_id = $2)))
+     ON CONFLICT DO NOTHING`,
+    [eventId, d.caseId, d.at, d.satisfaction, ...ATTRIBUTION(d)],
+  );
+const resolution = (tx: PoolClient, d: EventDataOf<'org.minqing.case.resolved.v1'>, eventId: string) =>
+  tx.query(
+    `INSERT INTO resolutions (event_id, case_id, at, on_time, assignee_code, department_code, area_code, village_code)
+     VALUES ($1,$2,$3,$4,$5,$6,$7, coalesce($8, (SELECT village_code FROM case_facts WHERE case_id = $2)))
+     ON CONFLICT DO NOTHING`,
+    [eventId, d.caseId, d.at, d.onTime, ...ATTRIBUTION(d)],
+  );
 
 /** The case ended (closed, withdrawn, rejected, merged). */
 const ended = (tx: PoolClient, d: LifecycleData) => set(tx, d, 'closed_at = $2', [d.at]);
@@ -53,7 +82,7 @@ const workRecord: Handler<WorkEventType> = async (tx, event) => {
   const d = event.data;
   const household = 'householdCode' in d ? d : null;
   await tx.query(
-    `INSERT INTO reporting.work_facts (event_id, cadre_code, department_code, village_code, kind, work_date, household_code, linked_household, key_household)
+    `INSERT INTO work_facts (event_id, cadre_code, department_code, village_code, kind, work_date, household_code, linked_household, key_household)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT DO NOTHING`,
     [event.id, d.cadreCode, d.departmentCode, d.villageCode, WORK_KIND[event.type], d.date,
       household?.householdCode ?? null, household?.linkedHousehold ?? null, household?.keyHousehold ?? null],
@@ -64,7 +93,7 @@ export const PROJECTION: Projection = {
   'org.minqing.case.opened.v1': async (tx, event) => {
     const d = event.data;
     await tx.query(
-      `INSERT INTO reporting.case_facts (case_id, tracking_code, category, priority, channel, service_point_code, village_code, opened_at, opened_event_id)
+      `INSERT INTO case_facts (case_id, tracking_code, category, priority, channel, service_point_code, village_code, opened_at, opened_event_id)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (case_id) DO NOTHING`,
       [d.caseId, d.trackingCode, d.category, d.priority, d.channel, d.servicePointCode, d.villageCode, d.openedAt, event.id],
     );
@@ -86,10 +115,17 @@ export const PROJECTION: Projection = {
   'org.minqing.case.resumed.v1': lifecycle(NOTHING_MORE),
   'org.minqing.case.forwarded_upstream.v1': lifecycle(NOTHING_MORE),
   'org.minqing.case.upstream_answered.v1': lifecycle(NOTHING_MORE),
-  // The latest resolution counts (a reopened case is judged on its final answer; the redo shows in reopens).
-  'org.minqing.case.resolved.v1': lifecycle((tx, d) =>
-    set(tx, d, 'resolved_at = $2, resolved_on_time = $3, minutes_to_resolve = $4', [d.at, d.onTime, d.businessMinutesToResolve])),
-  'org.minqing.case.follow_up_recorded.v1': lifecycle((tx, d) => set(tx, d, 'followed_up_at = $2, satisfaction = $3', [d.at, d.satisfaction])),
+  // The latest resolution counts (a reopened case is judged on its final answer; the redo shows in reopens);
+  // every resolution is also kept, with the attribution at the time (figures-2026.2: reopen rate over every case resolved).
+  'org.minqing.case.resolved.v1': lifecycle(async (tx, d, event) => {
+    await set(tx, d, 'resolved_at = $2, resolved_on_time = $3, minutes_to_resolve = $4', [d.at, d.onTime, d.businessMinutesToResolve]);
+    await resolution(tx, d, event.id);
+  }),
+  // The case's latest answer (figures-2026.1), and every callback (回访) as a rating with the attribution at the time (figures-2026.2).
+  'org.minqing.case.follow_up_recorded.v1': lifecycle(async (tx, d, event) => {
+    await set(tx, d, 'followed_up_at = $2, satisfaction = $3', [d.at, d.satisfaction]);
+    await callback(tx, d, event.id);
+  }),
   // Back to work: it is no longer resolved until it is answered again.
   'org.minqing.case.reopened.v1': lifecycle((tx, d) =>
     set(tx, d, 'reopens = greatest(reopens, $2), satisfaction = NULL, followed_up_at = NULL, resolved_at = NULL, resolved_on_time = NULL, minutes_to_resolve = NULL', [d.reopenCount])),
@@ -100,7 +136,7 @@ export const PROJECTION: Projection = {
   'org.minqing.case.reminder_sent.v1': lifecycle(NOTHING_MORE),
   'org.minqing.case.escalated.v1': lifecycle(async (tx, d, event) => {
     await tx.query(
-      `INSERT INTO reporting.escalations (event_id, case_id, level, phase, at, department_code, area_code, assignee_code)
+      `INSERT INTO escalations (event_id, case_id, level, phase, at, department_code, area_code, assignee_code)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT DO NOTHING`,
       [event.id, d.caseId, d.level, d.phase, d.at, d.departmentCode, d.areaCode, d.assigneeCode],
     );

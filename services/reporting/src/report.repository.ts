@@ -23,17 +23,25 @@ export class ReportRepository {
 
   /**
    * Apply one event. Returns false when the event id was already processed; the
-   * insert into processed_events and the figure changes share one transaction.
+   * insert into processed_events and the figure changes share one transaction,
+   * whose search_path names the projection's schema (live or a rebuild's shadow:
+   * EventConsumer sets it; the tables are PROJECTION_TABLES, named unqualified).
    */
   async apply(client: PoolClient, event: CloudEvent, pos: EventPosition): Promise<boolean> {
     const first = await client.query(
-      `INSERT INTO reporting.processed_events (event_id, event_type, case_id, event_time, topic, kafka_partition, kafka_offset)
+      `INSERT INTO processed_events (event_id, event_type, case_id, event_time, topic, kafka_partition, kafka_offset)
        VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (event_id) DO NOTHING`,
       [event.id, event.type, event.subject, event.time, pos.topic, pos.partition, pos.offset],
     );
     if (first.rowCount === 0) return false;
     await project(client, event);
     return true;
+  }
+
+  /** Whether the message at `pos` is already recorded as a dead letter. */
+  async isDeadLettered(pos: EventPosition): Promise<boolean> {
+    const r = await this.pool.query('SELECT 1 FROM reporting.dead_letters WHERE topic = $1 AND kafka_partition = $2 AND kafka_offset = $3', [pos.topic, pos.partition, pos.offset]);
+    return (r.rowCount ?? 0) > 0;
   }
 
   async recordDeadLetter(args: EventPosition & { eventId?: string; eventType?: string; reason: string; headers: Record<string, string>; value: string | null }): Promise<boolean> {

@@ -1,8 +1,9 @@
 /**
  * The reporting service's front door (issue 15): every request needs a service
  * token (a short-lived JWT from the case API, `aud` = minqing-reporting) naming
- * the signed-in person it is made for; only health and the OpenAPI document are
- * open. Decided on the matched route, never on the raw URL: a route is open
+ * the signed-in person it is made for; only health, the OpenAPI document and
+ * the published event contract are open. Decided on the matched route, never
+ * on the raw URL: a route is open
  * only when its pattern is one of PUBLIC_ROUTES, and an unknown path is a 401
  * too (no route list for strangers). The role check is the shared table
  * REPORT_OPERATIONS keyed by the route's operationId, failing closed for an
@@ -11,7 +12,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
-  bearerToken, DomainError, ForbiddenError, ProblemType, REPORT_OPERATIONS, reportOperationRefusal, ServiceTokenError,
+  bearerToken, DomainError, EVENT_CONTRACT_ROUTES, ForbiddenError, ProblemType, REPORT_OPERATIONS, reportOperationRefusal, ServiceTokenError,
   type ReportOperation, type ScopePrincipal, type ServiceTokenVerifier, type VerifiedServiceCall,
 } from '@minqing/shared';
 
@@ -25,9 +26,10 @@ declare module 'fastify' {
 /**
  * Routes anyone may call. The OpenAPI document is open on purpose: it holds the
  * contract, not data, and contract tests and fuzzers read it before they hold
- * a credential; every operation in it answers 401 without one.
+ * a credential; every operation in it answers 401 without one. So is the event
+ * contract (the JSON Schemas events name in `ce_dataschema`, the AsyncAPI document).
  */
-export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/openapi.json']);
+export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/openapi.json', ...EVENT_CONTRACT_ROUTES]);
 
 export class ServiceUnauthenticatedError extends DomainError {
   constructor(detail: string) {

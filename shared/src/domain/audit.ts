@@ -28,6 +28,15 @@ export const AUDIT_ACTIONS = [
   'report.freeze',
   'report.rebuild',
   'report.appraisal',
+  // notifications (issue 14): a resident's opt-out / opt-in (tracking page or hall staff), quiet hours set by an administrator
+  'notification.opt_out',
+  'notification.opt_in',
+  'notification.settings',
+  'open311_key.create',
+  'open311_key.revoke',
+  // Open311 GeoReport v2 (issue 14): a key's reads of its own requests, and a call with a key that is unknown or revoked
+  'open311.read',
+  'open311.key_refused',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -35,7 +44,7 @@ export const AUDIT_OUTCOMES = ['success', 'failure'] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
 /** What an entry is about. */
-export const AUDIT_SUBJECT_TYPES = ['account', 'case', 'household', 'directory', 'report'] as const;
+export const AUDIT_SUBJECT_TYPES = ['account', 'case', 'household', 'directory', 'report', 'open311_key'] as const;
 export type AuditSubjectType = (typeof AUDIT_SUBJECT_TYPES)[number];
 
 /** Who reads the audit trail: administrators and the assessment group. */
@@ -43,3 +52,7 @@ export const AUDIT_READER_ROLES: readonly StaffRole[] = ['admin', 'assessment'];
 
 /** The actor of an action on the residents' tracking page. */
 export const AUDIT_RESIDENT_ACTOR = 'resident';
+
+/** The actor (and its role column) of what a third-party app does with an Open311 API key: `open311:<key id>`. */
+export const AUDIT_OPEN311_ROLE = 'open311';
+export const open311Actor = (keyId: string): string => `${AUDIT_OPEN311_ROLE}:${keyId}`;

@@ -6,6 +6,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import './formats';
 import { Code as CodeString, Text } from './text';
+import { NOTICE_LANGUAGES } from './notifications';
 
 import { CASE_CATEGORIES, CaseStatus, CasePriority, IntakeChannel, type CaseCategory } from './vocabulary';
 
@@ -38,6 +39,8 @@ export const OpenCaseBodySchema = Type.Object(
       {
         name: Text({ minLength: 1, maxLength: 50 }),
         phone: Type.String({ pattern: PHONE_PATTERN, description: 'mobile (11 digits) or landline with area code' }),
+        email: Type.Optional(Type.String({ maxLength: 254, pattern: '^[^@\\s\\u0000-\\u001f\\u007f]{1,64}@[^@\\s\\u0000-\\u001f\\u007f]+\\.[^@\\s\\u0000-\\u001f\\u007f]+$', description: 'to be told by e-mail too (optional)' })),
+        language: Type.Optional(Type.Union(NOTICE_LANGUAGES.map((l) => Type.Literal(l)), { description: 'language of the messages the resident gets (default zh-CN)' })),
       },
       { additionalProperties: false },
     ),

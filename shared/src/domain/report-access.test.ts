@@ -20,6 +20,7 @@ describe('who may use which reporting operation', () => {
     reportSummary: ['department_head', 'area_leader', 'township_leader', 'assessment', 'admin'],
     reportFigures: ['department_head', 'area_leader', 'township_leader', 'assessment', 'admin'],
     figureCases: ['department_head', 'area_leader', 'township_leader', 'assessment', 'admin'],
+    listFigureDefinitions: ['department_head', 'area_leader', 'township_leader', 'assessment', 'admin'],
     dutyFigures: ['department_head', 'area_leader', 'township_leader', 'assessment', 'admin'],
     exportFigures: ['township_leader', 'assessment', 'admin'],
     compositeScores: ['township_leader', 'assessment', 'admin'],

@@ -25,6 +25,7 @@ export const REPORT_OPERATIONS = {
   reportSummary: DASHBOARD_ROLES,
   reportFigures: DASHBOARD_ROLES,
   figureCases: DASHBOARD_ROLES,
+  listFigureDefinitions: DASHBOARD_ROLES,
   dutyFigures: DASHBOARD_ROLES,
   exportFigures: TOWNSHIP_WIDE_ROLES,
   compositeScores: TOWNSHIP_WIDE_ROLES,

@@ -6,7 +6,7 @@
  * come from the verified principal.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { APPRAISER_GROUPS, FIGURE_NAMES, GROUP_BY, PERIOD_PATTERN } from './figures';
+import { APPRAISER_GROUPS, DEFINITIONS_VERSION_CODES, FIGURE_NAMES, GROUP_BY, PERIOD_PATTERN } from './figures';
 import { CASE_CATEGORIES } from './vocabulary';
 import { Code, Offset, Text } from './text';
 
@@ -28,19 +28,22 @@ const closed = { additionalProperties: false } as const;
 
 export const SummaryQuery = Type.Object({ from: FiguresPeriodProps.from, to: FiguresPeriodProps.to }, closed);
 export const DeadLettersQuery = Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }), offset: Offset() }, closed);
-export const FiguresQuery = Type.Object({ groupBy: GroupByParam, ...FiguresPeriodProps }, closed);
+/** Which version of the figure definitions to compute with; the current one when absent. */
+export const DefinitionsParam = Type.Optional(Enum(DEFINITIONS_VERSION_CODES));
+export const FiguresQuery = Type.Object({ groupBy: GroupByParam, ...FiguresPeriodProps, definitions: DefinitionsParam }, closed);
 export const FigureCasesQuery = Type.Object(
   {
     groupBy: GroupByParam,
     key: Text({ minLength: 1, maxLength: 64, description: 'the group: a code, `township` or `(unassigned)`' }),
     figure: Enum(FIGURE_NAMES),
     ...FiguresPeriodProps,
+    definitions: DefinitionsParam,
     limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
     offset: Offset(),
   },
   closed,
 );
-export const ExportFiguresQuery = Type.Object({ groupBy: GroupByParam, format: ExportFormat, ...FiguresPeriodProps }, closed);
+export const ExportFiguresQuery = Type.Object({ groupBy: GroupByParam, format: ExportFormat, ...FiguresPeriodProps, definitions: DefinitionsParam }, closed);
 export const DutyQuery = Type.Object({ period: EvaluationPeriod, cadre: Type.Optional(Code()) }, closed);
 export const EvaluationPeriodQuery = Type.Object({ period: EvaluationPeriod }, closed);
 /** The signer is the signed-in principal, recorded by the reporting service; there is no `signedBy` field. */

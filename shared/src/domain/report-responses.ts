@@ -4,8 +4,8 @@
  * routes that pass the same answers on) tell the truth and a fuzzer can check
  * each answer against them. Requests are in report-api.ts.
  */
-import { Type, type TSchema } from '@sinclair/typebox';
-import { FIGURE_NAMES, GROUP_BY } from './figures';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { COUNT_RULE_CODES, DEFINITIONS_VERSION_CODES, FIGURE_CHOICES, FIGURE_DEFINITION_VERSIONS, FIGURE_NAMES, GROUP_BY, RATE_NAMES } from './figures';
 import { CASE_CATEGORIES } from './vocabulary';
 
 const closed = { additionalProperties: false } as const;
@@ -20,7 +20,9 @@ const DateTime = Type.String({ format: 'date-time' });
 const asAnswer = <T extends TSchema>(schema: T) => Type.Unsafe<unknown>(schema);
 
 export const RateSchema = Type.Object(
-  { numerator: Type.Integer(), denominator: Type.Integer(), value: Nullable(Type.Number({ description: 'numerator / denominator, 4 decimals; null when the denominator is 0' })) },
+  // The satisfaction rate's numerator is weighted (basically satisfied = 0.9): tenths, not a whole number;
+  // as an integer the serializer cut 3.6 to 3, and departments no longer added up from their cadres.
+  { numerator: Type.Number({ description: 'a count; the satisfaction rate\'s is weighted, in tenths' }), denominator: Type.Integer(), value: Nullable(Type.Number({ description: 'numerator / denominator, 4 decimals; null when the denominator is 0' })) },
   closed,
 );
 const Quantiles = Type.Object({ median: Nullable(Type.Number()), p90: Nullable(Type.Number()) }, closed);
@@ -29,11 +31,12 @@ const Quantiles = Type.Object({ median: Nullable(Type.Number()), p90: Nullable(T
 export const GroupFiguresSchema = Type.Object(
   {
     key: Type.String({ description: 'the group: a code, `township`, or `(unassigned)`' }),
-    counts: Type.Object(Object.fromEntries(FIGURE_NAMES.map((n) => [n, Type.Integer()])), closed),
-    rates: Type.Object(
-      Object.fromEntries(['signFor', 'onTimeSignFor', 'resolution', 'onTimeResolution', 'satisfaction', 'returns', 'reopens'].map((n) => [n, RateSchema])),
+    counts: Type.Object(
+      // a count some version of the definitions does not give is optional (a report has the counts of its version)
+      Object.fromEntries(FIGURE_NAMES.map((n) => [n, FIGURE_DEFINITION_VERSIONS.every((d) => d.counts[n]) ? Type.Integer() : Type.Optional(Type.Integer())])),
       closed,
     ),
+    rates: Type.Object(Object.fromEntries(RATE_NAMES.map((n) => [n, RateSchema])), closed),
     escalations: Type.Object({ level1: Type.Integer(), level2: Type.Integer(), level3: Type.Integer() }, closed),
     minutesToAccept: Quantiles,
     minutesToResolve: Quantiles,
@@ -50,7 +53,7 @@ export const FiguresPeriodSchema = Type.Object(
 
 export const FiguresResponse = Type.Object(
   {
-    definitionsVersion: Type.String(),
+    definitionsVersion: Type.String({ description: 'the version of the figure definitions these figures were computed with (GET /reports/definitions)' }),
     definitions: Type.Unknown({ description: 'the figure definitions of that version (configuration)' }),
     groupBy: Enum(GROUP_BY),
     period: FiguresPeriodSchema,
@@ -64,8 +67,37 @@ export const FigureCasesResponse = Type.Object(
   {
     total: Type.Integer(),
     items: Type.Array(
-      Type.Object({ caseId: Type.String({ format: 'uuid' }), trackingCode: Type.String(), category: Type.String(), status: Type.String(), openedAt: DateTime }, closed),
+      Type.Object({
+        caseId: Type.String({ format: 'uuid' }),
+        trackingCode: Type.String(),
+        category: Type.String(),
+        status: Type.String(),
+        openedAt: DateTime,
+        callbackAt: Type.Optional(DateTime),
+      }, { ...closed, description: 'a case; for a count of callbacks (回访) one item per callback, with `callbackAt`, so a case rated twice is listed twice' }),
     ),
+  },
+  closed,
+);
+
+/** One version of the figure definitions as published (shared figures.ts publishedDefinitions); the console words the codes. */
+export const FigureDefinitionsSchema = Type.Object(
+  {
+    version: Type.String(),
+    adoptedOn: Type.String({ format: 'date' }),
+    supersedes: Nullable(Type.String()),
+    current: Type.Boolean({ description: 'the version live figures and new sign-offs use' }),
+    satisfactionWeights: Type.Object({ satisfied: Type.Number(), basically_satisfied: Type.Number(), dissatisfied: Type.Number() }, closed),
+    counts: Type.Array(Type.Object({ name: Enum(FIGURE_NAMES), rule: Enum(COUNT_RULE_CODES), unit: Enum(['case', 'callback'] as const) }, closed)),
+    rates: Type.Array(Type.Object({ name: Enum(RATE_NAMES), numerator: Enum([...FIGURE_NAMES, 'weightedSatisfaction'] as const), denominator: Enum(FIGURE_NAMES) }, closed)),
+    choices: Type.Array(Type.Object({ code: Enum(FIGURE_CHOICES), params: Type.Record(Type.String(), Type.Number()) }, closed)),
+  },
+  closed,
+);
+export const FigureDefinitionsResponse = Type.Object(
+  {
+    current: Enum(DEFINITIONS_VERSION_CODES),
+    items: Type.Array(FigureDefinitionsSchema, { description: 'every version this build computes, oldest first (a complete list)' }),
   },
   closed,
 );
@@ -116,6 +148,7 @@ export const CompositeResponse = Type.Object(
   {
     definitionsVersion: Type.String(),
     definitions: Type.Unknown({ description: 'the composite definitions of that version (configuration)' }),
+    figureDefinitionsVersion: Type.String({ description: 'the figure definitions the service part was computed with (GET /reports/definitions)' }),
     period: Type.String(),
     items: Type.Array(
       Type.Object(
@@ -184,13 +217,31 @@ export const DeadLettersResponse = Type.Object(
   closed,
 );
 
-export const RebuildStatusSchema = asAnswer(Type.Object(
+/** States of a rebuild: `rebuilding` while the shadow projection is built, checked and swapped in. */
+export const REBUILD_STATES = ['idle', 'rebuilding', 'failed'] as const;
+/**
+ * Steps of a running rebuild: `catching_up` (a second consumer re-reads the topic into shadow
+ * tables; the live figures keep answering), `checking` (the live consumer paused, the shadow
+ * reaches the same point and is compared), `swapping` (one transaction makes it the live projection).
+ */
+export const REBUILD_PHASES = ['catching_up', 'checking', 'swapping'] as const;
+const RebuildStatusObject = Type.Object(
   {
-    state: Enum(['idle', 'rebuilding', 'failed'] as const),
+    state: Enum(REBUILD_STATES),
+    phase: Nullable(Enum(REBUILD_PHASES)),
     startedAt: Nullable(DateTime),
     finishedAt: Nullable(DateTime),
     error: Nullable(Type.String()),
-    startedBy: Type.Optional(Nullable(Type.String({ description: 'who asked for it (the verified principal)' }))),
+    startedBy: Nullable(Type.String({ description: 'who asked for it (the verified principal)' })),
+    progress: Nullable(Type.Object(
+      {
+        applied: Type.Integer({ minimum: 0, description: 'messages of the topic the rebuild has read into the shadow projection' }),
+        target: Type.Integer({ minimum: 0, description: 'messages on the topic when the rebuild started (later ones are read too before the swap)' }),
+      },
+      { ...closed, description: 'how far the running (or last) rebuild got' },
+    )),
   },
-  closed,
-));
+  { ...closed, description: 'the last rebuild of the figures; the live figures answer from the current projection until a rebuilt one has been checked and swapped in' },
+);
+export type RebuildStatus = Static<typeof RebuildStatusObject>;
+export const RebuildStatusSchema = asAnswer(RebuildStatusObject);

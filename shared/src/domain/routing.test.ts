@@ -109,14 +109,15 @@ describe('decideRouting', () => {
     expect(d).toMatchObject({ rule: 'village', assigneeCode: 'C-social-7', departmentCode: 'social', villageCode: 'V1' });
   });
 
-  it("a linked cadre with no department (or not in the directory) escalates through the village's department", () => {
+  it("a linked cadre with no department (or not in the directory) gives the case no department: it counts under its handling cadre's", () => {
     const d = decideRouting(facts({
       householdCode: 'HH-1',
       household: { villageCode: 'V1', cadreCode: 'C-gone', cadreDepartmentCode: null },
       village,
     }));
-    expect(d).toMatchObject({ rule: 'household', assigneeCode: 'C-gone', departmentCode: 'social' });
-    expect(d.escalation.departmentHead).toBe('H-social');
+    // the village's department is not the cadre's: its totals would no longer add up from its cadres
+    expect(d).toMatchObject({ rule: 'household', assigneeCode: 'C-gone', departmentCode: null, areaCode: 'east', villageCode: 'V1' });
+    expect(d.escalation).toEqual({ departmentHead: null, areaLeader: 'L-east', township: 'T-secretary' });
   });
 
   it("a linked cadre in a village that is not in the directory keeps the household's village, without an area", () => {

@@ -4,7 +4,8 @@
  * The order, first match wins:
  *   1. a category rule names a department (e.g. disputes → the judicial office),
  *      assigned to that department's least-loaded cadre;
- *   2. the household's linked cadre (干部联户);
+ *   2. the household's linked cadre (干部联户), in that cadre's own department
+ *      (none when they have none: a case counts under its handling cadre's department, ./attribution);
  *   3. the village's linked department (部门联村), assigned to its least-loaded cadre;
  *   4. otherwise the township's fallback queue (no assignee; the township leadership dispatches).
  * The decision and its reason are recorded on the case. No I/O, so workflow
@@ -74,7 +75,8 @@ export function decideRouting(facts: RoutingFacts): RoutingDecision {
     };
   }
   if (household?.cadreCode) {
-    const departmentCode = household.cadreDepartmentCode ?? village?.departmentCode ?? null;
+    // Attribution (./attribution): the department of the cadre handling the case, none when they have none.
+    const departmentCode = household.cadreDepartmentCode;
     return {
       assigneeCode: household.cadreCode,
       departmentCode,

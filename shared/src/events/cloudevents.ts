@@ -9,6 +9,7 @@
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { TSchema } from '@sinclair/typebox';
 import { EVENT_SCHEMAS, type EventDataOf, type EventType } from './catalogue';
+import { DEFAULT_EVENT_SCHEMA_BASE_URL } from '../config';
 
 export const SPEC_VERSION = '1.0';
 export const DATA_CONTENT_TYPE = 'application/json';
@@ -41,9 +42,28 @@ export function isKnownEventType(type: string): type is EventType {
   return checks.has(type);
 }
 
-export function dataSchemaUri(type: EventType): string {
+/** Where the JSON Schema of each event type's data is served, under the public base URL (EVENT_SCHEMA_BASE_URL). */
+export const EVENT_SCHEMAS_PATH = '/api/v1/events/schemas';
+
+/**
+ * `ce_dataschema` of an event of `type`: the absolute URL its data schema is
+ * served at (contract.ts serves it on the case API and on reporting).
+ */
+export function dataSchemaUrl(baseUrl: string, type: EventType): string {
+  return `${baseUrl.replace(/\/+$/, '')}${EVENT_SCHEMAS_PATH}/${type}`;
+}
+
+/**
+ * What `ce_dataschema` said before the schemas were published (a URN nothing
+ * resolves). Events on the topic from then still carry it and stay valid:
+ * consumers never check `ce_dataschema`, the type names the schema.
+ */
+export function legacyDataSchemaUrn(type: EventType): string {
   return `urn:minqing:schema:${type}`;
 }
+
+/** The `ce_*` headers every message must carry (binary mode); the consumer refuses a message without one. */
+export const REQUIRED_HEADERS = ['ce_specversion', 'ce_id', 'ce_source', 'ce_type', 'ce_subject', 'ce_time'] as const;
 
 /** First validation error of `data` against its type's schema, or null when valid. */
 export function validateEventData(type: string, data: unknown): string | null {
@@ -62,14 +82,17 @@ export function buildEvent<T extends EventType>(args: {
   time: string;
   data: EventDataOf<T>;
   partitionkey?: string;
+  /** the public base URL `ce_dataschema` is built on (EVENT_SCHEMA_BASE_URL); default the local stack's */
+  schemaBaseUrl?: string;
 }): CloudEvent<T> {
   const problem = validateEventData(args.type, args.data);
   if (problem) throw new Error(`refusing to build invalid ${args.type}: ${problem}`);
+  const { schemaBaseUrl, ...fields } = args;
   return {
     specversion: SPEC_VERSION,
     datacontenttype: DATA_CONTENT_TYPE,
-    dataschema: dataSchemaUri(args.type),
-    ...args,
+    dataschema: dataSchemaUrl(schemaBaseUrl ?? DEFAULT_EVENT_SCHEMA_BASE_URL, args.type),
+    ...fields,
     partitionkey: args.partitionkey ?? args.subject,
   };
 }
@@ -108,7 +131,7 @@ export function fromKafkaMessage(msg: { key?: Buffer | string | null; value: Buf
   const id = header(h, 'ce_id');
   const type = header(h, 'ce_type');
   const fail = (reason: string): DecodeResult => ({ ok: false, reason, id, type });
-  for (const name of ['ce_specversion', 'ce_id', 'ce_source', 'ce_type', 'ce_subject', 'ce_time']) {
+  for (const name of REQUIRED_HEADERS) {
     if (!header(h, name)) return fail(`missing header ${name}`);
   }
   if (header(h, 'ce_specversion') !== SPEC_VERSION) return fail(`unsupported specversion ${header(h, 'ce_specversion')}`);

@@ -1,3 +1,4 @@
 export * from './catalogue';
 export * from './cloudevents';
 export * from './lifecycle';
+export * from './contract';

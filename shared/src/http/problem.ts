@@ -30,6 +30,8 @@ export const ProblemType = {
   /** the session may only change its password until the initial or reset one is changed */
   passwordChangeRequired: `${TYPE_BASE}password-change-required`,
   unavailable: `${TYPE_BASE}dependency-unavailable`,
+  /** the figures are being rebuilt: signing off waits until the rebuilt projection is live */
+  rebuildRunning: `${TYPE_BASE}rebuild-running`,
   internal: `${TYPE_BASE}internal-error`,
 } as const;
 

@@ -25,8 +25,24 @@ declare module 'fastify' {
     authorize?: (request: FastifyRequest) => Promise<unknown> | unknown;
     /** origins whose cookie requests are not cross-site forgeries on this route (e.g. the Temporal Web UI calling the codec endpoint) */
     trustedOrigins?: readonly string[];
+    /**
+     * An Open311 GeoReport v2 route (under OPEN311_PREFIX): public for the session
+     * check; its credential is the `api_key` the Open311 hook checks
+     * (services/case-api/src/open311/open311.hook.ts), never a session.
+     */
+    open311?: boolean;
   }
 }
 
 /** Route config of a route anyone may call (no session). */
 export const PUBLIC_ROUTE = { public: true } as const;
+
+/**
+ * Where the Open311 GeoReport v2 endpoint lives (issue 14). Its routes are the
+ * public routes of this prefix and no other: no session, their own API-key check.
+ * The case API refuses at start any route under the prefix that is not declared
+ * OPEN311_ROUTE, and any OPEN311_ROUTE outside it.
+ */
+export const OPEN311_PREFIX = '/open311/v2';
+/** Route config of an Open311 route (no session; the Open311 hook checks `api_key`). */
+export const OPEN311_ROUTE = { public: true, open311: true } as const;

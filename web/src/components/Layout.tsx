@@ -7,6 +7,7 @@ import { canSeeDashboard, isManager, type Role } from '../types';
 import { LangSwitch } from './LangSwitch';
 import { Brand } from './bits';
 import { FirstPassword } from './PasswordForm';
+import { NotificationBell } from './NotificationBell';
 
 function linksFor(role: Role): { to: string; key: string }[] {
   const links: { to: string; key: string }[] = [];
@@ -16,6 +17,7 @@ function linksFor(role: Role): { to: string; key: string }[] {
   if (isManager(role)) links.push({ to: '/queue', key: 'nav.queue' });
   if (canSeeDashboard(role)) links.push({ to: '/dashboard', key: 'nav.dashboard' });
   if (role === 'admin') links.push({ to: '/accounts', key: 'nav.accounts' });
+  if (role === 'admin') links.push({ to: '/open311-keys', key: 'nav.open311Keys' });
   if (role === 'admin' || role === 'assessment') links.push({ to: '/audit', key: 'nav.audit' });
   return links;
 }
@@ -39,6 +41,7 @@ export function Layout() {
           </nav>
         )}
         <div className="header-tools">
+          {me && !firstPassword && <NotificationBell />}
           {me && (
             <Link to="/account" className="me" data-testid="me-link" title={`${t('nav.account')} · ${t(`role.${me.role}`)}`}>
               <span data-testid="me">{me.name}</span>

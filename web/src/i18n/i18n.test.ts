@@ -8,7 +8,7 @@ import {
   RETURN_REASON_CODES, SATISFACTIONS,
 } from '@minqing/shared/vocabulary';
 import { STAFF_ROLES } from '@minqing/shared/access';
-import { CadreRole } from '@minqing/shared/domain';
+import { CadreRole, COUNT_RULE_CODES, FIGURE_CHOICES, FIGURE_NAMES, RATE_NAMES, REBUILD_PHASES } from '@minqing/shared/domain';
 import { AUDIT_ACTIONS, AUDIT_SUBJECT_TYPES } from '@minqing/shared/audit';
 import zhCN from './zh-CN.json';
 import en from './en.json';
@@ -65,6 +65,8 @@ describe('web translations', () => {
       ['satisfaction', SATISFACTIONS], ['method', [...FOLLOW_UP_METHODS, RESIDENT_FOLLOW_UP_METHOD]], ['returnReason', RETURN_REASON_CODES],
       ['rejectReason', REJECT_REASON_CODES], ['role', STAFF_ROLES], ['cadreRole', Object.values(CadreRole)],
       ['auditAction', AUDIT_ACTIONS], ['auditSubject', AUDIT_SUBJECT_TYPES],
+      ['figure', RATE_NAMES], ['definitions.count', [...FIGURE_NAMES, 'weightedSatisfaction']], ['definitions.rule', COUNT_RULE_CODES], ['definitions.choice', FIGURE_CHOICES],
+      ['rebuild.phase', REBUILD_PHASES],
     ];
     const missing = groups.flatMap(([group, values]) => values.filter((v) => !zh.has(`${group}.${v}`)).map((v) => `${group}.${v}`));
     expect(missing).toEqual([]);

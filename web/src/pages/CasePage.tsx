@@ -10,6 +10,37 @@ import { DueTime, Loading, StatusBadge, useEnum } from '../components/bits';
 import { fieldShown, fieldsOf, initialValues, isMoveName, moveBody, moveId, MOVES, type MoveName } from '../moves';
 import type { CaseDetail, MoveResult, TimelineItem } from '../types';
 import { useAction } from '../useAction';
+import { useMe } from '../auth';
+
+/** Hall staff record that the resident wants no (or again) SMS and e-mail about this case (PUT /cases/{id}/notifications). */
+function ResidentMessages({ caseId }: { caseId: string }) {
+  const { t } = useTranslation();
+  const { busy, problem, run } = useAction();
+  const [notify, setNotify] = useState<boolean | null>(null);
+  const record = (want: boolean) =>
+    run(async () => {
+      setNotify((await api<{ notify: boolean }>(`/cases/${caseId}/notifications`, { method: 'PUT', body: { notify: want } })).notify);
+    });
+  return (
+    <section className="panel" data-testid="resident-messages">
+      <h2>{t('case.residentMessages.title')}</h2>
+      {notify !== null && (
+        <p className="success" role="status">
+          {notify ? t('case.residentMessages.on') : t('case.residentMessages.off')}
+        </p>
+      )}
+      <ProblemBox problem={problem} />
+      <div className="move-buttons">
+        <button type="button" className="secondary" data-testid="resident-messages-off" disabled={busy} onClick={() => void record(false)}>
+          {t('case.residentMessages.stop')}
+        </button>
+        <button type="button" className="secondary" data-testid="resident-messages-on" disabled={busy} onClick={() => void record(true)}>
+          {t('case.residentMessages.restart')}
+        </button>
+      </div>
+    </section>
+  );
+}
 
 function MoveForm({ name, caseId, onDone, onCancel, dir }: { name: MoveName; caseId: string; onDone(): void; onCancel(): void; dir: Directory }) {
   const { t } = useTranslation();
@@ -127,6 +158,7 @@ function details(d: unknown, dir: Directory, label: ReturnType<typeof useEnum>, 
 export default function CasePage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
+  const me = useMe();
   const dir = useDirectory();
   const f = useFormat();
   const label = useEnum();
@@ -245,6 +277,8 @@ export default function CasePage() {
           </p>
         )}
       </section>
+
+      {me.role === 'hall_staff' && <ResidentMessages caseId={c.id} />}
 
       <div className="case-grid">
         <section className="panel">

@@ -13,6 +13,7 @@ import { useMe } from '../auth';
 import { useDirectory } from '../directory';
 import { useFormat } from '../format';
 import { ProblemBox } from '../components/ProblemBox';
+import { RebuildBanner } from '../components/RebuildBanner';
 import { StatusBadge, useEnum } from '../components/bits';
 import { CATEGORIES, RATE_FIGURE, RATE_NAMES, type DrilldownItem, type FigureGroup, type FiguresResponse, type RateName, type Role } from '../types';
 
@@ -100,12 +101,13 @@ function Drilldown({ drill, onClose }: { drill: Drill; onClose(): void }) {
       {data && data.items.length > 0 && (
         <ul className="case-list">
           {data.items.map((i) => (
-            <li key={i.caseId} className="case-row" data-testid="drilldown-row" data-case-id={i.caseId}>
+            <li key={`${i.caseId}/${i.callbackAt ?? ''}`} className="case-row" data-testid="drilldown-row" data-case-id={i.caseId}>
               <Link to={`/cases/${i.caseId}`} className="case-title-link mono">{i.trackingCode}</Link>
               <div className="meta">
                 <StatusBadge status={i.status} />
                 <span>{label('category', i.category)}</span>
                 <span className="muted">{f.dateTime(i.openedAt)}</span>
+                {i.callbackAt && <span className="muted">{t('dashboard.callbackAt', { at: f.dateTime(i.callbackAt) })}</span>}
               </div>
             </li>
           ))}
@@ -131,6 +133,7 @@ export default function Dashboard() {
   const [exportBy, setExportBy] = useState('department');
   const [refresh, setRefresh] = useState(0);
   const [township, setTownship] = useState<FigureGroup | null>(null);
+  const [definitionsVersion, setDefinitionsVersion] = useState<string | null>(null);
   const [byDept, setByDept] = useState<FigureGroup[]>([]);
   const [byVillage, setByVillage] = useState<FigureGroup[]>([]);
   const [byCategory, setByCategory] = useState<{ category: string; cases: number }[]>([]);
@@ -165,6 +168,7 @@ export default function Dashboard() {
     const failed = [tw, dept, vil, cats, tr].find((r): r is PromiseRejectedResult => 'reason' in r);
     if (failed) setProblem(problemOf((failed as PromiseRejectedResult).reason));
     setTownship(tw.status === 'fulfilled' ? pick(tw.value.groups) : null);
+    setDefinitionsVersion(tw.status === 'fulfilled' ? (tw.value.definitionsVersion ?? null) : null);
     setByDept(dept.status === 'fulfilled' ? dept.value.groups : []);
     setByVillage(vil.status === 'fulfilled' ? vil.value.groups : []);
     setByCategory(cats.status === 'fulfilled' ? cats.value : []);
@@ -268,30 +272,41 @@ export default function Dashboard() {
           <a href={exportQuery('xlsx')} download data-testid="export-xlsx" className="button secondary">{t('dashboard.exportXlsx')}</a>
         </div>
       </div>
+      {wide && <RebuildBanner onFinished={() => setRefresh((x) => x + 1)} />}
       <ProblemBox problem={problem} />
 
       <div className="figure-cards">
         {RATE_NAMES.map((r) => {
           const rate = township?.rates[r];
           return (
-            <button
-              key={r}
-              type="button"
-              className={`figure-card${drill?.groupBy === headBy && drill.key === township?.key && drill.figure === RATE_FIGURE[r] ? ' active' : ''}`}
-              data-testid="figure-card"
-              data-figure={r}
-              onClick={() => township && openDrill(headBy, township.key, r, () => rateLabel(r))}
-              disabled={!township}
-            >
-              <span className="figure-name">{rateLabel(r)}</span>
-              <span className="figure-percent">{f.percent(rate?.value)}</span>
-              <span className="figure-value" data-testid="figure-value">
-                {rate ? `${rate.numerator}/${rate.denominator}` : '0/0'}
-              </span>
-            </button>
+            <div key={r} className="figure-cell">
+              <button
+                type="button"
+                className={`figure-card${drill?.groupBy === headBy && drill.key === township?.key && drill.figure === RATE_FIGURE[r] ? ' active' : ''}`}
+                data-testid="figure-card"
+                data-figure={r}
+                onClick={() => township && openDrill(headBy, township.key, r, () => rateLabel(r))}
+                disabled={!township}
+              >
+                <span className="figure-name">{rateLabel(r)}</span>
+                <span className="figure-percent">{f.percent(rate?.value)}</span>
+                <span className="figure-value" data-testid="figure-value">
+                  {rate ? `${rate.numerator}/${rate.denominator}` : '0/0'}
+                </span>
+              </button>
+              {r === 'satisfaction' && (
+                // the numerator is a weighted sum of callback answers: say so, and where it is defined
+                <Link to={`/definitions#${definitionsVersion ?? ''}-satisfaction`} className="figure-note" data-testid="satisfaction-definition">
+                  {t('definitions.satisfactionNote')}
+                </Link>
+              )}
+            </div>
           );
         })}
       </div>
+      <p className="small">
+        <Link to="/definitions" data-testid="definitions-link">{t('definitions.link', { version: definitionsVersion ?? '' })}</Link>
+      </p>
       {township && (
         <p className="muted small">
           {t('dashboard.timings', {

@@ -20,7 +20,10 @@ export default function Track() {
   const [comment, setComment] = useState('');
   const [rated, setRated] = useState(false);
   const rating = useAction();
-  const busy = lookup.busy || rating.busy;
+  // notifications (issue 14): the resident stops or restarts SMS/e-mail about this case
+  const notifying = useAction();
+  const [notify, setNotify] = useState<boolean | null>(null);
+  const busy = lookup.busy || rating.busy || notifying.busy;
   const error = lookup.problem;
   const rateProblem = rating.problem;
 
@@ -28,6 +31,7 @@ export default function Track() {
     e.preventDefault();
     setResult(null);
     setRated(false);
+    setNotify(null);
     await lookup.run(async () => {
       setResult(await api<TrackResult>('/public/track', { body: { trackingCode: code.trim(), phoneTail }, ignoreUnauthorized: true }));
     });
@@ -41,6 +45,14 @@ export default function Track() {
       if (comment.trim()) body.comment = comment.trim();
       setResult(await api<TrackResult>('/public/track/rating', { body, ignoreUnauthorized: true }));
       setRated(true);
+    });
+  }
+
+  async function setMessages(want: boolean) {
+    if (!result) return;
+    await notifying.run(async () => {
+      const r = await api<{ notify: boolean }>('/public/track/notifications', { body: { trackingCode: result.trackingCode, phoneTail, notify: want }, ignoreUnauthorized: true });
+      setNotify(r.notify);
     });
   }
 
@@ -145,6 +157,30 @@ export default function Track() {
                 </button>
               </form>
             )}
+            <div className="form" data-testid="track-notify">
+              <h3>{t('track.notify.title')}</h3>
+              <p className="muted">{t('track.notify.intro')}</p>
+              {notify !== null && (
+                <p className="success" role="status" data-testid="track-notify-done">
+                  {notify ? t('track.notify.restarted') : t('track.notify.stopped')}
+                </p>
+              )}
+              {notifying.problem && (
+                <div className="problem" role="alert">
+                  <strong>{notifying.problem.title}</strong>
+                  {notifying.problem.detail && <p>{notifying.problem.detail}</p>}
+                </div>
+              )}
+              {notify === false ? (
+                <button type="button" className="secondary" data-testid="track-notify-restart" disabled={busy} onClick={() => void setMessages(true)}>
+                  {t('track.notify.restart')}
+                </button>
+              ) : (
+                <button type="button" className="secondary" data-testid="track-notify-stop" disabled={busy} onClick={() => void setMessages(false)}>
+                  {t('track.notify.stop')}
+                </button>
+              )}
+            </div>
           </section>
         )}
         <p className="center">

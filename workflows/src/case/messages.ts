@@ -6,12 +6,15 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
-import { MOVE_NAMES, type Actor, type CaseWorkflowState, type MoveArgs, type MoveName, type RejectionKind } from '@minqing/shared/domain';
+import { MOVE_NAMES, type Actor, type AssigneeFacts, type CaseWorkflowState, type MoveArgs, type MoveName, type RejectionKind } from '@minqing/shared/domain';
 
 export type { Actor, CaseWorkflowState, ClockView, Phase, Satisfaction } from '@minqing/shared/domain';
 
-/** What a move's Update takes: the move's arguments and who makes it (the API sets the actor from the session). */
-export type MoveUpdateArgs<K extends MoveName> = MoveArgs<K> & { actor: Actor };
+/**
+ * What a move's Update takes: the move's arguments, who makes it (the API sets the actor from the session)
+ * and, for a move that gives the case to a cadre, that cadre's directory facts (the API reads them; see attribution).
+ */
+export type MoveUpdateArgs<K extends MoveName> = MoveArgs<K> & { actor: Actor; assignee?: AssigneeFacts };
 
 export const getCaseState = defineQuery<CaseWorkflowState>('getCaseState');
 

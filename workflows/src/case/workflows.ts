@@ -17,7 +17,7 @@ import {
 } from '@temporalio/workflow';
 import { Mutex } from 'async-mutex';
 import {
-  applyMove, applyRouting, applyTimer, checkMove, clocks, DEFAULT_CALENDAR, DEFAULT_SLA_POLICY, initialDraft, isTerminal, MOVE_NAMES, MOVES,
+  applyMove, applyRouting, applyTimer, assigneeFactsRejection, checkMove, clocks, DEFAULT_CALENDAR, DEFAULT_SLA_POLICY, initialDraft, isTerminal, MOVE_NAMES, MOVES,
   moveStateOf, SA, transitionOf, viewOf,
   type BusinessCalendar, type CaseDraft, type CaseWorkflowInput, type CaseWorkflowState, type LifecycleEnv, type MoveName, type Rejection, type SlaPolicy, type StepOutcome,
 } from '@minqing/shared/domain';
@@ -90,17 +90,24 @@ export async function caseWorkflow(input: CaseWorkflowInput, options: CaseWorkfl
       const r = checkMove(MOVES[name], moveStateOf(d, env), args?.actor, (args ?? {}) as Record<string, unknown>, new Date());
       if (r) refuse(r);
     };
+    // A new move that gives the case to a cadre must carry their department (attribution). In the
+    // validator only: it does not run on replay, where Updates recorded before the rule come without it.
+    const validate = (args: MoveUpdateArgs<K>) => {
+      check(args);
+      const r = assigneeFactsRejection(MOVES[name], (args ?? {}) as Record<string, unknown>);
+      if (r) refuse(r);
+    };
     setHandler(
       UPDATES[name] as never,
       ((args: MoveUpdateArgs<K>) =>
         lock.runExclusive(async () => {
           check(args); // the state may have moved since validation
-          const { actor, ...rest } = args;
+          const { actor, assignee, ...rest } = args;
           const at = new Date();
-          await commit(applyMove(name, d, actor, rest as never, at, env), at);
+          await commit(applyMove(name, d, actor, rest as never, at, env, assignee), at);
           return viewOf(d, env);
         })) as never,
-      { validator: check as never },
+      { validator: validate as never },
     );
   }
 

@@ -20,8 +20,10 @@ export interface AuditRecord {
   subjectType?: AuditSubjectType;
   subject?: string | null;
   details?: Record<string, unknown>;
-  /** Only for actions without a signed-in principal: the name tried at sign-in, or the resident. */
+  /** Only for actions without a signed-in principal: the name tried at sign-in, the resident, an Open311 key (`open311:<key id>`). */
   actor?: string;
+  /** With `actor`: what kind of actor it is when not the resident (e.g. `open311`). */
+  actorRole?: string;
 }
 
 const USER_AGENT_MAX = 200;
@@ -60,7 +62,7 @@ export class AuditLog {
     const actor = p?.username ?? (r.actor !== undefined ? clean(r.actor) || '-' : '-');
     return {
       actor,
-      actorRole: p?.role ?? (r.actor === AUDIT_RESIDENT_ACTOR ? AUDIT_RESIDENT_ACTOR : null),
+      actorRole: p?.role ?? (r.actor === AUDIT_RESIDENT_ACTOR ? AUDIT_RESIDENT_ACTOR : (r.actorRole ?? null)),
       action: r.action,
       outcome: r.outcome ?? 'success',
       subjectType: r.subjectType ?? null,

@@ -10,7 +10,7 @@
  * resolved once per request.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { DomainError, ForbiddenError, ProblemType, UnauthenticatedError, type Principal } from '@minqing/shared';
+import { DomainError, ForbiddenError, OPEN311_PREFIX, ProblemType, UnauthenticatedError, type Principal } from '@minqing/shared';
 import type { AuthService } from './auth.service';
 
 export const SESSION_COOKIE = 'minqing_session';
@@ -49,6 +49,14 @@ export function sessionToken(request: FastifyRequest): string | undefined {
 
 export function installAuth(app: FastifyInstance, auth: AuthService): void {
   app.decorateRequest('principal', null);
+  // The Open311 prefix is public only through its own key check: a route there that
+  // is not an Open311 route (or one elsewhere that claims to be) is a mistake, refused at start.
+  app.addHook('onRoute', (route) => {
+    const under = route.url === OPEN311_PREFIX || route.url.startsWith(`${OPEN311_PREFIX}/`);
+    if (under !== (route.config?.open311 === true)) {
+      throw new Error(`${route.method} ${route.url}: routes under ${OPEN311_PREFIX} (and only they) take config OPEN311_ROUTE`);
+    }
+  });
   app.addHook('onRequest', async (request) => {
     const route = request.routeOptions;
     // No route matched: the not-found handler answers 404 and serves nothing. (Every
@@ -57,7 +65,8 @@ export function installAuth(app: FastifyInstance, auth: AuthService): void {
     if (route.url === undefined) return;
     const config = route.config;
     // Routes that declare themselves public: sign-in, the residents' page, health, the
-    // OpenAPI document, the console's files, a CORS preflight (which never carries credentials).
+    // OpenAPI document, the console's files, a CORS preflight (which never carries credentials),
+    // and the Open311 routes (OPEN311_PREFIX), whose `api_key` the Open311 hook checks.
     if (config.public === true) return;
     const token = sessionToken(request);
     const principal = await auth.principal(token);

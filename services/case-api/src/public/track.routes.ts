@@ -8,7 +8,7 @@
  */
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
-  AUDIT_RESIDENT_ACTOR, CASE_CATEGORIES, DomainError, inGroup, MOVES, PUBLIC_STEPS, RESIDENT_ACTOR, RESIDENT_FOLLOW_UP_METHOD, SATISFACTIONS, ProblemType, problemResponses,
+  AUDIT_RESIDENT_ACTOR, CASE_CATEGORIES, DomainError, RESIDENT_ACTOR, RESIDENT_FOLLOW_UP_METHOD, SATISFACTIONS, ProblemType, problemResponses,
   Text, TRACKING_CODE_PATTERN, type Pool,
 } from '@minqing/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -16,6 +16,8 @@ import type { CaseService } from '../case.service';
 import type { LifecycleService } from '../lifecycle.service';
 import { TooManyTriesError, type TrackGuard } from '../limits/track-guard';
 import type { AuditLog } from '../audit/audit.service';
+import type { NotificationsRepository } from '../notifications/notifications.repository';
+import { PUBLIC_CASE_COLUMNS, PublicCases, type PublicCaseRow } from './public-case';
 
 class TrackNotFoundError extends DomainError {
   constructor() {
@@ -42,10 +44,9 @@ const TrackViewSchema = Type.Object(
   { $id: 'TrackView', additionalProperties: false },
 );
 
-export const trackRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; service: CaseService; lifecycle: LifecycleService; guard: TrackGuard; audit: AuditLog }> = async (
-  app,
-  { pool, service, lifecycle, guard, audit },
-) => {
+export const trackRoutes: FastifyPluginAsyncTypebox<{
+  pool: Pool; service: CaseService; lifecycle: LifecycleService; guard: TrackGuard; audit: AuditLog; notifications: NotificationsRepository;
+}> = async (app, { pool, service, lifecycle, guard, audit, notifications }) => {
   app.addSchema(TrackViewSchema);
   // Per client, over both routes, counted in PostgreSQL (every API process shares it).
   const rateLimit = { max: 30, timeWindow: '1 minute' };
@@ -58,9 +59,8 @@ export const trackRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; service: CaseS
       if (err instanceof TooManyTriesError) reply.header('retry-after', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
       throw err;
     }
-    const { rows } = await pool.query(
-      `SELECT id, tracking_code, status, category, priority, opened_at, phase, due_at, resolution_reply, satisfaction, resident_phone
-         FROM casework.cases WHERE tracking_code = $1`,
+    const { rows } = await pool.query<PublicCaseRow & { resident_phone: string }>(
+      `SELECT ${PUBLIC_CASE_COLUMNS}, resident_phone FROM casework.cases WHERE tracking_code = $1`,
       [trackingCode.toUpperCase()],
     );
     const c = rows[0];
@@ -71,29 +71,12 @@ export const trackRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; service: CaseS
       throw new TrackNotFoundError();
     }
     await guard.succeeded(client, trackingCode);
-    return c;
+    return c!;
   }
 
-  async function view(c: any, override: { status?: string; satisfaction?: string | null } = {}) {
-    const { rows } = await pool.query(
-      `SELECT kind, at FROM casework.case_timeline WHERE case_id = $1 AND kind = ANY($2::text[]) ORDER BY seq`,
-      [c.id, PUBLIC_STEPS],
-    );
-    const status = override.status ?? c.status;
-    // Steps a resident sees come from the lifecycle table; internal ones (reminders, escalations, supervision, returns) stay inside.
-    const settled = inGroup('settled', status);
-    return {
-      trackingCode: c.tracking_code,
-      status,
-      category: c.category,
-      openedAt: c.opened_at.toISOString(),
-      expectedReplyBy: settled ? null : c.phase === 'resolve' && c.due_at ? c.due_at.toISOString() : service.expectedReplyBy(c.opened_at.toISOString(), c.category, c.priority),
-      steps: rows.map((r) => ({ kind: r.kind, at: r.at.toISOString() })),
-      reply: inGroup('replied', status) ? c.resolution_reply : null,
-      canRate: MOVES.recordFollowUp.from.includes(status),
-      satisfaction: override.satisfaction !== undefined ? override.satisfaction : c.satisfaction,
-    };
-  }
+  // The public projection, the same one the Open311 endpoint answers with (public-case.ts).
+  const publicCases = new PublicCases({ pool, service });
+  const view = (c: PublicCaseRow, override: { status?: string; satisfaction?: string | null } = {}) => publicCases.viewOf(c, override);
 
   app.post('/public/track', {
     config: { rateLimit, public: true },
@@ -106,6 +89,25 @@ export const trackRoutes: FastifyPluginAsyncTypebox<{ pool: Pool; service: CaseS
       response: { 200: Type.Ref(TrackViewSchema), ...problemResponses(400, 404, 429) },
     },
   }, async (request, reply) => view(await find(request, reply, request.body.trackingCode, request.body.phoneTail)));
+
+  // Notifications (issue 14): the resident opts out of (or back into) SMS and e-mail about this case, behind the same guard.
+  app.post('/public/track/notifications', {
+    config: { rateLimit, public: true },
+    bodyLimit: 4 * 1024,
+    schema: {
+      operationId: 'setTrackedCaseNotifications',
+      summary: 'Residents: stop (or restart) SMS and e-mail about a case, by tracking code and the last four digits of the phone (no sign-in)',
+      tags: ['residents'],
+      body: Type.Object({ ...TrackBody, notify: Type.Boolean({ description: 'false: no more messages about this case' }) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ trackingCode: Type.String(), notify: Type.Boolean() }, { additionalProperties: false }), ...problemResponses(400, 404, 429) },
+    },
+  }, async (request, reply) => {
+    const b = request.body;
+    const c = await find(request, reply, b.trackingCode, b.phoneTail);
+    await notifications.setOptOut(c.id, !b.notify, AUDIT_RESIDENT_ACTOR);
+    await audit.record(request, { action: b.notify ? 'notification.opt_in' : 'notification.opt_out', actor: AUDIT_RESIDENT_ACTOR, subjectType: 'case', subject: c.id, details: { trackingCode: c.tracking_code, via: 'tracking page' } });
+    return { trackingCode: c.tracking_code, notify: b.notify };
+  });
 
   app.post('/public/track/rating', {
     config: { rateLimit, public: true },

@@ -77,6 +77,13 @@ describe('ReportingClient', () => {
     expect([err.status, err.problemType, err.message]).toEqual([403, 'urn:minqing:problem:forbidden', 'group sifa is outside your role and links']);
   });
 
+  it('passes a refused sign-off on with its code and params, for the console to word', async () => {
+    const params = { startedAt: '2026-12-02T08:00:00.000Z', phase: 'catching_up', applied: 10, target: 40 };
+    answer = { status: 409, type: 'application/problem+json', body: { type: 'urn:minqing:problem:rebuild-running', title: 'The figures are being rebuilt', status: 409, detail: 'wait', code: 'rebuild_running', params } };
+    const err = await failure(client().freeze(head, { groupBy: 'department', note: 'n' }));
+    expect([err.status, err.problemType, err.extensions]).toEqual([409, 'urn:minqing:problem:rebuild-running', { code: 'rebuild_running', params }]);
+  });
+
   it.each([
     ['refuses our credential (secrets differ)', { status: 401, type: 'application/problem+json', body: { type: 'urn:minqing:problem:unauthenticated', title: 'Service token required', status: 401 } }],
     ['fails', { status: 500, type: 'application/problem+json', body: { type: 'urn:minqing:problem:internal-error', title: 'Internal error', status: 500 } }],

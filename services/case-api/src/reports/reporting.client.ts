@@ -10,7 +10,7 @@
 import type { Static } from '@sinclair/typebox';
 import {
   DependencyUnavailableError, DomainError, ProblemType, REPORTING_AUDIENCE,
-  type CompositeResponse, type DeadLettersResponse, type DutyResponse, type FigureCasesResponse, type FiguresResponse, type AppraisalsResponse, type FrozenReportListResponse, type ReportSummarySchema,
+  type CompositeResponse, type DeadLettersResponse, type DutyResponse, type FigureCasesResponse, type FigureDefinitionsResponse, type FiguresResponse, type AppraisalsResponse, type FrozenReportListResponse, type ReportSummarySchema,
   type DeadLettersQuery, type DutyQuery, type EnterAppraisalBody, type EvaluationPeriodQuery, type ExportFiguresQuery, type ExportFrozenQuery, type FigureCasesQuery,
   type FiguresQuery, type FreezeReportBody, type Logger, type Principal, type ScopePrincipal, type ServiceTokenSigner, type SummaryQuery,
 } from '@minqing/shared';
@@ -47,6 +47,7 @@ export class ReportingClient {
   figures = (p: Principal, q: FiguresQuery) => this.json<Static<typeof FiguresResponse>>(p, 'GET', '/reports/figures', q);
   figureCases = (p: Principal, q: FigureCasesQuery) => this.json<Static<typeof FigureCasesResponse>>(p, 'GET', '/reports/figures/cases', q);
   exportFigures = (p: Principal, q: ExportFiguresQuery) => this.file(p, '/reports/figures/export', q);
+  definitions = (p: Principal) => this.json<Static<typeof FigureDefinitionsResponse>>(p, 'GET', '/reports/definitions', {});
   duty = (p: Principal, q: DutyQuery) => this.json<Static<typeof DutyResponse>>(p, 'GET', '/reports/duty', q);
   composite = (p: Principal, q: EvaluationPeriodQuery) => this.json<Static<typeof CompositeResponse>>(p, 'GET', '/reports/composite', q);
   listAppraisals = (p: Principal, q: EvaluationPeriodQuery) => this.json<Static<typeof AppraisalsResponse>>(p, 'GET', '/reports/appraisals', q);
@@ -100,7 +101,7 @@ export class ReportingClient {
       throw new DependencyUnavailableError('the reporting service');
     }
     if (res.ok) return res;
-    const problem = (await res.json().catch(() => null)) as { type?: string; title?: string; detail?: string; errors?: unknown } | null;
+    const problem = (await res.json().catch(() => null)) as { type?: string; title?: string; detail?: string; errors?: unknown; code?: unknown; params?: unknown } | null;
     if (res.status === 401) {
       // Our own credential was refused: the two services do not share a secret (or the clocks disagree).
       this.deps.logger?.error({ status: res.status, detail: problem?.detail }, 'the reporting service refused the case API\'s service token; check SERVICE_TOKEN_SECRETS on both');
@@ -110,6 +111,8 @@ export class ReportingClient {
       this.deps.logger?.warn({ status: res.status, path }, 'the reporting service failed');
       throw new DependencyUnavailableError('the reporting service');
     }
-    throw new DomainError(problem.type ?? ProblemType.internal, res.status, problem.title ?? 'Refused', problem.detail ?? '', problem.errors ? { errors: problem.errors } : {});
+    // Passed on as reporting said it, with its translatable code and params (e.g. rebuild_running).
+    const extensions = Object.fromEntries(Object.entries({ errors: problem.errors, code: problem.code, params: problem.params }).filter(([, v]) => v !== undefined));
+    throw new DomainError(problem.type ?? ProblemType.internal, res.status, problem.title ?? 'Refused', problem.detail ?? '', extensions);
   }
 }

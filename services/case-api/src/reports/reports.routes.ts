@@ -18,7 +18,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   CompositeResponse, DeadLettersQuery, DeadLettersResponse, DutyQuery, DutyResponse, EnterAppraisalBody, EvaluationPeriodQuery, EXPORT_MEDIA_TYPES, EXPORT_RESPONSE,
-  ExportFiguresQuery, ExportFrozenQuery, FigureCasesQuery, FigureCasesResponse, FiguresQuery, FiguresResponse, FreezeReportBody, FrozenReportParams, AppraisalsResponse, FrozenReportListResponse, FrozenReportSchema, FrozenReportWithAmendment, RebuildStatusSchema,
+  ExportFiguresQuery, ExportFrozenQuery, FigureCasesQuery, FigureCasesResponse, FigureDefinitionsResponse, FiguresQuery, FiguresResponse, FreezeReportBody, FrozenReportParams, AppraisalsResponse, FrozenReportListResponse, FrozenReportSchema, FrozenReportWithAmendment, RebuildStatusSchema,
   problemResponses, REPORT_OPERATIONS, ReportSummarySchema, SummaryQuery, type Principal, type ReportOperation,
 } from '@minqing/shared';
 import { principalOf } from '../auth/auth.hook';
@@ -78,6 +78,12 @@ export const reportsRoutes: FastifyPluginAsyncTypebox<{ reporting: ReportingClie
     schema: { ...cases.schema, querystring: FigureCasesQuery, response: { 200: FigureCasesResponse, ...problemResponses(400, ...PROBLEMS) } },
   }, async (request) => reporting.figureCases(principalOf(request), request.query));
 
+  const definitions = op('listFigureDefinitions', 'The figure definitions: every version the figures can be computed with (oldest first) and which is current, each count with its rule, each rate as numerator/denominator, and the choices they embody');
+  app.get('/reports/definitions', {
+    ...definitions,
+    schema: { ...definitions.schema, response: { 200: FigureDefinitionsResponse, ...problemResponses(...PROBLEMS) } },
+  }, async (request) => reporting.definitions(principalOf(request)));
+
   const exportFigures = op('exportFigures', 'The figures as CSV or XLSX — the township leadership, the assessment group and administrators');
   app.get('/reports/figures/export', {
     ...exportFigures,
@@ -128,7 +134,12 @@ export const reportsRoutes: FastifyPluginAsyncTypebox<{ reporting: ReportingClie
   const freeze = op('freezeReport', 'Sign off the figures for a period (a snapshot later events do not change), signed by the signed-in user — the assessment group and administrators');
   app.post('/reports/frozen', {
     ...freeze,
-    schema: { ...freeze.schema, body: FreezeReportBody, response: { 201: FrozenReportSchema, ...problemResponses(400, ...PROBLEMS) } },
+    schema: {
+      ...freeze.schema,
+      description: 'Refused with 409 (`urn:minqing:problem:rebuild-running`, `code` rebuild_running, `params` startedAt, phase, applied, target) while the figures are being rebuilt.',
+      body: FreezeReportBody,
+      response: { 201: FrozenReportSchema, ...problemResponses(400, ...PROBLEMS, 409) },
+    },
   }, async (request, reply) => {
     const saved = await reporting.freeze(principalOf(request), request.body);
     const { groupBy, from, to, category } = request.body;
@@ -139,7 +150,7 @@ export const reportsRoutes: FastifyPluginAsyncTypebox<{ reporting: ReportingClie
   const getFrozen = op('getFrozenReport', 'A signed-off report as frozen, with any later correction shown as an amendment — township-wide roles');
   app.get('/reports/frozen/:id', {
     ...getFrozen,
-    schema: { ...getFrozen.schema, params: FrozenReportParams, response: { 200: FrozenReportWithAmendment, ...problemResponses(400, ...PROBLEMS, 404) } },
+    schema: { ...getFrozen.schema, params: FrozenReportParams, response: { 200: FrozenReportWithAmendment, ...problemResponses(400, ...PROBLEMS, 404, 409) } },
   }, async (request) => reporting.getFrozen(principalOf(request), request.params.id));
 
   const exportFrozen = op('exportFrozenReport', 'A signed-off report as CSV or XLSX (the frozen figures) — township-wide roles');

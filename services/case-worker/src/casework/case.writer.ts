@@ -13,13 +13,15 @@ export async function insertOpenedCase(client: PoolClient, target: OutboxTarget,
   const inserted = await client.query(
     `INSERT INTO casework.cases (id, tracking_code, status, category, priority, channel, service_point_code,
        title, description, resident_name, resident_phone, village_code, household_code, request_hash,
-       opened_by, opened_at, updated_at, dedupe_hash)
-     VALUES ($1,$2,'submitted',$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$15,$16)
+       opened_by, opened_at, updated_at, dedupe_hash, resident_email, resident_language)
+     VALUES ($1,$2,'submitted',$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$15,$16,$17,$18)
      ON CONFLICT (id) DO NOTHING`,
     [
       input.caseId, input.trackingCode, r.category, r.priority, r.channel, r.servicePointCode ?? null,
       r.title, r.description, r.resident.name, r.resident.phone, r.villageCode ?? null, r.householdCode ?? null,
       input.requestHash, input.openedBy, input.openedAt, input.dedupeHash ?? null,
+      // how the notifier reaches the resident (services/case-worker/src/notify); absent in cases opened before issue 14
+      r.resident.email ?? null, r.resident.language ?? null,
     ],
   );
   if (inserted.rowCount === 0) return false; // an earlier attempt committed everything already

@@ -40,7 +40,7 @@ class FakeClient {
   }
 }
 
-const target = { source: '/minqing/case-worker', topic: 'case-events' };
+const target = { source: '/minqing/case-worker', topic: 'case-events', schemaBaseUrl: 'https://minqing.example' };
 const caseId = '6f1c1c1e-6a53-4d55-9f0b-2f4c3a1d9e01';
 const recordId = '0b7e2c44-1f0a-4a51-8d0e-6c1f2b3a4d5e';
 const at = '2026-11-20T02:00:00.000Z';
@@ -94,6 +94,8 @@ describe('the outbox writer, through each casework write', () => {
     const [eventId, outboxCaseId, topic, type, event] = db.outbox()[0]!.params as [string, string, string, string, Record<string, unknown>];
     expect({ eventId, outboxCaseId, topic, type }).toEqual({ eventId: eventIdFor(caseId, 'opened'), outboxCaseId: caseId, topic: 'case-events', type: 'org.minqing.case.opened.v1' });
     expect(event).toMatchObject({ specversion: '1.0', id: eventId, source: '/minqing/case-worker', subject: caseId, partitionkey: caseId, time: at });
+    // ce_dataschema: where the schema of its data is served, under the configured public base URL
+    expect(event.dataschema).toBe('https://minqing.example/api/v1/events/schemas/org.minqing.case.opened.v1');
     expect(JSON.stringify(event)).not.toContain('王桂兰'); // no personal data in events
     expect(validateEventData(type, event.data)).toBeNull();
   });

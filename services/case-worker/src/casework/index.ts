@@ -21,7 +21,7 @@ export class Casework {
   constructor(private readonly deps: { pool: Pool } & OutboxTarget) {}
 
   private get target(): OutboxTarget {
-    return { source: this.deps.source, topic: this.deps.topic };
+    return { source: this.deps.source, topic: this.deps.topic, schemaBaseUrl: this.deps.schemaBaseUrl };
   }
 
   /** The new case, its first timeline entry and `case.opened`; false when an earlier attempt wrote them. */

@@ -14,6 +14,8 @@ export interface OutboxTarget {
   source: string;
   /** Kafka topic the relay publishes the row to */
   topic: string;
+  /** EVENT_SCHEMA_BASE_URL: `ce_dataschema` is the URL of the event's schema under it */
+  schemaBaseUrl: string;
 }
 
 export interface NewEvent<T extends EventType> {
@@ -29,7 +31,7 @@ export interface NewEvent<T extends EventType> {
 }
 
 export async function appendEvent<T extends EventType>(client: PoolClient, target: OutboxTarget, e: NewEvent<T>): Promise<CloudEvent<T>> {
-  const event = buildEvent({ id: e.id, source: target.source, type: e.type, subject: e.subject, time: e.time, data: e.data, partitionkey: e.partitionkey });
+  const event = buildEvent({ id: e.id, source: target.source, type: e.type, subject: e.subject, time: e.time, data: e.data, partitionkey: e.partitionkey, schemaBaseUrl: target.schemaBaseUrl });
   // Fail inside the transaction, not at publish time, if the record cannot be encoded.
   toKafkaRecord(event);
   await client.query(

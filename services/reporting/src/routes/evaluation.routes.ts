@@ -7,7 +7,7 @@
  */
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
-  COMPOSITE_DEFINITIONS, CompositeResponse, DEFAULT_CALENDAR, DutyQuery, DutyResponse, dutyVisible, EnterAppraisalBody, EvaluationPeriodQuery, AppraisalsResponse, periodDates, problemResponses,
+  COMPOSITE_DEFINITIONS, CompositeResponse, FIGURE_DEFINITIONS, DEFAULT_CALENDAR, DutyQuery, DutyResponse, dutyVisible, EnterAppraisalBody, EvaluationPeriodQuery, AppraisalsResponse, periodDates, problemResponses,
   startOfLocalDate,
 } from '@minqing/shared';
 import type { EvaluationRepository } from '../evaluation.repository';
@@ -93,6 +93,6 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ evaluation: Evaluatio
         partial: parts.length < 3,
       };
     });
-    return { definitionsVersion: d.version, definitions: d, period, items };
+    return { definitionsVersion: d.version, definitions: d, figureDefinitionsVersion: FIGURE_DEFINITIONS.version, period, items };
   });
 };

@@ -7,7 +7,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
-  DomainError, EXPORT_MEDIA_TYPES, EXPORT_RESPONSE, FrozenReportListResponse, FrozenReportSchema, FrozenReportWithAmendment, RebuildStatusSchema, ExportFiguresQuery, ExportFrozenQuery, FIGURE_DEFINITIONS, FreezeReportBody, FrozenReportParams, NotFoundError, ProblemType, problemResponses,
+  DomainError, type RebuildStatus, EXPORT_MEDIA_TYPES, EXPORT_RESPONSE, FrozenReportListResponse, FrozenReportSchema, FrozenReportWithAmendment, RebuildStatusSchema, ExportFiguresQuery, ExportFrozenQuery, FIGURE_DEFINITIONS, figureDefinitions, FreezeReportBody, FrozenReportParams, NotFoundError, ProblemType, problemResponses,
 } from '@minqing/shared';
 import type { FiguresRepository, GroupFigures, Period } from '../figures.repository';
 import { differences, type FrozenRepository } from '../frozen.repository';
@@ -15,9 +15,22 @@ import { toCsv, toXlsx } from '../export';
 import { principalOf } from '../service-auth';
 
 export interface RebuildControl {
-  /** `startedBy`: the username of the verified principal who asked */
+  /** `startedBy`: the username of the verified principal who asked; returns once it runs (see status) */
   start(startedBy: string): Promise<void>;
-  status(): { state: 'idle' | 'rebuilding' | 'failed'; startedAt: string | null; finishedAt: string | null; error: string | null; startedBy?: string | null };
+  status(): RebuildStatus;
+}
+
+/** What a rebuild's status is when this instance has none. */
+const NO_REBUILD: RebuildStatus = { state: 'idle', phase: null, startedAt: null, finishedAt: null, error: null, startedBy: null, progress: null };
+
+/** A sign-off while the figures are being rebuilt is refused: it waits for the checked, rebuilt projection. */
+export class RebuildRunningError extends DomainError {
+  constructor(status: RebuildStatus) {
+    super(ProblemType.rebuildRunning, 409, 'The figures are being rebuilt', 'the figures are being rebuilt; sign off once the rebuild has finished', {
+      code: 'rebuild_running',
+      params: { startedAt: status.startedAt, phase: status.phase, applied: status.progress?.applied ?? null, target: status.progress?.target ?? null },
+    });
+  }
 }
 
 /** 401 without a valid service token, 403 outside the caller's role. */
@@ -45,20 +58,24 @@ export const frozenRoutes: FastifyPluginAsyncTypebox<{ figures: FiguresRepositor
       response: { 200: EXPORT_RESPONSE, ...problemResponses(400, ...AUTH_PROBLEMS) },
     },
   }, async (request, reply) => {
-    const { groupBy, format, ...period } = request.query;
-    const groups = await figures.figures(groupBy, period);
-    return send(reply, groups, format, { definitions: FIGURE_DEFINITIONS.version, groupBy, from: period.from ?? '', to: period.to ?? '', category: period.category ?? '', generatedAt: new Date().toISOString() }, `figures-${groupBy}`);
+    const { groupBy, format, definitions: version, ...period } = request.query;
+    const defs = (version && figureDefinitions(version)) || FIGURE_DEFINITIONS;
+    const groups = await figures.figures(groupBy, period, defs);
+    return send(reply, groups, format, { definitions: defs.version, groupBy, from: period.from ?? '', to: period.to ?? '', category: period.category ?? '', generatedAt: new Date().toISOString() }, `figures-${groupBy}`);
   });
 
   app.post('/reports/frozen', {
     schema: {
       operationId: 'freezeReport',
       summary: 'Sign off the figures for a period: a snapshot later events do not change, signed by the signed-in user',
+      description: 'Refused with 409 (`urn:minqing:problem:rebuild-running`, `code` rebuild_running, `params` startedAt, phase, applied, target) while the figures are being rebuilt.',
       tags: ['reports'],
       body: FreezeReportBody,
-      response: { 201: FrozenReportSchema, ...problemResponses(400, ...AUTH_PROBLEMS) },
+      response: { 201: FrozenReportSchema, ...problemResponses(400, ...AUTH_PROBLEMS, 409) },
     },
   }, async (request, reply) => {
+    const running = rebuild?.status();
+    if (running?.state === 'rebuilding') throw new RebuildRunningError(running);
     const b = request.body;
     const period: Period = { from: b.from, to: b.to, category: b.category };
     const signedBy = principalOf(request).username;
@@ -73,15 +90,18 @@ export const frozenRoutes: FastifyPluginAsyncTypebox<{ figures: FiguresRepositor
   app.get('/reports/frozen/:id', {
     schema: {
       operationId: 'getFrozenReport',
-      summary: 'A signed-off report as frozen, with any later correction shown as an amendment (what changed since)',
+      summary: 'A signed-off report as frozen, with any later correction shown as an amendment (what changed since), recomputed with the figure definitions it was signed off with',
       tags: ['reports'],
       params: FrozenReportParams,
-      response: { 200: FrozenReportWithAmendment, ...problemResponses(400, ...AUTH_PROBLEMS, 404) },
+      response: { 200: FrozenReportWithAmendment, ...problemResponses(400, ...AUTH_PROBLEMS, 404, 409) },
     },
   }, async (request) => {
     const report = await frozen.find(request.params.id);
     if (!report) throw new NotFoundError('frozen report', request.params.id);
-    const current = await figures.figures(report.groupBy, report.period);
+    // Recomputed with the definitions it was signed off with, so a newer version of them is not an amendment.
+    const defs = figureDefinitions(report.definitionsVersion);
+    if (!defs) throw new DomainError(ProblemType.conflict, 409, 'Definitions not computable', `this report was signed off with the figure definitions ${report.definitionsVersion}, which this service cannot compute`);
+    const current = await figures.figures(report.groupBy, report.period, defs);
     const changes = differences(report.groups, current);
     return { ...report, amendment: { amended: changes.length > 0, checkedAt: new Date().toISOString(), changes } };
   });
@@ -107,20 +127,20 @@ export const frozenRoutes: FastifyPluginAsyncTypebox<{ figures: FiguresRepositor
   app.post('/reports/rebuild', {
     schema: {
       operationId: 'rebuildReports',
-      summary: 'Rebuild the reporting schema from the beginning of the case-events topic (frozen reports are kept) — administrators',
+      summary: 'Rebuild the figures from the beginning of the case-events topic into shadow tables, swapped in once complete and checked (frozen reports are kept) — administrators',
       tags: ['reports'],
       response: { 202: RebuildStatusSchema, ...problemResponses(...AUTH_PROBLEMS, 409, 503) },
     },
   }, async (request, reply) => {
     const startedBy = principalOf(request).username;
     if (!rebuild) throw new DomainError(ProblemType.unavailable, 503, 'Not available', 'this instance has no event consumer');
-    if (rebuild.status().state === 'rebuilding') throw new DomainError(ProblemType.conflict, 409, 'Already rebuilding', 'a rebuild is running');
+    if (rebuild.status().state === 'rebuilding') throw new DomainError(ProblemType.rebuildRunning, 409, 'Already rebuilding', 'a rebuild is running', { code: 'rebuild_running', params: { startedAt: rebuild.status().startedAt } });
     request.log.info({ startedBy }, 'rebuild requested');
     await rebuild.start(startedBy);
     return reply.code(202).send(rebuild.status());
   });
 
   app.get('/reports/rebuild', {
-    schema: { operationId: 'rebuildStatus', summary: 'State of the last rebuild', tags: ['reports'], response: { 200: RebuildStatusSchema, ...problemResponses(...AUTH_PROBLEMS) } },
-  }, async () => rebuild?.status() ?? { state: 'idle', startedAt: null, finishedAt: null, error: null });
+    schema: { operationId: 'rebuildStatus', summary: 'State of the last rebuild: running (which step, how far), finished or failed, who started it', tags: ['reports'], response: { 200: RebuildStatusSchema, ...problemResponses(...AUTH_PROBLEMS) } },
+  }, async () => rebuild?.status() ?? NO_REBUILD);
 };

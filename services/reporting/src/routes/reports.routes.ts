@@ -7,8 +7,8 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import {
-  DeadLettersQuery, DeadLettersResponse, FIGURE_DEFINITIONS, FigureCasesQuery, FigureCasesResponse, FiguresQuery, FiguresResponse, figureGroups, ForbiddenError,
-  needsScopeLinks, problemResponses, ReportSummarySchema, SummaryQuery, summaryFacts, type GroupBy,
+  DeadLettersQuery, DeadLettersResponse, FIGURE_DEFINITION_VERSIONS, FIGURE_DEFINITIONS, FigureCasesQuery, FigureCasesResponse, FigureDefinitionsResponse, figureDefinitions,
+  FiguresQuery, FiguresResponse, figureGroups, ForbiddenError, needsScopeLinks, publishedDefinitions, problemResponses, ReportSummarySchema, SummaryQuery, summaryFacts, type GroupBy,
 } from '@minqing/shared';
 import type { ReportRepository } from '../report.repository';
 import type { FiguresRepository } from '../figures.repository';
@@ -54,17 +54,31 @@ export const reportsRoutes: FastifyPluginAsyncTypebox<{ repository: ReportReposi
       },
     },
     async (request) => {
-      const { groupBy, ...period } = request.query;
+      const { groupBy, definitions: version, ...period } = request.query;
+      const defs = (version && figureDefinitions(version)) || FIGURE_DEFINITIONS;
       const visible = await visibleGroups(request, scope, groupBy);
-      const qs = new URLSearchParams(Object.entries(period).filter(([, v]) => v) as [string, string][]).toString();
-      const groups = (await figures.figures(groupBy, period))
+      const qs = new URLSearchParams(Object.entries({ ...period, definitions: version }).filter(([, v]) => v) as [string, string][]).toString();
+      const groups = (await figures.figures(groupBy, period, defs))
         .filter((g) => visible === null || visible.has(g.key))
         .map((g) => ({
           ...g,
           links: { cases: `/api/v1/reports/figures/cases?groupBy=${groupBy}&key=${encodeURIComponent(g.key)}&figure={figure}${qs ? `&${qs}` : ''}` },
         }));
-      return { definitionsVersion: FIGURE_DEFINITIONS.version, definitions: FIGURE_DEFINITIONS, groupBy, period, generatedAt: new Date().toISOString(), groups };
+      return { definitionsVersion: defs.version, definitions: publishedDefinitions(defs), groupBy, period, generatedAt: new Date().toISOString(), groups };
     },
+  );
+
+  app.get(
+    '/reports/definitions',
+    {
+      schema: {
+        operationId: 'listFigureDefinitions',
+        summary: 'The figure definitions, every version this service computes (oldest first) and which is current: each count with its rule, each rate as numerator/denominator, and the choices they embody (codes; the console words them)',
+        tags: ['reports'],
+        response: { 200: FigureDefinitionsResponse, ...problemResponses(...AUTH_PROBLEMS) },
+      },
+    },
+    async () => ({ current: FIGURE_DEFINITIONS.version, items: FIGURE_DEFINITION_VERSIONS.map(publishedDefinitions) }),
   );
 
   app.get(
@@ -82,7 +96,8 @@ export const reportsRoutes: FastifyPluginAsyncTypebox<{ repository: ReportReposi
       const q = request.query;
       const visible = await visibleGroups(request, scope, q.groupBy);
       if (visible !== null && !visible.has(q.key)) throw new ForbiddenError(`group ${q.key} is outside your role and links`);
-      return figures.cases(q.groupBy, q.key, q.figure, { from: q.from, to: q.to, category: q.category }, q.limit, q.offset);
+      const defs = (q.definitions && figureDefinitions(q.definitions)) || FIGURE_DEFINITIONS;
+      return figures.cases(q.groupBy, q.key, q.figure, { from: q.from, to: q.to, category: q.category }, q.limit, q.offset, defs);
     },
   );
 

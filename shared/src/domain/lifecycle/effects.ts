@@ -8,6 +8,7 @@
 import { ruleFor, type SlaPolicy } from '../sla';
 import type { BusinessCalendar } from '../calendar';
 import type { RoutingDecision } from '../directory';
+import { factsFor, reattribute, type AssigneeFacts } from '../attribution';
 import type { CaseWorkflowInput } from '../case';
 import type { LifecycleEventType } from '../../events/lifecycle';
 import * as clocks from './clock';
@@ -129,12 +130,24 @@ interface MoveCtx {
   consumedBefore: number;
   /** minutes the clock stood still, when this move resumed it */
   pausedMinutes: number;
+  /** the directory's facts about the cadre the move gives the case to, when the caller read them */
+  assignee: AssigneeFacts | undefined;
 }
 
 type Specific<K extends MoveName> = (d: CaseDraft, a: MoveArgs<K>, c: MoveCtx) => Omit<StepOutcome, 'kind' | 'eventType' | 'actor'> | void;
 
 const assignedNotice = (d: CaseDraft) => ({ toCode: d.s.assigneeCode, kind: 'assigned' as const, message: `case ${d.s.trackingCode} assigned to you` });
 const onTime = (c: MoveCtx) => (c.dueBefore ? c.at.getTime() <= c.dueBefore.getTime() : true);
+
+/**
+ * The case is now handled by `code`: its department and level-1 escalation follow them
+ * (../attribution). Without their facts (histories recorded before the rule) it stays put.
+ */
+function handOver(d: CaseDraft, code: string, c: MoveCtx): void {
+  d.s.assigneeCode = code;
+  const facts = factsFor(c.assignee, code);
+  if (facts && d.s.routing) d.s.routing = reattribute(d.s.routing, facts);
+}
 
 /** The part of each move that is its own. */
 const SPECIFIC: { [K in MoveName]: Specific<K> } = {
@@ -152,15 +165,15 @@ const SPECIFIC: { [K in MoveName]: Specific<K> } = {
       notify: { toCode: escalationTarget(d, 1), kind: 'return_review', message: `case ${d.s.trackingCode} returned (${a.reasonCode}): review it` },
     };
   },
-  reviewReturn: (d, a) => {
+  reviewReturn: (d, a, c) => {
     const previous = d.s.assigneeCode;
-    if (a.decision === 'reroute') d.s.assigneeCode = a.assigneeCode!;
+    if (a.decision === 'reroute') handOver(d, a.assigneeCode!, c);
     d.s.pendingReturn = null;
     return { event: { decision: a.decision, note: a.note }, readModel: {}, notify: d.s.assigneeCode !== previous ? assignedNotice(d) : null };
   },
-  reassignCase: (d, a) => {
+  reassignCase: (d, a, c) => {
     const from = d.s.assigneeCode;
-    d.s.assigneeCode = a.assigneeCode;
+    handOver(d, a.assigneeCode, c);
     d.s.pendingReturn = null;
     d.s.pendingExtension = null;
     return { event: { fromAssigneeCode: from, note: a.note }, readModel: {}, notify: assignedNotice(d) };
@@ -223,7 +236,8 @@ const SPECIFIC: { [K in MoveName]: Specific<K> } = {
 
 /**
  * Apply a move that passed its checks: a new draft, and the step to record.
- * The table decides the status and the clock; SPECIFIC the rest.
+ * The table decides the status and the clock; SPECIFIC the rest. `assignee`:
+ * the directory's facts about the cadre the move gives the case to (see ../attribution).
  */
 export function applyMove<K extends MoveName>(
   name: K,
@@ -232,6 +246,7 @@ export function applyMove<K extends MoveName>(
   args: MoveArgs<K>,
   at: Date,
   env: LifecycleEnv,
+  assignee?: AssigneeFacts,
 ): { draft: CaseDraft; step: StepOutcome } {
   const def = MOVES[name];
   const d: CaseDraft = { s: { ...draft.s }, clock: draft.clock, pausedAt: draft.pausedAt };
@@ -240,6 +255,7 @@ export function applyMove<K extends MoveName>(
     dueBefore: dueOf(d, env),
     consumedBefore: d.clock ? clocks.consumed(d.clock, at, env.cal) : 0,
     pausedMinutes: 0,
+    assignee,
   };
   const effect = def.clock;
   const when = effect && 'when' in effect ? effect.when : undefined;
@@ -382,6 +398,14 @@ export function transitionOf(draft: CaseDraft, step: StepOutcome, at: Date, env:
       readModel: {
         status: s.status,
         assigneeCode: s.assigneeCode,
+        // where the case counts (../attribution), as its event says: the read model follows every step
+        ...(r ? {
+          departmentCode: r.departmentCode,
+          areaCode: r.areaCode,
+          escalateL1Code: r.escalation.departmentHead,
+          escalateL2Code: r.escalation.areaLeader,
+          escalateL3Code: r.escalation.township,
+        } : {}),
         escalationLevel: s.escalationLevel,
         phase: d.clock?.phase ?? null,
         phaseStartedAt: d.clock?.startedAt ?? null,
