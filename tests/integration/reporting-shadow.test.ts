@@ -8,10 +8,10 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createPool, migrate, type Logger, type Pool } from '@minqing/shared';
-import { PROJECTION_TABLES } from '../../services/reporting/src/projection';
-import { LIVE_SCHEMA, SHADOW_SCHEMA, ShadowProjection } from '../../services/reporting/src/rebuild';
+import { PROJECTION_GENERATION, PROJECTION_TABLES } from '../../services/reporting/src/projection';
+import { LIVE_SCHEMA, Rebuilder, type RebuilderDeps, SHADOW_SCHEMA, ShadowProjection } from '../../services/reporting/src/rebuild';
 import { env } from '../support/helpers';
 
 const MIGRATIONS = fileURLToPath(new URL('../../services/reporting/migrations', import.meta.url));
@@ -112,5 +112,40 @@ describe('the shadow projection of a rebuild', () => {
       [randomUUID(), randomUUID()],
     )).rejects.toThrow(/foreign key/);
     expect(await count(LIVE_SCHEMA, 'frozen_reports')).toBe(1);
+  });
+});
+
+describe('the projection generation', () => {
+  const generation = async () => Number((await pool.query('SELECT generation FROM reporting.projection_meta')).rows[0].generation);
+  /** A rebuilder whose start is only recorded: what starts it is the question here, not the rebuild (tests/e2e/reporting-rebuild.test.ts). */
+  const rebuilder = () => {
+    const r = new Rebuilder({ pool, logger: quiet } as unknown as RebuilderDeps);
+    const start = vi.spyOn(r, 'start').mockResolvedValue(undefined);
+    return { r, start };
+  };
+
+  it('is recorded by the swap: the tables now hold what this build makes of the events', async () => {
+    // the swap above ran with this build's projection
+    expect(await generation()).toBe(PROJECTION_GENERATION);
+  });
+
+  it('starts a rebuild by itself when the tables were filled by an older build, and not again once current', async () => {
+    await pool.query('UPDATE reporting.projection_meta SET generation = 1');
+    const { r, start } = rebuilder();
+    expect(await r.upgradeIfOutdated()).toBe(true);
+    expect(start).toHaveBeenCalledWith(null);
+    await pool.query('UPDATE reporting.projection_meta SET generation = $1', [PROJECTION_GENERATION]);
+    const again = rebuilder();
+    expect(await again.r.upgradeIfOutdated()).toBe(false);
+    expect(again.start).not.toHaveBeenCalled();
+  });
+
+  it('needs no rebuild for empty tables: they just take the current generation', async () => {
+    await pool.query(`TRUNCATE ${PROJECTION_TABLES.map((t) => `reporting.${t}`).join(', ')}`);
+    await pool.query('UPDATE reporting.projection_meta SET generation = 1');
+    const { r, start } = rebuilder();
+    expect(await r.upgradeIfOutdated()).toBe(false);
+    expect(start).not.toHaveBeenCalled();
+    expect(await generation()).toBe(PROJECTION_GENERATION);
   });
 });

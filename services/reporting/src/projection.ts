@@ -15,6 +15,15 @@ import type { CloudEvent, EventDataOf, EventType, LifecycleEventType, PoolClient
  * consumer's transaction sets the schema (`reporting`, or a rebuild's shadow
  * copy, see rebuild.ts), and a rebuild copies, fills and swaps exactly these.
  */
+/**
+ * The generation of this projection code. Raise it when a change needs the
+ * events read again to fill what it adds (a new table or column filled from
+ * events); at start the reporting service then rebuilds by itself into shadow
+ * tables (Rebuilder.upgradeIfOutdated), the live figures answering meanwhile.
+ * 2: every callback and resolution kept (callbacks, resolutions) for figures-2026.2.
+ */
+export const PROJECTION_GENERATION = 2;
+
 export const PROJECTION_TABLES = ['processed_events', 'case_facts', 'escalations', 'work_facts', 'callbacks', 'resolutions'] as const;
 
 /** Projects one event of type T. */

@@ -21,7 +21,7 @@
  */
 import { inTransaction, type KafkaClient, type Logger, type Pool, type PoolClient, type RebuildStatus } from '@minqing/shared';
 import type { EventConsumer } from './event.consumer';
-import { PROJECTION_TABLES } from './projection';
+import { PROJECTION_GENERATION, PROJECTION_TABLES } from './projection';
 import type { RebuildControl } from './routes/frozen.routes';
 
 export const LIVE_SCHEMA = 'reporting';
@@ -30,7 +30,7 @@ export const SHADOW_SCHEMA = 'reporting_rebuild';
 export const RETIRED_SCHEMA = 'reporting_retired';
 
 /** Tables of the reporting schema that are not projections of the topic: a rebuild never touches them. */
-export const KEPT_TABLES = ['frozen_reports', 'appraisals', 'dead_letters', 'pgmigrations'] as const;
+export const KEPT_TABLES = ['frozen_reports', 'appraisals', 'dead_letters', 'projection_meta', 'pgmigrations'] as const;
 
 const IDENT = /^[a-z_][a-z0-9_]*$/;
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -184,6 +184,8 @@ export class ShadowProjection {
       await tx.query(`CREATE SCHEMA ${RETIRED_SCHEMA}`);
       for (const t of names) await tx.query(`ALTER TABLE ${qualified(LIVE_SCHEMA, t)} SET SCHEMA ${RETIRED_SCHEMA}`);
       for (const t of names) await tx.query(`ALTER TABLE ${qualified(SHADOW_SCHEMA, t)} SET SCHEMA ${LIVE_SCHEMA}`);
+      // the tables now hold what this build's projection makes of every event
+      await tx.query(`UPDATE ${qualified(LIVE_SCHEMA, 'projection_meta')} SET generation = $1`, [PROJECTION_GENERATION]);
       return c;
     });
     logger.info({ check }, 'rebuild: the rebuilt projection is live');
@@ -251,13 +253,35 @@ export class Rebuilder implements RebuildControl {
     }
   }
 
+  /**
+   * At start, after the live consumer: when the projection tables were filled by an
+   * older generation of the projection code (PROJECTION_GENERATION), rebuild them,
+   * started by nobody (`startedBy` null: the console says it was automatic). Empty
+   * tables just take the current generation. Returns whether a rebuild started.
+   */
+  async upgradeIfOutdated(): Promise<boolean> {
+    const meta = qualified(LIVE_SCHEMA, 'projection_meta');
+    const { rows } = await this.deps.pool.query<{ generation: number; empty: boolean }>(
+      `SELECT generation, NOT EXISTS (SELECT 1 FROM ${qualified(LIVE_SCHEMA, 'processed_events')}) AS empty FROM ${meta}`,
+    );
+    const row = rows[0];
+    if (!row || row.generation >= PROJECTION_GENERATION) return false;
+    if (row.empty) {
+      await this.deps.pool.query(`UPDATE ${meta} SET generation = $1 WHERE generation < $1`, [PROJECTION_GENERATION]);
+      return false;
+    }
+    this.deps.logger.info({ from: row.generation, to: PROJECTION_GENERATION }, 'rebuild: the projection was made by an older build; rebuilding it');
+    await this.start(null);
+    return true;
+  }
+
   /** At shutdown: stop a running rebuild's consumer (its shadow tables are dropped at the next start). */
   async close(): Promise<void> {
     await this.shadowConsumer?.stop().catch(() => undefined);
   }
 
   /** Starts a rebuild and returns at once; `status()` tells how it goes. */
-  async start(startedBy: string): Promise<void> {
+  async start(startedBy: string | null): Promise<void> {
     if (this.current.state === 'rebuilding') throw new Error('a rebuild is running');
     this.current = { ...idle(), state: 'rebuilding', phase: 'catching_up', startedAt: new Date().toISOString(), startedBy, progress: { applied: 0, target: 0 } };
     void this.run().catch((err: Error) => {

@@ -55,6 +55,8 @@ async function main(): Promise<void> {
   await rebuild.recover();
   let consumer = makeConsumer(live);
   await consumer.start();
+  // An upgrade whose projection needs the events read again rebuilds by itself.
+  await rebuild.upgradeIfOutdated();
 
   // Only the case API calls reporting, with a service token for the signed-in person (see service-auth.ts).
   const verifier = new ServiceTokenVerifier({ secrets: parseServiceTokenSecrets(config.SERVICE_TOKEN_SECRETS), audience: REPORTING_AUDIENCE, issuers: [CASE_API_ISSUER] });

@@ -48,7 +48,7 @@ export function RebuildBanner({ onFinished }: { onFinished?: () => void }) {
   }, []);
 
   if (!status || status.state === 'idle') return null;
-  const who = status.startedBy ?? t('common.none');
+  const who = status.startedBy ?? t('rebuild.automatic');
   if (status.state === 'failed') {
     return (
       <div className="notice rebuild-banner" role="status" data-testid="rebuild-banner" data-state="failed">
