@@ -10,7 +10,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GROUP_BY, type GroupBy } from '@minqing/shared';
-import { caseBody, env, eventually, http } from '../support/helpers';
+import { caseBody, env, eventually, http , reportingCaughtUp } from '../support/helpers';
 import { loadTownship, township } from '../support/township';
 
 const e = env();
@@ -128,16 +128,7 @@ afterAll(async () => db?.end());
 
 /** Everything this run's cases emitted is on Kafka, and the reporting consumer has applied it. */
 async function allApplied() {
-  await eventually(async () => {
-    const r = await db.query(
-      `SELECT (SELECT count(*) FROM casework.outbox o JOIN casework.cases c ON c.id = o.case_id WHERE c.opened_at >= $1)::int AS emitted,
-              (SELECT count(*) FROM casework.outbox o JOIN casework.cases c ON c.id = o.case_id WHERE c.opened_at >= $1 AND o.published_at IS NULL)::int AS waiting,
-              (SELECT count(*) FROM reporting.processed_events p JOIN casework.cases c ON c.id = p.case_id WHERE c.opened_at >= $1)::int AS applied`,
-      [since],
-    );
-    const x = r.rows[0];
-    return x.waiting === 0 && x.applied === x.emitted ? x : undefined;
-  }, 'every event of these cases to be applied', 120_000);
+  await reportingCaughtUp(db, since);
 }
 
 describe('a case rerouted to another department', () => {

@@ -10,7 +10,7 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caseBody, env, eventually, http } from '../support/helpers';
+import { caseBody, env, eventually, http , reportingCaughtUp } from '../support/helpers';
 import { loadTownship, township } from '../support/township';
 
 const e = env();
@@ -70,14 +70,7 @@ beforeAll(async () => {
   ids.withdrawn = await open(4);
   await move(ids.withdrawn, 'accept', t.cadre1);
   await move(ids.withdrawn, 'withdraw', t.hall, { reason: '居民撤回' });
-  await eventually(async () => {
-    const r = await db.query(
-      `SELECT count(*)::int AS missing FROM casework.outbox o JOIN casework.cases c ON c.id = o.case_id
-        WHERE c.opened_at >= $1 AND NOT EXISTS (SELECT 1 FROM reporting.processed_events p WHERE p.event_id = o.event_id)`,
-      [since],
-    );
-    return r.rows[0].missing === 0;
-  }, 'reporting to catch up', 60_000);
+  await reportingCaughtUp(db, since, 60_000);
   until = new Date().toISOString();
 }, 300_000);
 afterAll(async () => db?.end());

@@ -8,7 +8,7 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caseBody, env, eventually, http, kafkaClient, serviceToken } from '../support/helpers';
+import { caseBody, env, eventually, http, kafkaClient, serviceToken , reportingCaughtUp } from '../support/helpers';
 import { loadTownship, township } from '../support/township';
 
 const e = env();
@@ -26,14 +26,7 @@ async function move(id: string, path: string, actor: string, body: unknown = {})
 }
 
 async function settled() {
-  await eventually(async () => {
-    const r = await db.query(
-      `SELECT count(*)::int AS missing FROM casework.outbox o JOIN casework.cases c ON c.id = o.case_id
-        WHERE c.opened_at >= $1 AND NOT EXISTS (SELECT 1 FROM reporting.processed_events p WHERE p.event_id = o.event_id)`,
-      [since],
-    );
-    return r.rows[0].missing === 0;
-  }, 'reporting to catch up', 60_000);
+  await reportingCaughtUp(db, since, 60_000);
 }
 
 const figures = async () => (await http('GET', reports(`/figures?groupBy=department&from=${encodeURIComponent(since)}`))).json.groups;

@@ -127,6 +127,21 @@ export async function eventually<T>(fn: () => Promise<T | undefined | false>, wh
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
 }
 
+/**
+ * Waits until the reporting consumer has applied every event that the cases opened since
+ * `since` emitted: each outbox row's event id is among reporting's processed events.
+ */
+export async function reportingCaughtUp(db: { query(sql: string, params: unknown[]): Promise<{ rows: { missing: number }[] }> }, since: string, timeoutMs = 120_000): Promise<void> {
+  await eventually(async () => {
+    const r = await db.query(
+      `SELECT count(*)::int AS missing FROM casework.outbox o JOIN casework.cases c ON c.id = o.case_id
+        WHERE c.opened_at >= $1 AND NOT EXISTS (SELECT 1 FROM reporting.processed_events p WHERE p.event_id = o.event_id)`,
+      [since],
+    );
+    return r.rows[0]!.missing === 0;
+  }, 'reporting to apply every event of these cases', timeoutMs);
+}
+
 export function kafkaClient(brokers: string): Kafka {
   return new Kafka({ clientId: 'minqing-tests', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
 }

@@ -19,3 +19,4 @@ export * from './report-responses';
 export * from './lifecycle/index';
 export * from './operations';
 export * from './notifications';
+export * from './open311';

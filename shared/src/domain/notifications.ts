@@ -74,3 +74,13 @@ export function quietUntil(now: Date, quiet: QuietHours, utcOffsetMinutes: numbe
   const endDay = start > end && minuteOfDay >= start ? dayStartLocal + 86_400_000 : dayStartLocal;
   return new Date(endDay + end * 60_000 - utcOffsetMinutes * 60_000);
 }
+
+/** An in-app notification as the case API answers it (GET /api/v1/notifications) and the console shows it. */
+export interface StaffNotification {
+  id: string;
+  code: string;
+  params: Record<string, unknown>;
+  caseId: string | null;
+  createdAt: string;
+  read: boolean;
+}

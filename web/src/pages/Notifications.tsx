@@ -11,15 +11,8 @@ import { api, problemOf, withQuery, type Problem } from '../api';
 import { ProblemBox } from '../components/ProblemBox';
 import { Loading } from '../components/bits';
 import { useFormat } from '../format';
+import type { StaffNotification } from '@minqing/shared/domain';
 
-interface StaffNotification {
-  id: string;
-  code: string;
-  params: Record<string, unknown>;
-  caseId: string | null;
-  createdAt: string;
-  read: boolean;
-}
 interface NotificationPage {
   items: StaffNotification[];
   nextCursor: string | null;

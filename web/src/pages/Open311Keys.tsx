@@ -14,19 +14,8 @@ import { NotAllowed } from '../components/NotAllowed';
 import { Loading } from '../components/bits';
 import { useFormat } from '../format';
 import { useAction } from '../useAction';
+import type { Open311Key } from '@minqing/shared/domain';
 
-interface Open311Key {
-  id: string;
-  name: string;
-  organisation: string;
-  servicePointCode: string | null;
-  createdAt: string;
-  createdBy: string;
-  revokedAt: string | null;
-  revokedBy: string | null;
-  lastUsedAt: string | null;
-  requests: number;
-}
 
 const PAGE = 50;
 

@@ -4,7 +4,7 @@
  * the case-worker, which owns them) and writes only its own schema: read marks,
  * residents' opt-outs and the quiet-hours setting (directory.*).
  */
-import type { DeliveryStatus, Pool, QuietHours } from '@minqing/shared';
+import type { DeliveryStatus, Pool, QuietHours, StaffNotification } from '@minqing/shared';
 
 export class NotificationCursorError extends Error {}
 
@@ -16,14 +16,6 @@ export function decodeCursor(cursor: string): string {
   return m[1]!;
 }
 
-export interface StaffNotification {
-  id: string;
-  code: string;
-  params: Record<string, unknown>;
-  caseId: string | null;
-  createdAt: string;
-  read: boolean;
-}
 
 export interface DeliveryView {
   id: string;

@@ -7,7 +7,7 @@
  * of its hash; an unknown, malformed or revoked key is the same refusal.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { DomainError, NotFoundError, ProblemType, type Pool } from '@minqing/shared';
+import { DomainError, NotFoundError, ProblemType, type Open311Key, type Pool } from '@minqing/shared';
 
 /** What a key looks like; anything else is refused before any lookup. */
 export const OPEN311_KEY_PATTERN = '^k[0-9a-z]{8}\\.[A-Za-z0-9_-]{43}$';
@@ -15,19 +15,6 @@ const KEY_RE = new RegExp(OPEN311_KEY_PATTERN);
 export const KEY_ID_PATTERN = '^k[0-9a-z]{8}$';
 const ID_ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 
-export interface Open311Key {
-  id: string;
-  name: string;
-  organisation: string;
-  servicePointCode: string | null;
-  createdAt: string;
-  createdBy: string;
-  revokedAt: string | null;
-  revokedBy: string | null;
-  lastUsedAt: string | null;
-  /** how many requests (cases) the key has opened */
-  requests: number;
-}
 
 /** The key a verified request carries: who it is attributed to. */
 export interface VerifiedKey {
