@@ -28,6 +28,8 @@ export const WorkerConfigSchema = Type.Object({
   /** residents' SMS and e-mail wait out this window (township local time), unless administrators set it in the console: HH:MM-HH:MM or off */
   NOTIFY_QUIET_HOURS: Type.String({ pattern: '^(off|([01]\\d|2[0-3]):[0-5]\\d-([01]\\d|2[0-3]):[0-5]\\d)$', default: '21:00-08:00' }),
   /** attempts before a delivery goes to the dead-letter list */
+  /** an event older than this when the notifier first reads it notifies nobody (a new notifier group, or one far behind, does not send a backlog of stale news) */
+  NOTIFY_MAX_AGE_HOURS: Type.Integer({ minimum: 1, maximum: 8760, default: 24 }),
   NOTIFY_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
   /** first retry delay; doubles per attempt up to NOTIFY_RETRY_MAX_MS */
   NOTIFY_RETRY_BASE_MS: Type.Integer({ minimum: 10, default: 30_000 }),

@@ -82,7 +82,7 @@ async function main(): Promise<void> {
   const notifier = new Notifier(kafka, {
     pool, logger: logger.child({ component: 'notifier' }), channels, topic: config.CASE_EVENTS_TOPIC, groupId: config.NOTIFY_GROUP_ID,
     quietHours: config.NOTIFY_QUIET_HOURS, maxAttempts: config.NOTIFY_MAX_ATTEMPTS, retryBaseMs: config.NOTIFY_RETRY_BASE_MS,
-    retryMaxMs: config.NOTIFY_RETRY_MAX_MS, pollMs: config.NOTIFY_POLL_MS,
+    retryMaxMs: config.NOTIFY_RETRY_MAX_MS, pollMs: config.NOTIFY_POLL_MS, maxAgeMs: config.NOTIFY_MAX_AGE_HOURS * 3_600_000,
   });
   await notifier.start();
   logger.info({ channels: notifier.enabledChannels, group: config.NOTIFY_GROUP_ID }, 'notifier started');
@@ -103,7 +103,7 @@ async function main(): Promise<void> {
     },
   });
   app.get('/outbox/lag', async () => relay.lag());
-  app.get('/notifier', async () => ({ ready: notifier.ready, channels: notifier.enabledChannels, lastError: notifier.lastError }));
+  app.get('/notifier', async () => ({ ready: notifier.ready, channels: notifier.enabledChannels, lastError: notifier.lastError, staleSkipped: notifier.stale }));
   await app.listen({ host: config.WORKER_HOST, port: config.WORKER_PORT });
 
   const running = worker.run();

@@ -18,7 +18,7 @@ import {
   type Consumer, type KafkaClient, type Logger, type NoticeLanguage, type NotificationChannel, type Pool, type QuietHours, type ResidentNotice,
 } from '@minqing/shared';
 import { PermanentDeliveryError, type DeliveryChannel } from './channels';
-import { backoffMs, notifies, planDeliveries } from './plan';
+import { backoffMs, isStale, notifies, planDeliveries } from './plan';
 import { renderResident } from './templates';
 
 export interface NotifierOptions {
@@ -33,6 +33,8 @@ export interface NotifierOptions {
   retryBaseMs: number;
   retryMaxMs: number;
   pollMs: number;
+  /** events older than this when read notify nobody (see isStale) */
+  maxAgeMs: number;
   now?: () => Date;
 }
 
@@ -61,6 +63,8 @@ export class Notifier {
   private readonly channels: Map<NotificationChannel, DeliveryChannel>;
   private readonly now: () => Date;
   lastError: string | null = null;
+  /** events skipped because they were too old when read */
+  stale = 0;
 
   constructor(kafka: KafkaClient, private readonly opts: NotifierOptions) {
     this.channels = new Map(opts.channels.map((c) => [c.name, c]));
@@ -93,6 +97,10 @@ export class Notifier {
         const decoded = fromKafkaMessage(message);
         if (!decoded.ok) return; // the reporting service dead-letters malformed events; nobody is told of them
         if (!notifies(decoded.event.type)) return;
+        if (isStale(decoded.event.time, this.now(), this.opts.maxAgeMs)) {
+          this.stale++;
+          return;
+        }
         await this.record(decoded.event.id, decoded.event.type, decoded.event.data as Record<string, unknown>);
       },
     });

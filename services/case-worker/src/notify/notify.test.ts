@@ -2,7 +2,7 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseQuietHours, quietUntil, NOTICE_LANGUAGES, RESIDENT_NOTICES } from '@minqing/shared';
-import { backoffMs, planDeliveries } from './plan';
+import { backoffMs, isStale, planDeliveries } from './plan';
 import { RESIDENT_TEMPLATES, renderResident } from './templates';
 import { PermanentDeliveryError, SmsGatewayChannel } from './channels';
 
@@ -112,5 +112,15 @@ describe('SmsGatewayChannel', () => {
     expect(permanent).toBeInstanceOf(PermanentDeliveryError);
     expect(String((permanent as Error).message)).not.toContain('13800000000');
     answer = 200;
+  });
+});
+
+describe('stale events', () => {
+  const now = new Date('2026-12-02T08:00:00Z');
+  it('notify nobody once older than the maximum age, and do until then', () => {
+    const day = 24 * 3_600_000;
+    expect(isStale('2026-12-01T08:00:01Z', now, day)).toBe(false);
+    expect(isStale('2026-12-01T07:59:59Z', now, day)).toBe(true);
+    expect(isStale('2026-09-01T08:00:00Z', now, day)).toBe(true);
   });
 });

@@ -79,3 +79,8 @@ export function backoffMs(attempt: number, baseMs: number, maxMs: number, random
   const raw = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(raw * (0.8 + 0.4 * random()));
 }
+
+/** An event this old when read is no longer news: nobody is notified of it (NOTIFY_MAX_AGE_HOURS). */
+export function isStale(eventTime: string, now: Date, maxAgeMs: number): boolean {
+  return now.getTime() - new Date(eventTime).getTime() > maxAgeMs;
+}
