@@ -184,11 +184,11 @@ export class FiguresRepository {
         ? `${f}
            SELECT f.case_id, f.tracking_code, f.category, f.status, f.opened_at, x.at AS callback_at, count(*) OVER () AS total
              FROM (SELECT * FROM cb WHERE grp = $${n - 2} AND ${RULE_SQL[rule]}) x JOIN f ON f.case_id = x.case_id
-            ORDER BY f.opened_at, f.case_id, x.at, x.event_id LIMIT $${n - 1} OFFSET $${n}`
+            ORDER BY f.opened_at DESC, f.case_id DESC, x.at, x.event_id LIMIT $${n - 1} OFFSET $${n}`
         : `${f}
            SELECT case_id, tracking_code, category, status, opened_at, count(*) OVER () AS total
              FROM f WHERE grp = $${n - 2} AND ${RULE_SQL[rule]}
-            ORDER BY opened_at, case_id LIMIT $${n - 1} OFFSET $${n}`,
+            ORDER BY opened_at DESC, case_id DESC LIMIT $${n - 1} OFFSET $${n}`,
       params,
     );
     return {

@@ -68,6 +68,9 @@ function figures(groupBy: string, period: Period, category: string): Promise<Fig
   return api<FiguresResponse>(withQuery('/reports/figures', { groupBy, from: period.from, to: period.to, category }));
 }
 
+/** Drill-down rows fetched at a time (newest cases first; the rest a click away). */
+const DRILL_PAGE = 100;
+
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? null : Math.round(v * 1000) / 10);
 
 function Drilldown({ drill, onClose }: { drill: Drill; onClose(): void }) {
@@ -76,15 +79,34 @@ function Drilldown({ drill, onClose }: { drill: Drill; onClose(): void }) {
   const label = useEnum();
   const [data, setData] = useState<{ total: number; items: DrilldownItem[] } | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const page = useCallback(
+    (offset: number) =>
+      api<{ total: number; items: DrilldownItem[] }>(
+        withQuery('/reports/figures/cases', { groupBy: drill.groupBy, key: drill.key, figure: drill.figure, from: drill.from, to: drill.to, category: drill.category, limit: DRILL_PAGE, offset }),
+      ),
+    [drill],
+  );
   useEffect(() => {
     setData(null);
     setProblem(null);
-    api<{ total: number; items: DrilldownItem[] }>(
-      withQuery('/reports/figures/cases', { groupBy: drill.groupBy, key: drill.key, figure: drill.figure, from: drill.from, to: drill.to, category: drill.category, limit: 200 }),
-    )
+    page(0)
       .then(setData)
       .catch((err) => setProblem(problemOf(err)));
-  }, [drill]);
+  }, [page]);
+  /** The next page, after what is shown (newest cases first). */
+  async function more() {
+    if (!data) return;
+    setLoadingMore(true);
+    try {
+      const next = await page(data.items.length);
+      setData({ total: next.total, items: [...data.items, ...next.items] });
+    } catch (err) {
+      setProblem(problemOf(err));
+    } finally {
+      setLoadingMore(false);
+    }
+  }
   return (
     <section className="panel" data-testid="drilldown" aria-live="polite">
       <div className="panel-head">
@@ -113,7 +135,14 @@ function Drilldown({ drill, onClose }: { drill: Drill; onClose(): void }) {
           ))}
         </ul>
       )}
-      {data && data.total > data.items.length && <p className="muted small">{t('dashboard.moreCases', { shown: data.items.length, total: data.total })}</p>}
+      {data && data.total > data.items.length && (
+        <p className="muted small">
+          {t('dashboard.moreCases', { shown: data.items.length, total: data.total })}{' '}
+          <button type="button" className="secondary" data-testid="drilldown-more" disabled={loadingMore} onClick={() => void more()}>
+            {t('dashboard.moreCasesNext')}
+          </button>
+        </p>
+      )}
     </section>
   );
 }

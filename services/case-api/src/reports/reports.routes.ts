@@ -72,7 +72,7 @@ export const reportsRoutes: FastifyPluginAsyncTypebox<{ reporting: ReportingClie
     schema: { ...figures.schema, querystring: FiguresQuery, response: { 200: FiguresResponse, ...problemResponses(400, ...PROBLEMS) } },
   }, async (request) => reporting.figures(principalOf(request), request.query));
 
-  const cases = op('figureCases', 'The cases behind one count of one group (drill-down); 403 for a group outside the caller\'s department or area');
+  const cases = op('figureCases', 'The cases behind one count of one group (drill-down), newest opened first, paged by limit and offset; 403 for a group outside the caller\'s department or area');
   app.get('/reports/figures/cases', {
     ...cases,
     schema: { ...cases.schema, querystring: FigureCasesQuery, response: { 200: FigureCasesResponse, ...problemResponses(400, ...PROBLEMS) } },

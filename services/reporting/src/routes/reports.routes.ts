@@ -86,7 +86,7 @@ export const reportsRoutes: FastifyPluginAsyncTypebox<{ repository: ReportReposi
     {
       schema: {
         operationId: 'figureCases',
-        summary: 'The cases behind one count of one group (drill-down); 403 for a group outside the caller\'s department or area',
+        summary: 'The cases behind one count of one group (drill-down), newest opened first, paged by limit and offset; 403 for a group outside the caller\'s department or area',
         tags: ['reports'],
         querystring: FigureCasesQuery,
         response: { 200: FigureCasesResponse, ...problemResponses(400, ...AUTH_PROBLEMS) },
