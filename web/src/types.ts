@@ -4,7 +4,7 @@
  * workflow and the console); the lists are plain values, imported at run time.
  */
 import { DASHBOARD_ROLES, MANAGER_ROLES, STAFF_ROLES, type Principal, type StaffRole } from '@minqing/shared/access';
-import type { CaseListItem, CaseView, Household } from '@minqing/shared/domain';
+import type { CaseListItem, CaseView, Household, PublicCaseView } from '@minqing/shared/domain';
 
 export {
   CASE_CATEGORIES as CATEGORIES,
@@ -67,17 +67,8 @@ export interface CreatedCase {
   duplicate?: boolean | unknown;
 }
 
-export interface TrackResult {
-  trackingCode: string;
-  status: string;
-  category: string;
-  openedAt: string;
-  expectedReplyBy: string | null;
-  steps: { kind: string; at: string }[];
-  reply: string | null;
-  canRate: boolean;
-  satisfaction: string | null;
-}
+/** The residents' tracking page's answer (the case API's public projection). */
+export type TrackResult = PublicCaseView;
 
 export interface Rate {
   numerator: number;

@@ -125,3 +125,17 @@ export interface CaseListItem {
   openedAt: string;
   updatedAt: string;
 }
+
+/** What the residents' tracking page (and Open311's status) shows of a case: no names, phones, staff or case ids. */
+export interface PublicCaseView {
+  trackingCode: string;
+  status: string;
+  category: CaseCategory;
+  openedAt: string;
+  expectedReplyBy: string | null;
+  /** public steps, oldest first */
+  steps: { kind: string; at: string }[];
+  reply: string | null;
+  canRate: boolean;
+  satisfaction: string | null;
+}

@@ -7,8 +7,10 @@
  * reply once one is given, and the rating. Never a name, a phone, a staff
  * member, a department or a case id.
  */
-import { inGroup, MOVES, PUBLIC_STEPS, type CaseCategory, type Pool } from '@minqing/shared';
+import { inGroup, MOVES, PUBLIC_STEPS, type CaseCategory, type Pool, type PublicCaseView } from '@minqing/shared';
 import type { CaseService } from '../case.service';
+
+export type { PublicCaseView };
 
 /** The columns of casework.cases the projection reads (`PUBLIC_CASE_COLUMNS`). */
 export interface PublicCaseRow {
@@ -24,19 +26,6 @@ export interface PublicCaseRow {
   satisfaction: string | null;
 }
 export const PUBLIC_CASE_COLUMNS = 'id, tracking_code, status, category, priority, opened_at, phase, due_at, resolution_reply, satisfaction';
-
-export interface PublicCaseView {
-  trackingCode: string;
-  status: string;
-  category: CaseCategory;
-  openedAt: string;
-  expectedReplyBy: string | null;
-  /** public steps, oldest first */
-  steps: { kind: string; at: string }[];
-  reply: string | null;
-  canRate: boolean;
-  satisfaction: string | null;
-}
 
 export class PublicCases {
   constructor(private readonly deps: { pool: Pool; service: CaseService }) {}
