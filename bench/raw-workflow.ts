@@ -29,3 +29,19 @@ export async function rawLifecycle(): Promise<number> {
   await condition(() => moves >= 5 && !busy);
   return moves;
 }
+
+/**
+ * The baseline of the moves bench: the barest Update round trip — a workflow
+ * whose Update handler only answers (no activity, no state), on the same server.
+ */
+export const bareEcho = defineUpdate<number, [number]>('bareEcho');
+export const bareDone = defineUpdate<void, []>('bareDone');
+
+export async function bareUpdateTarget(): Promise<void> {
+  let done = false;
+  setHandler(bareEcho, (n) => n);
+  setHandler(bareDone, () => {
+    done = true;
+  });
+  await condition(() => done);
+}

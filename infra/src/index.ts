@@ -6,6 +6,6 @@ export * from './secrets';
 export { ensureTemporalTestServer, ensureTemporalCli, TEMPORAL_CLI_VERSION } from './temporal';
 export { ensureSchemathesis, SCHEMATHESIS_VERSION } from './schemathesis';
 export { ensureGeoReport, GEOREPORT_VERSION } from './georeport';
-export { KAFKA_VERSION } from './kafka';
+export { KAFKA_VERSION, kafkaVersion, startKafka } from './kafka';
 export { postgresVersion } from './postgres';
 export { buildWeb, ensureChromium, CHROMIUM, webDist } from './web';

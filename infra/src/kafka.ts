@@ -1,34 +1,45 @@
 /**
  * Kafka, single node in KRaft mode (broker + controller in one JVM), from the
  * Maven Central jars. The jars are fetched once into `<cache>/kafka-<version>`.
+ * KAFKA_VERSION is the default; MINQING_KAFKA_VERSION picks another (3.x or 4.x,
+ * each with its own logging backend and cache folder).
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { createKafka, kafkaReachable } from '@minqing/shared';
 import { fail, say } from './log';
 import { cacheRoot, repoRoot } from './paths';
 import { launch, replaceStale, run, waitHealthy, type Managed } from './proc';
 import { ensureTool } from './system';
 
 const C = 'kafka';
-export const KAFKA_VERSION = '3.9.1';
+/** The broker version the local stack runs unless MINQING_KAFKA_VERSION says otherwise. */
+export const KAFKA_VERSION = '4.1.2';
 
+/** The version this run starts (MINQING_KAFKA_VERSION, else KAFKA_VERSION). */
+export function kafkaVersion(): string {
+  const v = process.env.MINQING_KAFKA_VERSION?.trim() || KAFKA_VERSION;
+  if (!/^[34]\.\d+\.\d+$/.test(v)) fail(C, `MINQING_KAFKA_VERSION must be a Kafka 3.x or 4.x release like ${KAFKA_VERSION}, not ${JSON.stringify(v)}`);
+  return v;
+}
 
-export async function ensureKafkaLibs(): Promise<string> {
-  const dir = path.join(cacheRoot(), `kafka-${KAFKA_VERSION}`);
+const major = (version: string) => Number(version.split('.')[0]);
+
+export async function ensureKafkaLibs(version = kafkaVersion()): Promise<string> {
+  const dir = path.join(cacheRoot(), `kafka-${version}`);
   const libs = path.join(dir, 'libs');
   const marker = path.join(dir, '.complete');
   if (fs.existsSync(marker)) return libs;
   ensureTool(C, { cmd: 'mvn', args: ['-v'] }, ['maven'], 'fetch the Kafka jars from Maven Central (or set KAFKA_BROKERS)');
-  say(C, `fetching Kafka ${KAFKA_VERSION} jars from Maven Central into ${libs} (once; about 60 files)`);
+  say(C, `fetching Kafka ${version} jars from Maven Central into ${libs} (once; about 60 files)`);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   let downloaded = 0;
   let copied = 0;
   await run(
     'mvn',
-    ['-B', '-f', path.join(repoRoot, 'infra/kafka/pom.xml'), 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${libs}`],
+    ['-B', '-f', path.join(repoRoot, 'infra/kafka/pom.xml'), `-Dkafka.version=${version}`, `-Pkafka${major(version)}`, 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${libs}`],
     {
       onLine: (line) => {
         if (/^\[INFO\] Downloaded from/.test(line)) {
@@ -41,7 +52,7 @@ export async function ensureKafkaLibs(): Promise<string> {
   const count = fs.readdirSync(libs).filter((f) => f.endsWith('.jar')).length;
   if (count < 10) fail(C, `expected the broker jars in ${libs}, found ${count}`);
   say(C, `  done: ${count} jars (${downloaded} downloaded, ${copied} copied)`);
-  fs.writeFileSync(marker, `${KAFKA_VERSION}\n`);
+  fs.writeFileSync(marker, `${version}\n`);
   return libs;
 }
 
@@ -52,7 +63,8 @@ export interface KafkaHandle {
 
 export async function startKafka(args: { dataDir: string; runDir: string; port: number; controllerPort: number; partitions: number }): Promise<KafkaHandle> {
   ensureTool(C, { cmd: 'java', args: ['-version'] }, ['openjdk-17-jre-headless'], 'run the Kafka broker (or set KAFKA_BROKERS)');
-  const libs = await ensureKafkaLibs();
+  const version = kafkaVersion();
+  const libs = await ensureKafkaLibs(version);
   const dir = path.join(args.dataDir, 'kafka');
   const logDirs = path.join(dir, 'data');
   fs.mkdirSync(logDirs, { recursive: true });
@@ -83,7 +95,9 @@ export async function startKafka(args: { dataDir: string; runDir: string; port: 
     ].join('\n'),
   );
   const classpath = `${libs}/*`;
-  const log4j = `-Dlog4j.configuration=file:${path.join(repoRoot, 'infra/kafka/log4j.properties')}`;
+  const log4j = major(version) >= 4
+    ? `-Dlog4j2.configurationFile=${path.join(repoRoot, 'infra/kafka/log4j2.properties')}`
+    : `-Dlog4j.configuration=file:${path.join(repoRoot, 'infra/kafka/log4j.properties')}`;
   if (!fs.existsSync(path.join(logDirs, 'meta.properties'))) {
     say(C, 'formatting storage (KRaft)');
     // A Kafka cluster id is 16 bytes in URL-safe base64; one that starts with '-'
@@ -91,7 +105,7 @@ export async function startKafka(args: { dataDir: string; runDir: string; port: 
     const clusterId = randomBytes(16).toString('base64url');
     await run('java', [log4j, '-cp', classpath, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', props, '--ignore-formatted']);
   }
-  say(C, `starting broker on 127.0.0.1:${args.port}`);
+  say(C, `starting Kafka ${version} on 127.0.0.1:${args.port}`);
   const proc = launch({
     name: C,
     command: 'java',
@@ -100,20 +114,7 @@ export async function startKafka(args: { dataDir: string; runDir: string; port: 
     pidFile,
   });
   const brokers = `127.0.0.1:${args.port}`;
-  const kafka = new Kafka({ clientId: 'minqing-stack', brokers: [brokers], logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 1000 });
-  await waitHealthy(
-    proc,
-    async () => {
-      const admin = kafka.admin();
-      await admin.connect();
-      try {
-        const cluster = await admin.describeCluster();
-        if (cluster.brokers.length === 0) throw new Error('no broker registered yet');
-      } finally {
-        await admin.disconnect();
-      }
-    },
-    { timeoutMs: 90_000, what: 'Kafka' },
-  );
+  const kafka = createKafka({ brokers, clientId: 'minqing-stack' });
+  await waitHealthy(proc, () => kafkaReachable(kafka), { timeoutMs: 90_000, what: 'Kafka' });
   return { brokers, proc };
 }

@@ -80,7 +80,6 @@ export async function startServices(args: {
     EVENT_SCHEMA_BASE_URL: process.env.EVENT_SCHEMA_BASE_URL || `http://127.0.0.1:${args.ports.api}`,
     WORKER_PORT: String(args.ports.worker),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-    KAFKAJS_NO_PARTITIONER_WARNING: '1',
     ...(args.ports.sandbox ? notifySandboxEnv(args.ports.sandbox) : {}),
     ...args.extraEnv,
   };

@@ -8,9 +8,8 @@
 import pg from 'pg';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
-import type { KafkaMessage } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caseBody, env, eventually, header, http, kafkaClient } from '../support/helpers';
+import { caseBody, env, eventually, header, http, readAll, type KafkaMessage } from '../support/helpers';
 import { loadTownship, township } from '../support/township';
 
 const e = env();
@@ -38,40 +37,8 @@ async function openAssigned(title: string, overrides: Record<string, unknown> = 
   return id;
 }
 
-/** Every message on the topic up to where it ends now (own throwaway group). */
-async function readTopic(topic: string): Promise<KafkaMessage[]> {
-  const admin = kafkaClient(e.KAFKA_BROKERS).admin();
-  await admin.connect();
-  const ends = await admin.fetchTopicOffsets(topic);
-  await admin.disconnect();
-  const want = new Map(ends.map((p) => [p.partition, Number(p.high)]));
-  const consumer = kafkaClient(e.KAFKA_BROKERS).consumer({ groupId: `event-schemas-${Date.now()}` });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  const out: KafkaMessage[] = [];
-  const seen = new Map<number, number>();
-  const done = () => [...want].every(([p, high]) => high === 0 || (seen.get(p) ?? 0) >= high);
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`reading ${topic} took over 60 s`)), 60_000);
-      const finish = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      if (done()) finish();
-      void consumer.run({
-        eachMessage: async ({ partition, message }) => {
-          if (Number(message.offset) < want.get(partition)!) out.push(message);
-          seen.set(partition, Math.max(seen.get(partition) ?? 0, Number(message.offset) + 1));
-          if (done()) finish();
-        },
-      });
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-  return out;
-}
+/** Every message on the topic up to where it ends now. */
+const readTopic = (topic: string): Promise<KafkaMessage[]> => readAll(e.KAFKA_BROKERS, topic);
 
 beforeAll(async () => {
   db = new pg.Client({ connectionString: e.DATABASE_URL });

@@ -15,7 +15,7 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caseBody, env, eventually, findMessage, header, http, kafkaClient } from '../support/helpers';
+import { caseBody, env, eventually, findMessage, header, http, sendMessages } from '../support/helpers';
 import { loadTownship, township } from '../support/township';
 
 const e = env();
@@ -132,10 +132,7 @@ describe('notifications driven by the case events', () => {
 
     // The same event once more on the topic (a redelivery): nothing new anywhere.
     const opened = await findMessage(e.KAFKA_BROKERS, e.caseEventsTopic, (m) => header(m, 'ce_subject') === c.id && header(m, 'ce_type') === 'org.minqing.case.opened.v1');
-    const producer = kafkaClient(e.KAFKA_BROKERS).producer();
-    await producer.connect();
-    await producer.send({ topic: e.caseEventsTopic, messages: [{ key: opened.message.key, value: opened.message.value, headers: opened.message.headers }] });
-    await producer.disconnect();
+    await sendMessages(e.KAFKA_BROKERS, e.caseEventsTopic, [{ key: opened.message.key, value: opened.message.value, headers: opened.message.headers }]);
     await sleep(3000);
     expect(await arrived(c.id, phone, email)).toEqual({ sms: ['acceptance', 'callback_request', 'receipt', 'resolution'], mail: ['acceptance', 'callback_request', 'receipt', 'resolution'] });
 

@@ -17,9 +17,9 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
-import type { KafkaMessage } from 'kafkajs';
 import { ensureTemporalCli } from '@minqing/infra';
-import { caseBody, env, eventually, header, http, kafkaClient, tokenFor } from '../support/helpers';
+import { readTopic } from '@minqing/shared';
+import { caseBody, env, eventually, header, http, kafkaClient, tokenFor, type KafkaMessage } from '../support/helpers';
 import { testTemporalClient } from '../support/temporal';
 import { loadTownship, township } from '../support/township';
 
@@ -66,28 +66,11 @@ async function workflowShow(extra: string[] = []): Promise<{ code: number; out: 
 
 /** Every message of the case (key = case id) on the case-events topic, read until its close event. */
 async function caseMessages(id: string): Promise<KafkaMessage[]> {
-  const consumer = kafkaClient(e.KAFKA_BROKERS).consumer({ groupId: `tests-pii-${Math.random().toString(36).slice(2)}` });
-  await consumer.connect();
-  await consumer.subscribe({ topic: e.caseEventsTopic, fromBeginning: true });
-  const found: KafkaMessage[] = [];
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the close event of ${id} did not arrive within 30 s`)), 30_000);
-      void consumer.run({
-        eachMessage: async ({ message }) => {
-          if (message.key?.toString() !== id) return;
-          found.push(message);
-          if (header(message, 'ce_type') === 'org.minqing.case.closed.v1') {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      });
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-  return found;
+  const isClose = (m: KafkaMessage) => m.key?.toString() === id && header(m, 'ce_type') === 'org.minqing.case.closed.v1';
+  const read = await readTopic(kafkaClient(e.KAFKA_BROKERS), e.caseEventsTopic, { until: isClose, timeoutMs: 30_000 }).catch((err: Error) => {
+    throw new Error(`the close event of ${id} did not arrive within 30 s (${err.message})`);
+  });
+  return read.filter((m) => m.key?.toString() === id);
 }
 
 /** The log files of the test stack: the three services' and Temporal's. */

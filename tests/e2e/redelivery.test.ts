@@ -6,19 +6,16 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KafkaMessage } from 'kafkajs';
+import { beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { caseBody, env, eventually, http, kafkaClient } from '../support/helpers';
+import { caseBody, committedToEnd, env, eventually, http, readAll, reportingGroupId, sendMessages, type KafkaMessage } from '../support/helpers';
 import { loadTownship, township } from '../support/township';
 import { restartService } from '../support/restart';
 
 const e = env();
-const admin = kafkaClient(e.KAFKA_BROKERS).admin();
 const t = township(`rd${Date.now().toString(36)}`);
 
 beforeAll(async () => {
-  await admin.connect();
   // Some cases of this file's own, so the test does not depend on which files ran before it.
   const db = new pg.Client({ connectionString: e.DATABASE_URL });
   await db.connect();
@@ -35,7 +32,6 @@ beforeAll(async () => {
   }
   await http('POST', `${e.apiUrl}/api/v1/work-records`, { kind: 'visit', date: '2026-11-20', householdCode: t.household, note: '走访' }, { 'x-actor': t.cadre1 });
 }, 120_000);
-afterAll(async () => admin.disconnect());
 
 async function snapshot() {
   const get = async (q: string) => (await http('GET', `${e.reportingUrl}/api/v1/reports/${q}`)).json;
@@ -49,35 +45,8 @@ async function snapshot() {
 
 async function caughtUp() {
   // The stack's own reporting group (other tests may run reporting copies in groups of their own).
-  const groupId = e.serviceEnv.REPORTING_GROUP_ID ?? (await admin.listGroups()).groups.map((g) => g.groupId).find((g) => g.startsWith('minqing-reporting'))!;
-  await eventually(async () => {
-    const ends = await admin.fetchTopicOffsets(e.caseEventsTopic);
-    const [committed] = await admin.fetchOffsets({ groupId, topics: [e.caseEventsTopic] });
-    return ends.every((p) => p.high === '0' || committed!.partitions.find((c) => c.partition === p.partition)?.offset === p.high);
-  }, 'the reporting consumer to reach the end of the topic', 120_000);
-}
-
-async function readAll(): Promise<KafkaMessage[]> {
-  const ends = await admin.fetchTopicOffsets(e.caseEventsTopic);
-  const want = new Map(ends.map((p) => [p.partition, Number(p.high)]));
-  const consumer = kafkaClient(e.KAFKA_BROKERS).consumer({ groupId: `redelivery-${Date.now()}` });
-  await consumer.connect();
-  await consumer.subscribe({ topic: e.caseEventsTopic, fromBeginning: true });
-  const out: KafkaMessage[] = [];
-  const seen = new Map<number, number>();
-  await new Promise<void>((resolve) => {
-    const done = () => [...want].every(([p, high]) => high === 0 || (seen.get(p) ?? 0) >= high);
-    if (done()) resolve();
-    void consumer.run({
-      eachMessage: async ({ partition, message }) => {
-        if (Number(message.offset) < want.get(partition)!) out.push(message);
-        seen.set(partition, Number(message.offset) + 1);
-        if (done()) resolve();
-      },
-    });
-  });
-  await consumer.disconnect();
-  return out;
+  const groupId = await reportingGroupId();
+  await eventually(() => committedToEnd(e.KAFKA_BROKERS, groupId, e.caseEventsTopic), 'the reporting consumer to reach the end of the topic', 120_000);
 }
 
 describe.runIf(e.ownStack)('redelivery', () => {
@@ -85,7 +54,7 @@ describe.runIf(e.ownStack)('redelivery', () => {
     await eventually(async () => (await http('GET', `${e.workerUrl}/outbox/lag`)).json.unpublished === 0, 'the outbox to drain');
     await caughtUp();
     const before = await snapshot();
-    const messages = await readAll();
+    const messages = await readAll(e.KAFKA_BROKERS, e.caseEventsTopic);
     expect(messages.length).toBeGreaterThan(0);
     expect(before.cases).toBeGreaterThan(0);
 
@@ -96,21 +65,14 @@ describe.runIf(e.ownStack)('redelivery', () => {
       const j = Math.floor(rand() * (i + 1));
       [messages[i], messages[j]] = [messages[j]!, messages[i]!];
     }
-    const producer = kafkaClient(e.KAFKA_BROKERS).producer();
-    await producer.connect();
     const half = Math.floor(messages.length / 2);
-    const send = async (batch: KafkaMessage[]) => {
-      for (let i = 0; i < batch.length; i += 500) {
-        await producer.send({ topic: e.caseEventsTopic, messages: batch.slice(i, i + 500).map((m) => ({ key: m.key, value: m.value, headers: m.headers })) });
-      }
-    };
+    const send = (batch: KafkaMessage[]) => sendMessages(e.KAFKA_BROKERS, e.caseEventsTopic, batch.map((m) => ({ key: m.key, value: m.value, headers: m.headers })));
     await send(messages.slice(0, half));
 
     // Kill the reporting service while it works through the flood, then start it again.
     const pidFile = path.join(e.logDir, 'reporting.pid');
     process.kill(Number(fs.readFileSync(pidFile, 'utf8').trim()), 'SIGKILL');
     await send(messages.slice(half));
-    await producer.disconnect();
     await restartService(e, 'reporting', e.reportingUrl);
     await caughtUp();
 

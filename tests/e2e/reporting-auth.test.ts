@@ -153,7 +153,7 @@ describe('the actor of a write is the signed-in user', () => {
   it('a frozen report is signed by the signed-in user; a signedBy in the body is refused', async () => {
     const forged = await http('POST', api('/reports/frozen'), { groupBy: 'department', note: `签字 ${t.run}`, signedBy: t.township }, as(assessor));
     expect(forged.status).toBe(400);
-    expect(forged.json.errors).toContainEqual({ field: 'body/signedBy', message: 'is not an allowed property' });
+    expect(forged.json.errors).toContainEqual(expect.objectContaining({ field: 'body/signedBy', code: 'unknown_property', message: 'is not an allowed property' }));
     const direct = await http('POST', reporting('/api/v1/reports/frozen'), { groupBy: 'department', note: `签字 ${t.run}`, signedBy: t.township });
     expect(direct.status).toBe(400);
 

@@ -8,7 +8,7 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caseBody, env, eventually, http, kafkaClient, serviceToken , reportingCaughtUp } from '../support/helpers';
+import { caseBody, env, eventually, http, sendMessages, serviceToken , reportingCaughtUp } from '../support/helpers';
 import { loadTownship, township } from '../support/township';
 
 const e = env();
@@ -73,10 +73,7 @@ describe('escalations by level', () => {
         slaPolicyVersion: 'sla-2026.1', phase: 'resolve', level: 2, escalatedToCode: t.leader, dueAt: at,
       } as never,
     });
-    const producer = kafkaClient(e.KAFKA_BROKERS).producer();
-    await producer.connect();
-    await producer.send({ topic: e.caseEventsTopic, messages: [toKafkaRecord(event)] });
-    await producer.disconnect();
+    await sendMessages(e.KAFKA_BROKERS, e.caseEventsTopic, [toKafkaRecord(event)]);
     const after = await eventually(async () => {
       const g = (await figures()).find((x: { key: string }) => x.key === t.dept).escalations;
       return g.level2 === before.level2 + 1 ? g : undefined;
@@ -142,6 +139,17 @@ describe('signed-off reports', () => {
 
     // Read everything continuously until the rebuild has finished.
     const seen = { reads: 0, refused: 0, phases: new Set<string>(), maxTarget: 0 };
+    // The phases as the service reports them, watched more often than one round of reads takes
+    // (catching up a small topic can be over in less than a second).
+    let watching = true;
+    const watcher = (async () => {
+      while (watching) {
+        const s = (await http('GET', reports('/rebuild'))).json;
+        if (s?.state !== 'rebuilding') break; // finished (or failed: the loop below says why)
+        if (s.phase) seen.phases.add(s.phase);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    })();
     let lastOurs = ourBefore.totalCases;
     let status = started.json;
     while (status.state === 'rebuilding') {
@@ -174,6 +182,8 @@ describe('signed-off reports', () => {
       if (status.state === 'failed') throw new Error(`the rebuild failed: ${status.error}`);
       if (Date.now() - Date.parse(started.json.startedAt) > 180_000) throw new Error('the rebuild did not finish within 3 minutes');
     }
+    watching = false;
+    await watcher;
     stopLoad = true;
     await load;
     expect(status).toMatchObject({ state: 'idle', phase: null, error: null, startedBy: 'admin', startedAt: started.json.startedAt });

@@ -43,12 +43,14 @@ const MAY: Record<string, readonly Role[]> = {
   listAccounts: ['admin'], putAccount: ['admin'], provisionAccounts: ['admin'], unlockAccount: ['admin'],
   importDirectory: ['admin'], importDirectoryCsv: ['admin'], exportDirectory: ['admin'], exportDirectoryCsv: ['admin'],
   directoryRuleCheck: DASHBOARD,
+  setHouseholdLinks: ['admin'], setVillageLinks: ['admin'], publishSlaPolicy: ['admin'],
   getHousehold: but('cadre'), // a cadre sees the households linked to them; the fixture's is another cadre's
-  openCase: but('assessment'),
+  openCase: but('assessment'), findDuplicateCases: but('assessment'),
   listTasks: ROSTER, logWorkRecord: ROSTER,
   escalationQueue: DASHBOARD, escalationChanges: DASHBOARD,
   // the fixture case, its cadre's records and its village are outside every account's scope but the township-wide roles'
   getCase: WIDE, caseTimeline: WIDE, listWorkRecords: WIDE, figureCases: WIDE,
+  caseCandidates: ['township_leader', 'admin'], // managers who may see the case: whom it can be reassigned to
   'case moves': ['township_leader'], // roster staff who may see the case (which move is theirs is the workflow's call)
   reports: DASHBOARD,
   listFigureDefinitions: DASHBOARD, // how the figures are counted: for whoever reads them

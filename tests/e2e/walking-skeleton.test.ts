@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { deriveCaseId, EventType, fromKafkaMessage, TRACKING_CODE_PATTERN } from '@minqing/shared';
-import { adminToken, caseBody, env, eventually, findMessage, header, http, kafkaClient, uniqueKey } from '../support/helpers';
+import { adminToken, caseBody, committedToEnd, env, eventually, findMessage, header, http, reportingGroupId, sendMessages, uniqueKey } from '../support/helpers';
 import { testTemporalClient } from '../support/temporal';
 
 const e = env();
@@ -102,13 +102,7 @@ describe('opening a case', () => {
 
     // Redeliver the very same record (same ce_id), then open a marker case, and
     // wait until the consumer has committed past both.
-    const producer = kafkaClient(e.KAFKA_BROKERS).producer();
-    await producer.connect();
-    await producer.send({
-      topic: e.caseEventsTopic,
-      messages: [{ key: message.key, value: message.value, headers: message.headers }],
-    });
-    await producer.disconnect();
+    await sendMessages(e.KAFKA_BROKERS, e.caseEventsTopic, [{ key: message.key, value: message.value, headers: message.headers }]);
     const marker = await http('POST', `${e.apiUrl}/api/v1/cases`, caseBody());
     expect(marker.status).toBe(201);
 
@@ -121,16 +115,9 @@ describe('opening a case', () => {
       },
       'marker published',
     );
-    const admin = kafkaClient(e.KAFKA_BROKERS).admin();
-    await admin.connect();
     // The stack's own reporting group (other tests may run reporting copies in groups of their own).
-    const groupId = e.serviceEnv.REPORTING_GROUP_ID ?? (await admin.listGroups()).groups.map((g) => g.groupId).find((g) => g.startsWith('minqing-reporting'))!;
-    await eventually(async () => {
-      const ends = await admin.fetchTopicOffsets(e.caseEventsTopic);
-      const [committed] = await admin.fetchOffsets({ groupId, topics: [e.caseEventsTopic] });
-      return ends.every((p) => p.high === '0' || committed!.partitions.find((c) => c.partition === p.partition)?.offset === p.high);
-    }, 'the reporting consumer to commit up to the end of the topic');
-    await admin.disconnect();
+    const groupId = await reportingGroupId();
+    await eventually(() => committedToEnd(e.KAFKA_BROKERS, groupId, e.caseEventsTopic), 'the reporting consumer to commit up to the end of the topic');
 
     const after = await summary();
     expect(after.totalCases).toBe(before.totalCases + 1); // the marker only
@@ -215,27 +202,21 @@ describe('events that fail validation', () => {
     const before = await summary();
     const caseId = '11111111-2222-4333-8444-555555555555';
     const eventId = `bad-${Date.now()}`;
-    const producer = kafkaClient(e.KAFKA_BROKERS).producer();
-    await producer.connect();
-    await producer.send({
-      topic: e.caseEventsTopic,
-      messages: [
-        {
-          key: caseId,
-          value: JSON.stringify({ caseId, category: 'nonsense' }),
-          headers: {
-            ce_specversion: '1.0',
-            ce_id: eventId,
-            ce_source: '/tests',
-            ce_type: 'org.minqing.case.opened.v1',
-            ce_subject: caseId,
-            ce_time: new Date().toISOString(),
-            'content-type': 'application/json',
-          },
+    await sendMessages(e.KAFKA_BROKERS, e.caseEventsTopic, [
+      {
+        key: caseId,
+        value: JSON.stringify({ caseId, category: 'nonsense' }),
+        headers: {
+          ce_specversion: '1.0',
+          ce_id: eventId,
+          ce_source: '/tests',
+          ce_type: 'org.minqing.case.opened.v1',
+          ce_subject: caseId,
+          ce_time: new Date().toISOString(),
+          'content-type': 'application/json',
         },
-      ],
-    });
-    await producer.disconnect();
+      },
+    ]);
     const { message } = await findMessage(e.KAFKA_BROKERS, e.dlqTopic, (m) => header(m, 'ce_id') === eventId);
     expect(header(message, 'dlq_reason')).toMatch(/data\//);
     expect(header(message, 'dlq_source_topic')).toBe(e.caseEventsTopic);

@@ -133,7 +133,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
       REPORTING_PORT: String(servicePorts.reporting),
       REPORTING_URL: `http://127.0.0.1:${servicePorts.reporting}`,
       WORKER_PORT: String(servicePorts.worker),
-      KAFKAJS_NO_PARTITIONER_WARNING: '1',
     },
     runDir: path.join(dir, 'run'),
     ownStack: true,

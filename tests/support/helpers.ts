@@ -1,7 +1,11 @@
 /** Small helpers for integration tests: HTTP calls, polling, Kafka reads. */
-import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import { inject } from 'vitest';
-import { CASE_API_ISSUER, parseServiceTokenSecrets, REPORTING_AUDIENCE, ServiceTokenSigner, type ScopePrincipal } from '@minqing/shared';
+import {
+  CASE_API_ISSUER, createIdempotentProducer, createKafka, parseServiceTokenSecrets, readTopic, REPORTING_AUDIENCE, ServiceTokenSigner, withAdmin,
+  type KafkaClient, type KafkaMessage, type OutgoingMessage, type ScopePrincipal,
+} from '@minqing/shared';
+
+export type { KafkaMessage };
 
 export const env = () => inject('minqing');
 
@@ -142,8 +146,14 @@ export async function reportingCaughtUp(db: { query(sql: string, params: unknown
   }, 'reporting to apply every event of these cases', timeoutMs);
 }
 
-export function kafkaClient(brokers: string): Kafka {
-  return new Kafka({ clientId: 'minqing-tests', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+/** The project's Kafka client (shared/src/kafka.ts) for the tests' own reads and writes. */
+export function kafkaClient(brokers: string): KafkaClient {
+  return createKafka({ brokers, clientId: 'minqing-tests' });
+}
+
+/** Every message on `topic` up to where it ends now, in offset order per partition (no committed group). */
+export function readAll(brokers: string, topic: string, timeoutMs = 60_000): Promise<KafkaMessage[]> {
+  return readTopic(kafkaClient(brokers), topic, { timeoutMs });
 }
 
 /** Read a topic from the beginning until `match` finds a message (own throwaway group). */
@@ -153,28 +163,41 @@ export async function findMessage(
   match: (m: KafkaMessage) => boolean,
   timeoutMs = 20_000,
 ): Promise<{ message: KafkaMessage; partition: number }> {
-  const kafka = kafkaClient(brokers);
-  const consumer = kafka.consumer({ groupId: `tests-${Math.random().toString(36).slice(2)}` });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
+  const read = await readTopic(kafkaClient(brokers), topic, { until: match, timeoutMs }).catch((err: Error) => {
+    throw new Error(`no matching message on ${topic} within ${timeoutMs} ms (${err.message})`);
+  });
+  const message = read[read.length - 1]!;
+  return { message, partition: message.partition };
+}
+
+/** Send messages as a service would (the idempotent producer; the key picks the partition). */
+export async function sendMessages(brokers: string, topic: string, messages: OutgoingMessage[]): Promise<void> {
+  const producer = createIdempotentProducer(kafkaClient(brokers));
   try {
-    return await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching message on ${topic} within ${timeoutMs} ms`)), timeoutMs);
-      void consumer.run({
-        eachMessage: async ({ message, partition }) => {
-          if (match(message)) {
-            clearTimeout(timer);
-            resolve({ message, partition });
-          }
-        },
-      });
-    });
+    for (let i = 0; i < messages.length; i += 500) await producer.send(topic, messages.slice(i, i + 500));
   } finally {
-    await consumer.disconnect();
+    await producer.disconnect();
   }
 }
 
-export const header = (m: KafkaMessage, name: string) => m.headers?.[name]?.toString();
+/** The stack's own reporting group (other tests may run reporting copies in groups of their own). */
+export async function reportingGroupId(): Promise<string> {
+  const given = env().serviceEnv.REPORTING_GROUP_ID;
+  if (given) return given;
+  const groups = await withAdmin(kafkaClient(env().KAFKA_BROKERS), (admin) => admin.listGroups());
+  return groups.find((g) => g.startsWith('minqing-reporting'))!;
+}
+
+/** Whether `groupId` has committed up to the end of every partition of `topic`. */
+export async function committedToEnd(brokers: string, groupId: string, topic: string): Promise<boolean> {
+  return withAdmin(kafkaClient(brokers), async (admin) => {
+    const ends = await admin.topicOffsets(topic);
+    const committed = await admin.committedOffsets(groupId, topic);
+    return ends.every((p) => p.high === 0 || committed.find((c) => c.partition === p.partition)?.offset === p.high);
+  });
+}
+
+export const header = (m: KafkaMessage, name: string): string | undefined => m.headers[name];
 
 let counter = 0;
 /** A valid openCase body; `overrides` replace top-level fields. */

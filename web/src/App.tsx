@@ -3,11 +3,13 @@
  * needs and the dashboard's Chart.js is fetched only when someone opens it.
  */
 import { createElement, lazy, Suspense, type ComponentType } from 'react';
-import { Route, Routes } from 'react-router-dom';
+import { Route, Routes, useLocation } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { AuthProvider, HomeRedirect, RequireAuth } from './auth';
+import { AuthProvider, HomeRedirect, RequireAuth, useAuth } from './auth';
 import { Layout } from './components/Layout';
 import { Loading } from './components/bits';
+import { NotAllowed } from './components/NotAllowed';
+import { screenAllows } from './screens';
 
 type PageModule = Promise<{ default: ComponentType }>;
 
@@ -27,7 +29,14 @@ function screen(load: () => PageModule): { load: () => PageModule; Screen: Compo
       return m;
     }));
   const Lazy = lazy(fetchOnce);
-  return { load: fetchOnce, Screen: () => createElement(loaded ?? Lazy) };
+  // A screen the signed-in role may not use (./screens) is NotAllowed before it mounts: none of its calls fire.
+  const Screen = () => {
+    const { me } = useAuth();
+    const { pathname } = useLocation();
+    if (me && !screenAllows(pathname, me.role)) return createElement(NotAllowed);
+    return createElement(loaded ?? Lazy);
+  };
+  return { load: fetchOnce, Screen };
 }
 
 const loaders = {
@@ -45,6 +54,12 @@ const loaders = {
   '/audit': screen(() => import('./pages/Audit')),
   '/notifications': screen(() => import('./pages/Notifications')),
   '/open311-keys': screen(() => import('./pages/Open311Keys')),
+  '/duty': screen(() => import('./pages/Duty')),
+  '/appraisals': screen(() => import('./pages/Appraisals')),
+  '/composite': screen(() => import('./pages/Composite')),
+  '/sessions': screen(() => import('./pages/Sessions')),
+  '/roster': screen(() => import('./pages/Roster')),
+  '/sla-policy': screen(() => import('./pages/SlaPolicy')),
 };
 // Start fetching the current screen's chunk now, alongside the session check, not after it.
 // A key ending in '/' is a prefix ('/cases/<id>'); any other key is the whole path.
@@ -67,6 +82,12 @@ const Account = loaders['/account'].Screen;
 const Audit = loaders['/audit'].Screen;
 const Notifications = loaders['/notifications'].Screen;
 const Open311Keys = loaders['/open311-keys'].Screen;
+const Duty = loaders['/duty'].Screen;
+const Appraisals = loaders['/appraisals'].Screen;
+const Composite = loaders['/composite'].Screen;
+const Sessions = loaders['/sessions'].Screen;
+const Roster = loaders['/roster'].Screen;
+const SlaPolicy = loaders['/sla-policy'].Screen;
 
 function NotFound() {
   const { t } = useTranslation();
@@ -105,6 +126,12 @@ export function App() {
             <Route path="/audit" element={<Audit />} />
             <Route path="/notifications" element={<Notifications />} />
             <Route path="/open311-keys" element={<Open311Keys />} />
+            <Route path="/duty" element={<Duty />} />
+            <Route path="/appraisals" element={<Appraisals />} />
+            <Route path="/composite" element={<Composite />} />
+            <Route path="/sessions" element={<Sessions />} />
+            <Route path="/roster" element={<Roster />} />
+            <Route path="/sla-policy" element={<SlaPolicy />} />
             <Route path="*" element={<NotFound />} />
           </Route>
         </Routes>

@@ -5,7 +5,10 @@
  */
 export interface FieldError {
   field: string;
+  /** English, for logs; the console words the error from code and params */
   message: string;
+  code?: string;
+  params?: Record<string, string | number>;
 }
 
 export interface Problem {
@@ -14,6 +17,9 @@ export interface Problem {
   status: number;
   detail?: string;
   errors?: FieldError[];
+  /** a refusal's stable code (e.g. a lifecycle rejection's `wrong_status`): the console words it from code and params */
+  code?: string;
+  params?: Record<string, unknown>;
 }
 
 export class ApiError extends Error {
@@ -35,6 +41,8 @@ export function setUnauthorizedHandler(handler: UnauthorizedHandler | null): voi
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
+  /** a body sent as it is (e.g. CSV text), with the content-type given in `headers` */
+  raw?: string;
   headers?: Record<string, string>;
   /** public and sign-in calls: a 401 is an answer, not a lost session */
   ignoreUnauthorized?: boolean;
@@ -62,6 +70,7 @@ async function toProblem(res: Response): Promise<Problem> {
       status: body.status ?? res.status,
       detail: body.detail ?? body.message,
       errors: Array.isArray(body.errors) ? body.errors : undefined,
+      ...(typeof body.code === 'string' ? { code: body.code, params: body.params && typeof body.params === 'object' ? body.params : {} } : {}),
     };
   } catch {
     return { title: res.statusText || String(res.status), status: res.status, detail: text.slice(0, 300) || undefined };
@@ -70,14 +79,14 @@ async function toProblem(res: Response): Promise<Problem> {
 
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json', ...options.headers };
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.body !== undefined && options.raw === undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {
     res = await fetch(`/api/v1${path}`, {
       method: options.method ?? (options.body !== undefined ? 'POST' : 'GET'),
       credentials: 'same-origin',
       headers,
-      body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+      body: options.raw ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined),
       signal: options.signal,
     });
   } catch (err) {

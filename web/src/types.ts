@@ -111,6 +111,8 @@ export interface DrilldownItem {
   openedAt: string;
   /** for a count of callbacks (回访): one item per callback, when it was recorded */
   callbackAt?: string;
+  /** the case's title (the case API adds it) */
+  title?: string;
 }
 
 export interface Department {

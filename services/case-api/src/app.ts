@@ -14,6 +14,7 @@ import { casesRoutes } from './routes/cases.routes';
 import { lifecycleRoutes } from './routes/lifecycle.routes';
 import { queuesRoutes } from './routes/queues.routes';
 import { policyRoutes } from './routes/policy.routes';
+import { SlaPolicyStore } from './policy/sla-policy.store';
 import { ActorRepository } from './actor.repository';
 import { LifecycleService } from './lifecycle.service';
 import { QueueRepository } from './queue.repository';
@@ -31,6 +32,7 @@ import { AuthService } from './auth/auth.service';
 import { installAuth } from './auth/auth.hook';
 import { authRoutes } from './auth/auth.routes';
 import { CaseAccess } from './auth/case-access';
+import { candidatesRoutes } from './routes/candidates.routes';
 import { trackRoutes } from './public/track.routes';
 import { notificationsRoutes } from './notifications/notifications.routes';
 import { NotificationsRepository } from './notifications/notifications.repository';
@@ -113,7 +115,8 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   const access = new CaseAccess(deps.pool);
   const changes = new CaseChanges({ pool: deps.pool, logger: deps.logger });
   app.addHook('onClose', async () => changes.close());
-  const service = new CaseService({ temporal: deps.temporal, taskQueue: deps.taskQueue, repository: new CaseRepository(deps.pool) });
+  const policies = new SlaPolicyStore({ pool: deps.pool });
+  const service = new CaseService({ temporal: deps.temporal, taskQueue: deps.taskQueue, repository: new CaseRepository(deps.pool), policies });
   const lifecycle = new LifecycleService({
     temporal: deps.temporal,
     actors: new ActorRepository(deps.pool),
@@ -124,8 +127,9 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(auditRoutes, { prefix: '/api/v1', audit });
   await app.register(casesRoutes, { prefix: '/api/v1', service, access, lifecycle, audit });
   await app.register(directoryRoutes, { prefix: '/api/v1', service: new DirectoryService(new DirectoryRepository(deps.pool)), audit });
-  await app.register(policyRoutes, { prefix: '/api/v1' });
+  await app.register(policyRoutes, { prefix: '/api/v1', policies, audit });
   await app.register(queuesRoutes, { prefix: '/api/v1', queues: new QueueRepository(deps.pool), access, service, changes });
+  await app.register(candidatesRoutes, { prefix: '/api/v1', pool: deps.pool, access, service });
   await app.register(lifecycleRoutes, { prefix: '/api/v1', service: lifecycle, audit });
   const work = new WorkService({ temporal: deps.temporal, taskQueue: deps.taskQueue, repository: new WorkRepository(deps.pool) });
   await app.register(workRoutes, { prefix: '/api/v1', work, lifecycle });
@@ -145,7 +149,9 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     await audit.record(ctx.request, { action, subjectType: 'report', subject, details: ctx.details }, { required: true });
     await deps.onReportAudited?.(action, subject, ctx);
   };
-  await app.register(reportsRoutes, { prefix: '/api/v1', reporting, onAudited: onReportAudited });
+  const caseTitles = async (ids: string[]) =>
+    new Map((await deps.pool.query<{ id: string; title: string }>('SELECT id, title FROM casework.cases WHERE id = ANY($1::uuid[])', [ids])).rows.map((r) => [r.id, r.title]));
+  await app.register(reportsRoutes, { prefix: '/api/v1', reporting, onAudited: onReportAudited, caseTitles });
   registerEventContract(app, deps.eventContract);
   await registerWeb(app, deps.webDir ?? DEFAULT_WEB_DIR);
   return app;

@@ -36,7 +36,7 @@ interface CaseRow {
   escalate_l2_code: string | null;
   escalate_l3_code: string | null;
   resident_name: string;
-  resident_phone: string;
+  resident_phone: string | null;
 }
 
 const toView = (r: CaseRow): CaseView => ({
@@ -87,6 +87,29 @@ export class CaseRepository {
     );
     const r = rows[0];
     return r ? { id: r.id, trackingCode: r.tracking_code, openedAt: r.opened_at.toISOString() } : null;
+  }
+
+  /**
+   * Open cases of one category for the same household or the same phone (the
+   * candidates of a duplicate check), newest first; `scope` limits them to what
+   * the caller may see. At most `max`: a household has few open cases.
+   */
+  async openCasesFor(
+    f: { category: string; householdCode?: string; phone?: string; max: number },
+    scope: (params: unknown[]) => string,
+  ): Promise<{ id: string; trackingCode: string; title: string; description: string; status: string; openedAt: string; householdCode: string | null }[]> {
+    const params: unknown[] = [f.category, StatusGroup.open];
+    const who: string[] = [];
+    if (f.householdCode) who.push(`household_code = $${params.push(f.householdCode)}`);
+    if (f.phone) who.push(`resident_phone = $${params.push(f.phone)}`);
+    if (!who.length) return [];
+    const { rows } = await this.pool.query(
+      `SELECT id, tracking_code, title, description, status, opened_at, household_code FROM casework.cases
+        WHERE category = $1 AND status = ANY($2::text[]) AND (${who.join(' OR ')}) AND ${scope(params)}
+        ORDER BY opened_at DESC LIMIT $${params.push(f.max)}`,
+      params,
+    );
+    return rows.map((r) => ({ id: r.id, trackingCode: r.tracking_code, title: r.title, description: r.description, status: r.status, openedAt: r.opened_at.toISOString(), householdCode: r.household_code }));
   }
 
   async findById(id: string): Promise<CaseView | null> {

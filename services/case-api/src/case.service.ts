@@ -5,7 +5,7 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import {
-  assertSafeText, budgetFor, canonicalHash, deadlineFor, isTemporalUnavailable, DEFAULT_CALENDAR, DEFAULT_SLA_POLICY, DependencyUnavailableError, type BusinessCalendar, type SlaPolicy, deriveCaseId, IdempotencyKeyReusedError, NotFoundError, SA, trackingCodeFor,
+  assertSafeText, budgetFor, DUPLICATE_SIMILARITY, requestSimilarity, canonicalHash, deadlineFor, isTemporalUnavailable, DEFAULT_CALENDAR, DEFAULT_SLA_POLICY, DependencyUnavailableError, type BusinessCalendar, type SlaPolicy, deriveCaseId, IdempotencyKeyReusedError, NotFoundError, SA, trackingCodeFor,
   type CaseView, type CaseWorkflowInput, type OpenCaseBody,
 } from '@minqing/shared';
 import { getCaseState } from '@minqing/workflows';
@@ -23,6 +23,9 @@ export interface OpenedCase {
   duplicate?: boolean;
 }
 
+/** Open cases of a household and category compared at most (newest first); a household has a handful. */
+export const DUPLICATE_CANDIDATES_SCANNED = 100;
+
 /** Same household, category and text within this window is the same request. */
 export const DUPLICATE_WINDOW_DAYS = 7;
 
@@ -38,14 +41,18 @@ export class CaseService {
    * and approved extensions move the real deadline; the tracking page shows it.
    */
   expectedReplyBy(openedAt: string, category: string, priority: 'urgent' | 'normal'): string {
-    const policy = this.deps.slaPolicy ?? DEFAULT_SLA_POLICY;
+    const policy = this.deps.policies?.latest ?? this.deps.slaPolicy ?? DEFAULT_SLA_POLICY;
     const cal = this.deps.calendar ?? DEFAULT_CALENDAR;
     const signedBy = deadlineFor(new Date(openedAt), budgetFor(policy, category, priority, 'signFor'), cal);
     return deadlineFor(signedBy, budgetFor(policy, category, priority, 'resolve'), cal).toISOString();
   }
 
   constructor(
-    private readonly deps: { temporal: Client; taskQueue: string; repository: CaseRepository; slaPolicy?: SlaPolicy; calendar?: BusinessCalendar },
+    private readonly deps: {
+      temporal: Client; taskQueue: string; repository: CaseRepository; slaPolicy?: SlaPolicy; calendar?: BusinessCalendar;
+      /** the published policies: a new case starts under the newest (overrides `slaPolicy`) */
+      policies?: { current(): Promise<{ policy: SlaPolicy }>; readonly latest: SlaPolicy };
+    },
   ) {}
 
   /**
@@ -84,7 +91,7 @@ export class CaseService {
         workflowId: caseId,
         // The case carries the policy and calendar it starts under (data, versioned):
         // changing them later never moves a running case's deadlines, nor breaks its replay.
-        args: [input, { slaPolicy: this.deps.slaPolicy ?? DEFAULT_SLA_POLICY, calendar: this.deps.calendar ?? DEFAULT_CALENDAR }],
+        args: [input, { slaPolicy: this.deps.policies ? (await this.deps.policies.current()).policy : (this.deps.slaPolicy ?? DEFAULT_SLA_POLICY), calendar: this.deps.calendar ?? DEFAULT_CALENDAR }],
         // A case id is never reused, even after the case workflow has finished.
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         workflowIdConflictPolicy: 'FAIL',
@@ -108,6 +115,23 @@ export class CaseService {
       if (isTemporalUnavailable(err)) throw new DependencyUnavailableError('the workflow engine');
       throw err;
     }
+  }
+
+  /**
+   * Likely duplicates of a request about to be opened (issue 11): open cases of
+   * the same category for the same household (or phone) whose text is similar
+   * (character-bigram Dice ≥ DUPLICATE_SIMILARITY, shared/domain/duplicates.ts),
+   * most similar first.
+   */
+  async duplicateCandidates(
+    r: { category: string; householdCode?: string; phone?: string; title: string; description?: string },
+    scope: (params: unknown[]) => string,
+  ): Promise<{ id: string; trackingCode: string; title: string; status: string; openedAt: string; similarity: number }[]> {
+    const open = await this.deps.repository.openCasesFor({ category: r.category, householdCode: r.householdCode, phone: r.phone, max: DUPLICATE_CANDIDATES_SCANNED }, scope);
+    return open
+      .map((c) => ({ id: c.id, trackingCode: c.trackingCode, title: c.title, status: c.status, openedAt: c.openedAt, similarity: Math.round(requestSimilarity(r, c) * 100) / 100 }))
+      .filter((c) => c.similarity >= DUPLICATE_SIMILARITY)
+      .sort((a, b) => b.similarity - a.similarity);
   }
 
   async getCase(id: string): Promise<CaseView> {

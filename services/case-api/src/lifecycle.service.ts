@@ -4,7 +4,7 @@
  * workflow's validators are the single source of the rules; this layer adds
  * only identity.
  */
-import { ActivityFailure, ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ActivityFailure, ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import { type Principal, DependencyUnavailableError, isTemporalUnavailable, DomainError, NotFoundError, ProblemType } from '@minqing/shared';
 import * as m from '@minqing/workflows';
 import { allowedMoves, assigneesGiven, CaseStatus, DEFAULT_SLA_POLICY, MOVES, type AssigneeFacts, type CaseView, type MoveName, type MoveState } from '@minqing/shared/domain';
@@ -44,6 +44,12 @@ export class LifecycleService {
       assertCanSee: (p: Principal, caseId: string) => Promise<void>;
     },
   ) {}
+
+  /**
+   * What `authorizeMoves` found for this request (the principal is resolved once per request):
+   * the move that follows does not look the actor and the case up a second time.
+   */
+  private readonly authorized = new WeakMap<Principal, { caseId: string; actor: m.Actor }>();
 
   /** The roster staff member a signed-in account acts as. */
   async actor(p: Principal): Promise<m.Actor> {
@@ -89,14 +95,17 @@ export class LifecycleService {
    * Which move is theirs to make now is the workflow's validators' call.
    */
   async authorizeMoves(p: Principal, caseId: string): Promise<void> {
-    await this.actor(p);
+    const actor = await this.actor(p);
     // A malformed id is the params schema's 400, not a lookup.
-    if (UUID.test(caseId)) await this.deps.assertCanSee(p, caseId);
+    if (!UUID.test(caseId)) return;
+    await this.deps.assertCanSee(p, caseId);
+    this.authorized.set(p, { caseId, actor });
   }
 
   async move(caseId: string, name: MoveName, p: Principal, args: Record<string, unknown>): Promise<m.CaseWorkflowState> {
-    const actor = await this.actor(p);
-    await this.deps.assertCanSee(p, caseId);
+    const seen = this.authorized.get(p);
+    const actor = seen?.caseId === caseId ? seen.actor : await this.actor(p);
+    if (seen?.caseId !== caseId) await this.deps.assertCanSee(p, caseId);
     // References the workflow cannot check itself (it does no I/O). The cadre a move gives the
     // case to must exist; their department goes with the Update, as the case's attribution follows them.
     if (typeof args.assigneeCode === 'string' && !(await this.deps.actors.find(args.assigneeCode))) {
@@ -138,7 +147,8 @@ export class LifecycleService {
         const detail = (cause.details?.[0] ?? {}) as { code?: string; params?: Record<string, unknown> };
         throw new MoveRejectedError(type, status, title, cause.message, { move: name, ...(detail.code ? { code: detail.code, params: detail.params ?? {} } : {}) });
       }
-      if (isTemporalUnavailable(err)) throw new DependencyUnavailableError('the workflow engine');
+      // The engine did not answer in time (overloaded): 503, try again; a move made meanwhile makes the retry a 409.
+      if (isTemporalUnavailable(err) || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) throw new DependencyUnavailableError('the workflow engine');
       throw err;
     }
   }

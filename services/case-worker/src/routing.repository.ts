@@ -5,10 +5,10 @@
  * decides nothing: it asks `routingDepartments` which departments matter and
  * reads their least-loaded cadre and head, whichever rule ends up winning.
  */
-import { decideRouting, routingDepartments, StatusGroup, type Pool, type RoutingDecision, type RoutingFacts } from '@minqing/shared';
+import { ASSIGNABLE_CADRE_ROLES, decideRouting, LOAD_STATUSES, routingDepartments, type Pool, type RoutingDecision, type RoutingFacts } from '@minqing/shared';
 
 /** A cadre's load: cases still owed an answer (`status = ANY(...)`). */
-const OPEN = StatusGroup.unanswered;
+const OPEN = LOAD_STATUSES;
 
 export class RoutingRepository {
   constructor(private readonly pool: Pool) {}
@@ -25,10 +25,10 @@ export class RoutingRepository {
       `SELECT DISTINCT ON (c.department_code) c.department_code, c.code
          FROM directory.cadres c
          LEFT JOIN casework.cases k ON k.assignee_code = c.code AND k.status = ANY($2::text[])
-        WHERE c.department_code = ANY($1::text[]) AND c.role IN ('staff','village_official','trainee')
+        WHERE c.department_code = ANY($1::text[]) AND c.role = ANY($3::text[])
         GROUP BY c.department_code, c.code
         ORDER BY c.department_code, count(k.id), c.code`,
-      [departmentCodes, OPEN],
+      [departmentCodes, OPEN, ASSIGNABLE_CADRE_ROLES],
     );
     return Object.fromEntries(rows.map((r) => [r.department_code, r.code]));
   }

@@ -12,29 +12,16 @@
  * and a message already recorded there is not sent to the dead-letter topic again.
  */
 import {
-  fromKafkaMessage, inTransaction, type Consumer, type KafkaClient, type KafkaMessage, type Logger, type Pool, type Producer,
+  createConsumer, createIdempotentProducer, fromKafkaMessage, inTransaction, type GroupConsumer, type KafkaClient, type KafkaMessage, type Logger, type Pool, type Producer,
 } from '@minqing/shared';
 import type { ReportRepository } from './report.repository';
 
 /** Messages applied per database transaction. */
 const CHUNK = 200;
 
-function headersAsStrings(msg: KafkaMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(msg.headers ?? {})) {
-    if (v === undefined) continue;
-    out[k] = (Array.isArray(v) ? v.map(String).join(',') : v.toString());
-  }
-  return out;
-}
-
 export class EventConsumer {
-  private consumer: Consumer;
+  private consumer: GroupConsumer;
   private producer: Producer;
-  private joined = false;
-  private crashed: string | null = null;
-  /** set when kafkajs gives up on the consumer (a crash it does not restart from) */
-  failure: string | null = null;
   /** per partition, the offset after the last message applied or dead-lettered (in committed transactions) */
   readonly positions = new Map<number, number>();
   applied = 0;
@@ -54,48 +41,27 @@ export class EventConsumer {
       schema: string;
     },
   ) {
-    this.consumer = kafka.consumer({ groupId: deps.groupId, allowAutoTopicCreation: false, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
-      this.joined = true;
-      this.crashed = null;
-    });
-    this.consumer.on(this.consumer.events.CRASH, (e) => {
-      this.crashed = e.payload.error.message;
-      if (!e.payload.restart) this.failure = e.payload.error.message;
-      this.deps.logger.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
-    });
+    // Each partition in offset order, up to 3 partitions at a time; a chunk's offsets are committed after handleChunk resolved.
+    this.consumer = createConsumer(kafka, { groupId: deps.groupId, topic: deps.topic, fromBeginning: true, maxBatch: CHUNK, partitionsConcurrently: 3 });
+    this.producer = createIdempotentProducer(kafka);
   }
 
   get ready(): boolean {
-    return this.joined && this.crashed === null;
+    return this.consumer.ready;
   }
 
   async start(): Promise<void> {
     await this.producer.connect();
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic: this.deps.topic, fromBeginning: true });
-    await this.consumer.run({
-      partitionsConsumedConcurrently: 3,
-      eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
-        for (let i = 0; i < batch.messages.length; i += CHUNK) {
-          if (!isRunning() || isStale()) return;
-          const chunk = batch.messages.slice(i, i + CHUNK);
-          await this.handleChunk(batch.topic, batch.partition, chunk);
-          for (const m of chunk) resolveOffset(m.offset);
-          this.positions.set(batch.partition, Number(chunk[chunk.length - 1]!.offset) + 1);
-          await commitOffsetsIfNecessary();
-          await heartbeat();
-        }
-      },
+    await this.consumer.run(async ({ topic, partition, messages }) => {
+      await this.handleChunk(topic, partition, messages);
+      this.positions.set(partition, Number(messages[messages.length - 1]!.offset) + 1);
     });
   }
 
   /**
    * A chunk of one partition's messages: invalid ones to the dead-letter topic,
-   * valid ones applied in order in ONE transaction (each still deduplicated by
-   * its event id). A crash before the commit applies nothing and commits no
+   * valid ones applied in ONE transaction, set-based (each still deduplicated by
+   * its event id; see ReportRepository.apply). A crash before the commit applies nothing and commits no
    * offset, so the chunk is simply delivered again.
    */
   private async handleChunk(topic: string, partition: number, messages: KafkaMessage[]): Promise<void> {
@@ -105,16 +71,9 @@ export class EventConsumer {
     }
     const valid = decoded.filter((d) => d.result.ok);
     if (valid.length === 0) return;
-    const [applied, duplicates] = await inTransaction(this.deps.pool, async (client) => {
+    const { applied, duplicates } = await inTransaction(this.deps.pool, async (client) => {
       await client.query(`SELECT set_config('search_path', $1, true)`, [this.deps.schema]);
-      let a = 0;
-      let dup = 0;
-      for (const { message, result } of valid) {
-        if (!result.ok) continue;
-        if (await this.deps.repository.apply(client, result.event, { topic, partition, offset: message.offset })) a++;
-        else dup++;
-      }
-      return [a, dup];
+      return this.deps.repository.apply(client, valid.flatMap(({ message, result }) => (result.ok ? [{ event: result.event, pos: { topic, partition, offset: message.offset } }] : [])));
     });
     this.applied += applied;
     this.duplicates += duplicates;
@@ -123,33 +82,29 @@ export class EventConsumer {
   private async deadLetter(pos: { topic: string; partition: number; offset: string }, message: KafkaMessage, reason: string, eventId?: string, eventType?: string) {
     // Already recorded (a redelivery, or a rebuild re-reading the topic): it went to the DLQ before the row was written.
     if (await this.deps.repository.isDeadLettered(pos)) return;
-    const headers = headersAsStrings(message);
+    const headers = message.headers;
     this.deps.logger.warn({ ...pos, eventId, eventType, reason }, 'event failed validation; dead-lettered');
     // DLQ first, then the table: if we crash between the two, the redelivery
     // re-sends to the DLQ (harmless) and the table insert is idempotent by position.
-    await this.producer.send({
-      topic: this.deps.dlqTopic,
-      acks: -1,
-      messages: [
-        {
-          key: message.key,
-          value: message.value,
-          headers: {
-            ...headers,
-            dlq_reason: reason,
-            dlq_source_topic: pos.topic,
-            dlq_source_partition: String(pos.partition),
-            dlq_source_offset: pos.offset,
-          },
+    await this.producer.send(this.deps.dlqTopic, [
+      {
+        key: message.key,
+        value: message.value,
+        headers: {
+          ...headers,
+          dlq_reason: reason,
+          dlq_source_topic: pos.topic,
+          dlq_source_partition: String(pos.partition),
+          dlq_source_offset: pos.offset,
         },
-      ],
-    });
+      },
+    ]);
     const value = message.value === null ? null : message.value.toString('utf8');
     if (await this.deps.repository.recordDeadLetter({ ...pos, eventId, eventType, reason, headers, value })) this.deadLettered++;
   }
 
   async stop(): Promise<void> {
-    await this.consumer.disconnect();
+    await this.consumer.stop();
     await this.producer.disconnect();
   }
 }

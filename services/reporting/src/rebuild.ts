@@ -19,7 +19,7 @@
  * already applied, which the processed_events check makes no-ops. Frozen
  * reports, appraisals and dead letters are not projections and are never touched.
  */
-import { inTransaction, type KafkaClient, type Logger, type Pool, type PoolClient, type RebuildStatus } from '@minqing/shared';
+import { inTransaction, KafkaAdmin, withAdmin, type KafkaClient, type Logger, type Pool, type PoolClient, type RebuildStatus } from '@minqing/shared';
 import type { EventConsumer } from './event.consumer';
 import { PROJECTION_GENERATION, PROJECTION_TABLES } from './projection';
 import type { RebuildControl } from './routes/frozen.routes';
@@ -241,15 +241,13 @@ export class Rebuilder implements RebuildControl {
   /** At start, before the live consumer: drop what an interrupted rebuild left (the live projection stays as it is). */
   async recover(): Promise<void> {
     await this.shadow.discard();
-    const admin = this.deps.kafka.admin();
     try {
-      await admin.connect();
-      const stale = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(this.rebuildGroupPrefix));
-      if (stale.length) await admin.deleteGroups(stale);
+      await withAdmin(this.deps.kafka, async (admin) => {
+        const stale = (await admin.listGroups()).filter((g) => g.startsWith(this.rebuildGroupPrefix));
+        await admin.deleteGroups(stale);
+      });
     } catch (err) {
       this.deps.logger.warn({ err }, 'rebuild: could not delete the groups of an interrupted rebuild');
-    } finally {
-      await admin.disconnect().catch(() => undefined);
     }
   }
 
@@ -293,12 +291,10 @@ export class Rebuilder implements RebuildControl {
   private async run(): Promise<void> {
     const { logger, topic } = this.deps;
     const groupId = `${this.rebuildGroupPrefix}${Date.now().toString(36)}`;
-    const admin = this.deps.kafka.admin();
+    const admin = new KafkaAdmin(this.deps.kafka);
     let livePaused = false;
     try {
-      await admin.connect();
-      const offsets = async (): Promise<Offsets> =>
-        (await admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, low: Number(p.low), high: Number(p.high) }));
+      const offsets = (): Promise<Offsets> => admin.topicOffsets(topic);
       const start = await offsets();
       const lowOf = new Map(start.map((p) => [p.partition, p.low]));
       const applied = () => start.reduce((n, p) => n + Math.max(0, (this.shadowConsumer?.positions.get(p.partition) ?? p.low) - p.low), 0);
@@ -311,7 +307,6 @@ export class Rebuilder implements RebuildControl {
           const c = this.shadowConsumer!;
           const done = applied();
           this.current.progress = { applied: done, target: Math.max(done, target(until)) };
-          if (c.failure) throw new Error(`the rebuild's consumer failed: ${c.failure}`);
           if (done !== last) [last, lastAt] = [done, Date.now()];
           else if (Date.now() - lastAt > (this.deps.stallMs ?? 300_000)) throw new Error(`the rebuild read nothing for ${Math.round((Date.now() - lastAt) / 1000)} s`);
           if (until.every((p) => p.high <= p.low || (c.positions.get(p.partition) ?? p.low) >= p.high)) return;
@@ -340,8 +335,8 @@ export class Rebuilder implements RebuildControl {
       // The live group continues where the shadow stopped. Were this lost, the live consumer would
       // re-read from its own committed offsets (never past the shadow's), each event a no-op.
       try {
-        const partitions = [...stoppedAt].map(([partition, offset]) => ({ partition, offset: String(offset) }));
-        if (partitions.length) await admin.setOffsets({ groupId: this.deps.groupId, topic, partitions });
+        const partitions = [...stoppedAt].map(([partition, offset]) => ({ partition, offset }));
+        if (partitions.length) await admin.setOffsets(this.deps.groupId, topic, partitions);
       } catch (err) {
         logger.warn({ err }, 'rebuild: could not move the live group to where the rebuild stopped; it re-reads from its own offsets');
       }
@@ -358,7 +353,7 @@ export class Rebuilder implements RebuildControl {
       if (livePaused) await this.deps.resumeLive().catch((e: Error) => logger.error({ err: e }, 'rebuild: could not restart the live consumer'));
       throw err;
     } finally {
-      await admin.disconnect().catch(() => undefined);
+      await admin.close().catch(() => undefined);
     }
   }
 }

@@ -1,6 +1,6 @@
-/** SQL of the reporting schema: idempotent projection of events (each type's handler in ./projection), and the summary figures. */
+/** SQL of the reporting schema: idempotent projection of events (each type's fold in ./projection), and the summary figures. */
 import type { CloudEvent, FactFilter, Pool, PoolClient } from '@minqing/shared';
-import { project } from './projection';
+import { casesOf, Fold, foldEvents, lockedFactsOf, writeFold, type CaseFacts } from './projection';
 
 export interface EventPosition {
   topic: string;
@@ -22,20 +22,42 @@ export class ReportRepository {
   constructor(private readonly pool: Pool) {}
 
   /**
-   * Apply one event. Returns false when the event id was already processed; the
-   * insert into processed_events and the figure changes share one transaction,
-   * whose search_path names the projection's schema (live or a rebuild's shadow:
-   * EventConsumer sets it; the tables are PROJECTION_TABLES, named unqualified).
+   * Apply a chunk of events (one partition's, in offset order), set-based: the
+   * event ids the projection has not seen yet are recorded in processed_events
+   * with their positions (a redelivered event, or one repeated in the chunk, is
+   * a duplicate and changes nothing), and only those are folded in memory per
+   * case (./projection) and written with one statement per table. Everything
+   * shares the caller's transaction, whose search_path names the projection's
+   * schema (live or a rebuild's shadow: EventConsumer sets it; the tables are
+   * PROJECTION_TABLES, named unqualified).
    */
-  async apply(client: PoolClient, event: CloudEvent, pos: EventPosition): Promise<boolean> {
-    const first = await client.query(
-      `INSERT INTO processed_events (event_id, event_type, case_id, event_time, topic, kafka_partition, kafka_offset)
-       VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (event_id) DO NOTHING`,
-      [event.id, event.type, event.subject, event.time, pos.topic, pos.partition, pos.offset],
+  async apply(client: PoolClient, events: readonly { event: CloudEvent; pos: EventPosition }[]): Promise<{ applied: number; duplicates: number }> {
+    // The first delivery of an id in the chunk is the one recorded.
+    const firsts = new Map<string, { event: CloudEvent; pos: EventPosition }>();
+    for (const e of events) if (!firsts.has(e.event.id.toLowerCase())) firsts.set(e.event.id.toLowerCase(), e);
+    const batch = [...firsts.values()];
+    if (batch.length === 0) return { applied: 0, duplicates: events.length };
+    // One statement: record the new ids with their positions, and read (locked) the facts of the chunk's cases.
+    const { rows: [first] } = await client.query<{ recorded: string[]; facts: CaseFacts[] }>(
+      `WITH recorded AS (
+         INSERT INTO processed_events (event_id, event_type, case_id, event_time, topic, kafka_partition, kafka_offset)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::timestamptz[], $5::text[], $6::integer[], $7::bigint[])
+         ON CONFLICT (event_id) DO NOTHING RETURNING event_id),
+       facts AS (${lockedFactsOf('$8')})
+       SELECT (SELECT coalesce(json_agg(event_id), '[]') FROM recorded) AS recorded, (SELECT coalesce(json_agg(f), '[]') FROM facts) AS facts`,
+      [
+        batch.map((e) => e.event.id), batch.map((e) => e.event.type), batch.map((e) => e.event.subject), batch.map((e) => e.event.time),
+        batch.map((e) => e.pos.topic), batch.map((e) => e.pos.partition), batch.map((e) => e.pos.offset), casesOf(batch.map((e) => e.event)),
+      ],
     );
-    if (first.rowCount === 0) return false;
-    await project(client, event);
-    return true;
+    const fresh = new Set(first!.recorded.map((id) => id.toLowerCase()));
+    const applied = batch.filter((e) => fresh.has(e.event.id.toLowerCase())).map((e) => e.event);
+    if (applied.length) {
+      const fold = new Fold(first!.facts);
+      foldEvents(fold, applied);
+      await writeFold(client, fold);
+    }
+    return { applied: applied.length, duplicates: events.length - applied.length };
   }
 
   /** Whether the message at `pos` is already recorded as a dead letter. */

@@ -19,6 +19,8 @@ export const AUDIT_ACTIONS = [
   'account.unlock',
   'directory.import',
   'directory.export',
+  'directory.links',
+  'sla_policy.publish',
   'case.open',
   'case.move',
   'case.read',
@@ -44,7 +46,7 @@ export const AUDIT_OUTCOMES = ['success', 'failure'] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
 /** What an entry is about. */
-export const AUDIT_SUBJECT_TYPES = ['account', 'case', 'household', 'directory', 'report', 'open311_key'] as const;
+export const AUDIT_SUBJECT_TYPES = ['account', 'case', 'household', 'directory', 'report', 'open311_key', 'sla_policy'] as const;
 export type AuditSubjectType = (typeof AUDIT_SUBJECT_TYPES)[number];
 
 /** Who reads the audit trail: administrators and the assessment group. */

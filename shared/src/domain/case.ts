@@ -38,7 +38,7 @@ export const OpenCaseBodySchema = Type.Object(
     resident: Type.Object(
       {
         name: Text({ minLength: 1, maxLength: 50 }),
-        phone: Type.String({ pattern: PHONE_PATTERN, description: 'mobile (11 digits) or landline with area code' }),
+        phone: Type.Optional(Type.String({ pattern: PHONE_PATTERN, description: 'mobile (11 digits) or landline with area code; absent when the resident has none (no SMS then, and the tracking page cannot find the case: the receipt is their record)' })),
         email: Type.Optional(Type.String({ maxLength: 254, pattern: '^[^@\\s\\u0000-\\u001f\\u007f]{1,64}@[^@\\s\\u0000-\\u001f\\u007f]+\\.[^@\\s\\u0000-\\u001f\\u007f]+$', description: 'to be told by e-mail too (optional)' })),
         language: Type.Optional(Type.Union(NOTICE_LANGUAGES.map((l) => Type.Literal(l)), { description: 'language of the messages the resident gets (default zh-CN)' })),
       },
@@ -46,6 +46,13 @@ export const OpenCaseBodySchema = Type.Object(
     ),
     villageCode: Type.Optional(Code('village (嘎查村) or community (社区) code')),
     householdCode: Type.Optional(Code('household code from the directory')),
+    duplicateConfirmed: Type.Optional(
+      Type.Array(Type.String({ format: 'uuid' }), {
+        maxItems: 10,
+        uniqueItems: true,
+        description: 'the likely duplicates (findDuplicateCases) the clerk was shown and chose to open a new case anyway; recorded in the audit log, not part of the request',
+      }),
+    ),
   },
   { additionalProperties: false, $id: 'OpenCaseBody' },
 );
@@ -100,7 +107,7 @@ export const CaseViewSchema = Type.Object(
       Type.Null(),
     ], { description: 'who a missed deadline escalates to, level 1 to 3 (staff codes); null before routing' }),
     moves: Type.Array(Type.String(), { description: 'the moves (operation names) the signed-in user may make on the case now, from the lifecycle rules' }),
-    resident: Type.Union([Type.Object({ name: Type.String(), phone: Type.String() }, { additionalProperties: false }), Type.Null()], { description: 'who asked; staff who may see the case only' }),
+    resident: Type.Union([Type.Object({ name: Type.String(), phone: Type.Union([Type.String(), Type.Null()]) }, { additionalProperties: false }), Type.Null()], { description: 'who asked; staff who may see the case only (phone null: the resident has none)' }),
   },
   { $id: 'Case', additionalProperties: false },
 );
@@ -138,4 +145,6 @@ export interface PublicCaseView {
   reply: string | null;
   canRate: boolean;
   satisfaction: string | null;
+  /** what was asked: the title given at intake (the tracking page; null where it is not read) */
+  title: string | null;
 }

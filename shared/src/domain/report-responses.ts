@@ -74,6 +74,7 @@ export const FigureCasesResponse = Type.Object(
         status: Type.String(),
         openedAt: DateTime,
         callbackAt: Type.Optional(DateTime),
+        title: Type.Optional(Type.String({ description: "the case's title (added by the case API from its read model; reporting keeps codes only)" })),
       }, { ...closed, description: 'a case; for a count of callbacks (回访) one item per callback, with `callbackAt`, so a case rated twice is listed twice' }),
     ),
   },

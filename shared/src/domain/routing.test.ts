@@ -4,7 +4,7 @@
  * cadre falls to its village, an unknown village falls to the township.
  */
 import { describe, expect, it } from 'vitest';
-import { decideRouting, routingDepartments, type RoutingFacts } from './routing';
+import { decideRouting, routingDepartments, routingReasonOf, type RoutingFacts } from './routing';
 
 /** A township with one area (east, led by L-east), two departments and their least-loaded cadres. */
 const base: RoutingFacts = {
@@ -161,5 +161,20 @@ describe('routingDepartments', () => {
     expect(routingDepartments({ categoryRule: null, household: { villageCode: 'V1', cadreCode: 'C', cadreDepartmentCode: 'social' }, village }))
       .toEqual({ assignFrom: ['social'], escalateTo: ['social'] });
     expect(routingDepartments({ categoryRule: null, household: null, village: null })).toEqual({ assignFrom: [], escalateTo: [] });
+  });
+});
+
+describe('routingReasonOf', () => {
+  it('reads back the code and params of every recorded reason, so a console can word it (issue 11)', () => {
+    const rule = { departmentCode: 'judicial', reason: '矛盾纠纷由司法所调处: 先调解' };
+    const of = (f: Partial<RoutingFacts>) => routingReasonOf(decideRouting(facts(f)).reason);
+    expect(of({ category: 'dispute', villageCode: 'V1', village, categoryRule: rule }))
+      .toEqual({ code: 'category', params: { category: 'dispute', department: 'judicial', note: '矛盾纠纷由司法所调处: 先调解' } });
+    expect(of({ householdCode: 'HH-1', household: { villageCode: 'V1', cadreCode: 'C-civil-9', cadreDepartmentCode: 'civil' }, village }))
+      .toEqual({ code: 'household', params: { household: 'HH-1', cadre: 'C-civil-9' } });
+    expect(of({ villageCode: 'V1', village })).toEqual({ code: 'village', params: { village: 'V1', department: 'social' } });
+    expect(of({ villageCode: 'V9' })).toEqual({ code: 'unknown_village', params: { village: 'V9' } });
+    expect(of({})).toEqual({ code: 'nothing_given', params: {} });
+    expect(routingReasonOf('some text no template wrote')).toBeNull();
   });
 });

@@ -11,7 +11,13 @@
  * The decision and its reason are recorded on the case. No I/O, so workflow
  * code may import it too.
  */
-import type { RoutingDecision } from './directory';
+import type { CadreRole, RoutingDecision } from './directory';
+import { StatusGroup } from './lifecycle/statuses';
+
+/** Roster roles that take cases: routing assigns to them, and a manager reassigns or reroutes to them (never hall staff, leaders or heads). */
+export const ASSIGNABLE_CADRE_ROLES: readonly CadreRole[] = ['staff', 'village_official', 'trainee'];
+/** A cadre's load, which routing balances and a reassigning manager sees: their cases open and not yet answered. */
+export const LOAD_STATUSES: readonly string[] = StatusGroup.unanswered;
 
 /** Everything the decision may look at, read before deciding. */
 export interface RoutingFacts {
@@ -52,6 +58,48 @@ export function routingDepartments(facts: Pick<RoutingFacts, 'household' | 'vill
   return { assignFrom, escalateTo: distinct([...assignFrom, facts.household?.cadreDepartmentCode]) };
 }
 
+/**
+ * The recorded reason of each routing outcome: a code and its params, stored as
+ * this English sentence (cases and timelines keep it as it was written). A
+ * console words it in its own language from `routingReasonOf`, which reads the
+ * code and params back from the sentence by the same templates.
+ */
+export const ROUTING_REASONS = {
+  category: 'category {category} goes to department {department}: {note}',
+  household: 'household {household} is linked to cadre {cadre} (干部联户)',
+  village: 'village {village} is linked to department {department} (部门联村); assigned to its least-loaded cadre',
+  unknown_village: 'village {village} is not in the directory; the township dispatches it',
+  nothing_given: 'no household or village given; the township dispatches it',
+} as const;
+export type RoutingReasonCode = keyof typeof ROUTING_REASONS;
+
+function routingReasonText(code: RoutingReasonCode, params: Record<string, string | null>): string {
+  return ROUTING_REASONS[code].replace(/\{(\w+)\}/g, (_m, k: string) => String(params[k] ?? null));
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const REASON_PATTERNS = Object.entries(ROUTING_REASONS).map(([code, template]) => {
+  const names: string[] = [];
+  // every param but a trailing free text (the category rule's note) is a code: no spaces
+  const source = template.split(/(\{\w+\})/).map((part, i, all) => {
+    const m = /^\{(\w+)\}$/.exec(part);
+    if (!m) return escapeRegExp(part);
+    names.push(m[1]!);
+    return i === all.length - 2 && all[all.length - 1] === '' ? '([\\s\\S]*)' : '(\\S+)';
+  }).join('');
+  return { code: code as RoutingReasonCode, names, re: new RegExp(`^${source}$`) };
+});
+
+/** The code and params of a recorded routing reason; null for a text no template wrote. */
+export function routingReasonOf(text: string | null | undefined): { code: RoutingReasonCode; params: Record<string, string> } | null {
+  if (!text) return null;
+  for (const { code, names, re } of REASON_PATTERNS) {
+    const m = re.exec(text);
+    if (m) return { code, params: Object.fromEntries(names.map((n, i) => [n, m[i + 1] ?? ''])) };
+  }
+  return null;
+}
+
 export function decideRouting(facts: RoutingFacts): RoutingDecision {
   const { village, household, categoryRule } = facts;
   const villageCode = village?.code ?? household?.villageCode ?? facts.villageCode;
@@ -70,7 +118,7 @@ export function decideRouting(facts: RoutingFacts): RoutingDecision {
       areaCode,
       villageCode,
       rule: 'category',
-      reason: `category ${facts.category} goes to department ${categoryRule.departmentCode}: ${categoryRule.reason}`,
+      reason: routingReasonText('category', { category: facts.category, department: categoryRule.departmentCode, note: categoryRule.reason }),
       escalation: chain(categoryRule.departmentCode, areaCode),
     };
   }
@@ -83,7 +131,7 @@ export function decideRouting(facts: RoutingFacts): RoutingDecision {
       areaCode,
       villageCode,
       rule: 'household',
-      reason: `household ${facts.householdCode} is linked to cadre ${household.cadreCode} (干部联户)`,
+      reason: routingReasonText('household', { household: facts.householdCode, cadre: household.cadreCode }),
       escalation: chain(departmentCode, areaCode),
     };
   }
@@ -94,7 +142,7 @@ export function decideRouting(facts: RoutingFacts): RoutingDecision {
       areaCode,
       villageCode: village.code,
       rule: 'village',
-      reason: `village ${village.code} is linked to department ${village.departmentCode} (部门联村); assigned to its least-loaded cadre`,
+      reason: routingReasonText('village', { village: village.code, department: village.departmentCode }),
       escalation: chain(village.departmentCode, areaCode),
     };
   }
@@ -106,8 +154,8 @@ export function decideRouting(facts: RoutingFacts): RoutingDecision {
     villageCode: facts.villageCode,
     rule: 'fallback',
     reason: facts.villageCode
-      ? `village ${facts.villageCode} is not in the directory; the township dispatches it`
-      : 'no household or village given; the township dispatches it',
+      ? routingReasonText('unknown_village', { village: facts.villageCode })
+      : routingReasonText('nothing_given', {}),
     escalation: chain(null, null),
   };
 }

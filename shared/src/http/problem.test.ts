@@ -18,14 +18,16 @@ async function app() {
 }
 
 describe('problem documents (RFC 9457)', () => {
-  it('validation errors name each field', async () => {
+  it('validation errors name each field, with a code and its params for a client to word', async () => {
     const res = await (await app()).inject({ method: 'POST', url: '/things', payload: { name: 'x', extra: true } });
     expect(res.statusCode).toBe(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.json().errors).toEqual([
-      { field: 'body/extra', message: 'is not an allowed property' },
-      { field: 'body/name', message: 'must NOT have fewer than 2 characters' },
+      { field: 'body/extra', message: 'is not an allowed property', code: 'unknown_property', params: {} },
+      { field: 'body/name', message: 'must NOT have fewer than 2 characters', code: 'too_short', params: { min: 2 } },
     ]);
+    const missing = await (await app()).inject({ method: 'POST', url: '/things', payload: {} });
+    expect(missing.json().errors).toEqual([{ field: 'body/name', message: "must have required property 'name'", code: 'required', params: {} }]);
   });
 
   it('typed domain errors keep their status and type', async () => {

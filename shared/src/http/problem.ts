@@ -37,7 +37,12 @@ export const ProblemType = {
 
 export interface FieldError {
   field: string;
+  /** English, for logs and API users; a console words the error from `code` and `params` */
   message: string;
+  /** stable code of the error kind (FIELD_ERROR_CODES), e.g. `required`, `too_short` */
+  code?: string;
+  /** what the code needs to be worded, e.g. `{ min: 1 }` for too_short */
+  params?: Record<string, string | number>;
 }
 
 export interface Problem {
@@ -104,7 +109,7 @@ export class DependencyUnavailableError extends DomainError {
 /** A 400 naming each field that holds text the system cannot store (a NUL, an unpaired surrogate). */
 export class UnsafeTextError extends DomainError {
   constructor(fields: string[]) {
-    const errors: FieldError[] = fields.map((field) => ({ field, message: UNSAFE_TEXT_MESSAGE }));
+    const errors: FieldError[] = fields.map((field) => ({ field, message: UNSAFE_TEXT_MESSAGE, code: 'unsafe_text', params: {} }));
     super(ProblemType.validation, 400, 'Invalid request', errors.map((e) => `${e.field} ${e.message}`).join('; '), { errors });
   }
 }
@@ -153,8 +158,38 @@ function validationErrors(err: FastifyError): FieldError[] {
         : typeof params.allowedValues !== 'undefined'
           ? `${v.message}: ${JSON.stringify(params.allowedValues)}`
           : (v.message ?? 'is invalid');
-    return { field: `${ctx}${field || ''}`, message };
+    return { field: `${ctx}${field || ''}`, message, ...fieldErrorCode(v.keyword, params) };
   });
+}
+
+/**
+ * The stable codes of field errors (issue 11): a client words the error in its
+ * own language from the code and its params, never from Ajv's English message.
+ */
+export const FIELD_ERROR_CODES = [
+  'required', 'too_short', 'too_long', 'too_small', 'too_large', 'too_few', 'too_many', 'bad_format', 'not_allowed',
+  'unknown_property', 'wrong_type', 'unsafe_text', 'cursor_foreign', 'invalid',
+] as const;
+export type FieldErrorCode = (typeof FIELD_ERROR_CODES)[number];
+
+/** The code and params of one Ajv error. */
+export function fieldErrorCode(keyword: string | undefined, params: Record<string, unknown>): { code: FieldErrorCode; params: Record<string, string | number> } {
+  const n = (v: unknown) => (typeof v === 'number' ? v : Number(v));
+  switch (keyword) {
+    case 'required': return { code: 'required', params: {} };
+    case 'minLength': return { code: 'too_short', params: { min: n(params.limit) } };
+    case 'maxLength': return { code: 'too_long', params: { max: n(params.limit) } };
+    case 'minimum': case 'exclusiveMinimum': return { code: 'too_small', params: { min: n(params.limit) } };
+    case 'maximum': case 'exclusiveMaximum': return { code: 'too_large', params: { max: n(params.limit) } };
+    case 'minItems': case 'minProperties': return { code: 'too_few', params: { min: n(params.limit) } };
+    case 'maxItems': case 'maxProperties': return { code: 'too_many', params: { max: n(params.limit) } };
+    case 'pattern': return params.pattern === TEXT_PATTERN ? { code: 'unsafe_text', params: {} } : { code: 'bad_format', params: {} };
+    case 'format': return { code: 'bad_format', params: typeof params.format === 'string' ? { format: params.format } : {} };
+    case 'enum': case 'const': case 'anyOf': case 'oneOf': return { code: 'not_allowed', params: {} };
+    case 'additionalProperties': return { code: 'unknown_property', params: {} };
+    case 'type': return { code: 'wrong_type', params: typeof params.type === 'string' ? { type: params.type } : {} };
+    default: return { code: 'invalid', params: {} };
+  }
 }
 
 /** Collapse Ajv's union noise ("must be equal to constant" × n) into one line per field. */
@@ -163,11 +198,11 @@ function dedupe(errors: FieldError[]): FieldError[] {
   for (const e of errors) {
     const prev = byField.get(e.field);
     if (!prev) byField.set(e.field, e);
-    else if (e.message.startsWith('must be equal to constant')) byField.set(e.field, { field: e.field, message: 'is not one of the allowed values' });
+    else if (e.message.startsWith('must be equal to constant')) byField.set(e.field, { field: e.field, message: 'is not one of the allowed values', code: 'not_allowed', params: {} });
   }
   for (const [field, e] of byField) {
     if (e.message === 'must match a schema in anyOf' || e.message.startsWith('must be equal to constant')) {
-      byField.set(field, { field, message: 'is not one of the allowed values' });
+      byField.set(field, { field, message: 'is not one of the allowed values', code: 'not_allowed', params: {} });
     }
   }
   return [...byField.values()];
@@ -256,7 +291,16 @@ export const ProblemSchema = {
     instance: { type: 'string' },
     errors: {
       type: 'array',
-      items: { type: 'object', additionalProperties: true, properties: { field: { type: 'string' }, message: { type: 'string' } } },
+      items: {
+        type: 'object',
+        additionalProperties: true,
+        properties: {
+          field: { type: 'string' },
+          message: { type: 'string', description: 'English, for logs; word the error from code and params' },
+          code: { type: 'string', description: 'stable error kind: required, too_short, too_long, too_small, too_large, too_few, too_many, bad_format, not_allowed, unknown_property, wrong_type, unsafe_text, cursor_foreign, invalid' },
+          params: { type: 'object', additionalProperties: true, description: 'what the code needs, e.g. { min: 1 }' },
+        },
+      },
     },
   },
 } as const;

@@ -3,24 +3,11 @@ import { Link, NavLink, Outlet } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { Suspense } from 'react';
 import { useAuth } from '../auth';
-import { canSeeDashboard, isManager, type Role } from '../types';
+import { navFor } from '../screens';
 import { LangSwitch } from './LangSwitch';
 import { Brand } from './bits';
 import { FirstPassword } from './PasswordForm';
 import { NotificationBell } from './NotificationBell';
-
-function linksFor(role: Role): { to: string; key: string }[] {
-  const links: { to: string; key: string }[] = [];
-  if (role === 'hall_staff' || role === 'admin') links.push({ to: '/intake', key: 'nav.intake' });
-  if (role === 'cadre' || isManager(role)) links.push({ to: '/inbox', key: 'nav.inbox' });
-  if (role === 'cadre') links.push({ to: '/households', key: 'nav.households' });
-  if (isManager(role)) links.push({ to: '/queue', key: 'nav.queue' });
-  if (canSeeDashboard(role)) links.push({ to: '/dashboard', key: 'nav.dashboard' });
-  if (role === 'admin') links.push({ to: '/accounts', key: 'nav.accounts' });
-  if (role === 'admin') links.push({ to: '/open311-keys', key: 'nav.open311Keys' });
-  if (role === 'admin' || role === 'assessment') links.push({ to: '/audit', key: 'nav.audit' });
-  return links;
-}
 
 export function Layout() {
   const { t } = useTranslation();
@@ -33,7 +20,7 @@ export function Layout() {
         <Brand />
         {me && !firstPassword && (
           <nav className="nav" data-testid="nav" aria-label={t('nav.label')}>
-            {linksFor(me.role).map((l) => (
+            {navFor(me.role).map((l) => (
               <NavLink key={l.to} to={l.to} className={({ isActive }) => (isActive ? 'active' : undefined)}>
                 {t(l.key)}
               </NavLink>

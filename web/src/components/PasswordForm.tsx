@@ -46,7 +46,7 @@ export function PasswordForm({ title, intro, onChanged }: { title?: string; intr
   }
 
   const error = (field: 'current' | 'new' | 'again') => {
-    const msg = invalid?.field === field ? invalid.message : field === 'new' ? fieldError(problem, 'newPassword') : undefined;
+    const msg = invalid?.field === field ? invalid.message : field === 'new' ? fieldError(problem, 'newPassword', t) : undefined;
     return msg ? <span className="field-error" role="alert" data-testid="password-error" data-field={field}>{msg}</span> : null;
   };
 

@@ -10,6 +10,7 @@ import {
 import { STAFF_ROLES } from '@minqing/shared/access';
 import { CadreRole, COUNT_RULE_CODES, FIGURE_CHOICES, FIGURE_NAMES, RATE_NAMES, REBUILD_PHASES } from '@minqing/shared/domain';
 import { AUDIT_ACTIONS, AUDIT_SUBJECT_TYPES } from '@minqing/shared/audit';
+import { APPRAISER_GROUPS, ROSTER_ENTITIES, ROSTER_RULES } from '@minqing/shared/console-access';
 import zhCN from './zh-CN.json';
 import en from './en.json';
 
@@ -67,6 +68,7 @@ describe('web translations', () => {
       ['auditAction', AUDIT_ACTIONS], ['auditSubject', AUDIT_SUBJECT_TYPES],
       ['figure', RATE_NAMES], ['definitions.count', [...FIGURE_NAMES, 'weightedSatisfaction']], ['definitions.rule', COUNT_RULE_CODES], ['definitions.choice', FIGURE_CHOICES],
       ['rebuild.phase', REBUILD_PHASES],
+      ['appraisal.group', APPRAISER_GROUPS], ['roster.ruleName', ROSTER_RULES], ['roster.entities', ROSTER_ENTITIES],
     ];
     const missing = groups.flatMap(([group, values]) => values.filter((v) => !zh.has(`${group}.${v}`)).map((v) => `${group}.${v}`));
     expect(missing).toEqual([]);

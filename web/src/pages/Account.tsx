@@ -20,7 +20,7 @@ export default function Account() {
             <dt>{t('account.name')}</dt>
             <dd data-testid="profile-name">{me.name}</dd>
             <dt>{t('account.username')}</dt>
-            <dd className="mono">{me.username}</dd>
+            <dd className="mono" translate="no">{me.username}</dd>
             <dt>{t('account.role')}</dt>
             <dd data-testid="profile-role" data-role={me.role}>
               {label('role', me.role)}

@@ -113,7 +113,7 @@ function AccountForm({ account, accounts, dir, saved, onSaved }: { account: Acco
     <form className="panel form" data-testid="account-form" data-mode={isNew ? 'new' : 'edit'} onSubmit={submit} noValidate>
       <h2>
         {isNew ? t('accounts.newTitle') : t('accounts.editTitle')}
-        {!isNew && <span className="mono muted"> {account.username}</span>}
+        {!isNew && <span className="mono muted" translate="no"> {account.username}</span>}
       </h2>
       <label>
         {t('accounts.username')}
@@ -137,7 +137,7 @@ function AccountForm({ account, accounts, dir, saved, onSaved }: { account: Acco
           <option value="">{t('accounts.noCadre')}</option>
           {d.cadreCode && !cadre && <option value={d.cadreCode}>{d.cadreCode}</option>}
           {dir.cadres.map((c) => (
-            <option key={c.code} value={c.code}>
+            <option key={c.code} value={c.code} translate="no">
               {c.name} · {c.code}
               {c.code !== account?.cadreCode && cadresWithAccount.has(c.code) ? ` (${t('accounts.hasAccount')})` : ''}
             </option>
@@ -169,7 +169,7 @@ function AccountForm({ account, accounts, dir, saved, onSaved }: { account: Acco
             <option value="">{t('common.none')}</option>
             {d.servicePointCode && !dir.servicePoints.some((s) => s.code === d.servicePointCode) && <option value={d.servicePointCode}>{d.servicePointCode}</option>}
             {dir.servicePoints.map((s) => (
-              <option key={s.code} value={s.code}>
+              <option key={s.code} value={s.code} translate="no">
                 {s.name} · {s.code}
               </option>
             ))}
@@ -286,7 +286,7 @@ function ProvisionBox({ onDone }: { onDone(): void }) {
       {created && (
         <div className="success" role="status" data-testid="provision-done" data-count={created.length}>
           {t('accounts.provisionDone', { count: created.length })}
-          {created.length > 0 && <p className="small mono break">{created.slice(0, 50).join(', ')}{created.length > 50 ? ' …' : ''}</p>}
+          {created.length > 0 && <p className="small mono break" translate="no">{created.slice(0, 50).join(', ')}{created.length > 50 ? ' …' : ''}</p>}
         </div>
       )}
       <button type="submit" className="secondary" data-testid="provision-submit" disabled={busy}>
@@ -399,8 +399,8 @@ function Admin() {
                     {a.mustChangePassword && !a.disabled && <span className="tag">{t('accounts.mustChangeTag')}</span>}
                   </span>
                   <span className="meta">
-                    <span className="mono">{a.username}</span>
-                    {a.cadreCode && a.cadreCode !== a.username && <span className="mono">{a.cadreCode}</span>}
+                    <span className="mono" translate="no">{a.username}</span>
+                    {a.cadreCode && a.cadreCode !== a.username && <span className="mono" translate="no">{a.cadreCode}</span>}
                     {a.servicePointCode && <span>{dir.servicePoint(a.servicePointCode)}</span>}
                     {a.channel && <span>{label('channel', a.channel)}</span>}
                   </span>

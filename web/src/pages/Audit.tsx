@@ -13,6 +13,8 @@ import { ProblemBox } from '../components/ProblemBox';
 import { NotAllowed } from '../components/NotAllowed';
 import { Loading, useEnum } from '../components/bits';
 import { useFormat } from '../format';
+import { useDirectory } from '../directory';
+import { CaseRef } from '../components/CaseRef';
 
 interface AuditEvent {
   id: string;
@@ -51,15 +53,30 @@ function dayStart(day: string, plusDays = 0): string | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
 
-/** Details as short `key: value` text (codes and counts only; the server never puts personal data there). */
-function detailText(details: Record<string, unknown>): string {
-  return Object.entries(details)
-    .map(([k, v]) => `${k}: ${Array.isArray(v) ? `${v.slice(0, 10).join(', ')}${v.length > 10 ? ' …' : ''}` : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`)
-    .join(' · ');
+/** A detail's value as recorded (codes and counts only; the server never puts personal data there). */
+function valueText(v: unknown): string {
+  return Array.isArray(v) ? `${v.slice(0, 10).join(', ')}${v.length > 10 ? ' …' : ''}` : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
+}
+
+/** Details: each key in the reader's language; the values are the record's own codes, shown as recorded (not translated). */
+function Details({ details }: { details: Record<string, unknown> }) {
+  const { t } = useTranslation();
+  return (
+    <div className="audit-details small">
+      {Object.entries(details).map(([k, v], i) => (
+        <span key={k}>
+          {i > 0 && ' · '}
+          {t(`auditDetail.${k}`, { defaultValue: t(`detailKey.${k}`, { defaultValue: k }) })}:{' '}
+          <span className="mono" translate="no">{valueText(v)}</span>
+        </span>
+      ))}
+    </div>
+  );
 }
 
 function Trail() {
   const { t } = useTranslation();
+  const dir = useDirectory();
   const label = useEnum();
   const f = useFormat();
   const [draft, setDraft] = useState<Filters>(EMPTY);
@@ -187,19 +204,20 @@ function Trail() {
               </div>
               <div className="meta">
                 <span>
-                  {t('audit.by')} <span className="mono">{e.actor}</span>
+                  {t('audit.by')} {dir.cadres.some((c) => c.code === e.actor) && <>{dir.cadre(e.actor)} </>}
+                  <span className="mono" translate="no">{e.actor}</span>
                   {e.actorRole && e.actorRole !== 'resident' && <small className="muted"> · {label('role', e.actorRole)}</small>}
                 </span>
                 {e.subject && (
                   <span>
                     {e.subjectType && <small className="muted">{label('auditSubject', e.subjectType)} </small>}
-                    <span className="mono">{e.subject}</span>
+                    {e.subjectType === 'case' && /^[0-9a-f-]{36}$/i.test(e.subject) ? <CaseRef id={e.subject} /> : <span className="mono" translate="no">{e.subject}</span>}
                   </span>
                 )}
               </div>
-              {Object.keys(e.details).length > 0 && <div className="audit-details small mono">{detailText(e.details)}</div>}
+              {Object.keys(e.details).length > 0 && <Details details={e.details} />}
               {(e.clientIp || e.userAgent) && (
-                <div className="audit-client small muted" title={e.userAgent ?? undefined}>
+                <div className="audit-client small muted" title={e.userAgent ?? undefined} translate="no">
                   {e.clientIp && <span className="mono">{e.clientIp}</span>}
                   {e.userAgent && <span> · {e.userAgent}</span>}
                 </div>

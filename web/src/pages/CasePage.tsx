@@ -1,15 +1,19 @@
 /** One case: details, timeline, and the moves the user may make on it. */
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { api, problemOf, type Problem } from '../api';
+import { routingReasonOf } from '@minqing/shared/routing';
+import { api, problemOf, withQuery, type Problem } from '../api';
+import { Pager, useCursorList, type CursorPage } from '../components/Pager';
+import { CaseRef } from '../components/CaseRef';
 import { useDirectory, type Directory } from '../directory';
 import { useFormat } from '../format';
 import { FieldError, ProblemBox } from '../components/ProblemBox';
 import { DueTime, Loading, StatusBadge, useEnum } from '../components/bits';
-import { fieldShown, fieldsOf, initialValues, isMoveName, moveBody, moveId, MOVES, type MoveName } from '../moves';
+import { durationUnitOf, fieldShown, fieldsOf, initialValues, isMoveName, moveBody, moveId, MOVES, useMinutesPerWorkingDay, type DurationUnit, type MoveName } from '../moves';
 import type { CaseDetail, MoveResult, TimelineItem } from '../types';
 import { useAction } from '../useAction';
+import { CasePicker } from '../components/CasePicker';
 import { useMe } from '../auth';
 
 /** Hall staff record that the resident wants no (or again) SMS and e-mail about this case (PUT /cases/{id}/notifications). */
@@ -42,10 +46,81 @@ function ResidentMessages({ caseId }: { caseId: string }) {
   );
 }
 
-function MoveForm({ name, caseId, onDone, onCancel, dir }: { name: MoveName; caseId: string; onDone(): void; onCancel(): void; dir: Directory }) {
+/** One cadre who can take the case (GET /cases/{id}/candidates). */
+interface Candidate {
+  code: string;
+  name: string;
+  role: string;
+  departmentCode: string | null;
+  sameDepartment: boolean;
+  openCases: number;
+}
+
+/**
+ * Whom a manager can give the case to: the cadres who take cases, the case's
+ * department first, each by current load (the API's order), searchable by name
+ * and paged — never hall staff, leaders or administrators.
+ */
+function CandidatePicker({ caseId, value, onChange, dir, common }: { caseId: string; value: string; onChange(v: string): void; dir: Directory; common: Record<string, unknown> }) {
   const { t } = useTranslation();
   const label = useEnum();
-  const [values, setValues] = useState<Record<string, string>>(() => initialValues(name));
+  const [q, setQ] = useState('');
+  const [term, setTerm] = useState('');
+  useEffect(() => {
+    const h = setTimeout(() => setTerm(q.trim()), 200);
+    return () => clearTimeout(h);
+  }, [q]);
+  const list = useCursorList<Candidate>(
+    (cursor, signal) => api<CursorPage<Candidate>>(withQuery(`/cases/${encodeURIComponent(caseId)}/candidates`, { q: term || undefined, cursor, limit: 30 }), { signal }),
+    term,
+  );
+  // groups in the API's order: the case's department, then each other department
+  const groups: { key: string; title: string; items: Candidate[] }[] = [];
+  for (const c of list.items) {
+    const key = c.sameDepartment ? '=' : (c.departmentCode ?? '');
+    let g = groups.find((x) => x.key === key);
+    if (!g) {
+      const dept = dir.department(c.departmentCode) || t('common.none');
+      g = { key, title: c.sameDepartment ? t('candidates.ownDepartment', { department: dept }) : dept, items: [] };
+      groups.push(g);
+    }
+    g.items.push(c);
+  }
+  return (
+    <div className="candidate-picker" data-testid="candidate-picker">
+      <input type="search" data-testid="candidate-search" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('candidates.search')} aria-label={t('candidates.search')} />
+      <select {...common} value={value} onChange={(e) => onChange(e.target.value)} size={Math.min(8, Math.max(3, list.items.length + groups.length + 1))}>
+        <option value="">{list.loading ? t('common.loading') : list.items.length ? t('common.choose') : t('candidates.none')}</option>
+        {groups.map((g) => (
+          <optgroup key={g.key} label={g.title} data-testid="candidate-group">
+            {g.items.map((c) => (
+              <option key={c.code} value={c.code} data-testid="candidate" data-load={c.openCases} data-same={c.sameDepartment}>
+                {t('candidates.option', { name: c.name, role: label('cadreRole', c.role), count: c.openCases })}
+              </option>
+            ))}
+          </optgroup>
+        ))}
+      </select>
+      <Pager list={list} testid="candidate-pager" />
+    </div>
+  );
+}
+
+/** A duration asked in working days (hours for an urgent case), sent as the move's minutes. */
+function DurationInput({ unit, common, value, onChange, max }: { unit: DurationUnit; common: Record<string, unknown>; value: string; onChange(v: string): void; max: number }) {
+  const { t } = useTranslation();
+  return (
+    <span className="duration-input">
+      <input {...common} type="number" min={1} max={Math.floor(max / unit.minutes)} step={1} inputMode="numeric" value={value} onChange={(e) => onChange(e.target.value)} data-unit={unit.unit} />
+      <span className="muted"> {t(`duration.unit.${unit.unit}`)}</span>
+    </span>
+  );
+}
+
+function MoveForm({ name, caseId, onDone, onCancel, dir, unit }: { name: MoveName; caseId: string; onDone(result: MoveResult): void; onCancel(): void; dir: Directory; unit: DurationUnit }) {
+  const { t } = useTranslation();
+  const label = useEnum();
+  const [values, setValues] = useState<Record<string, string>>(() => initialValues(name, unit));
   const id = moveId(name);
   const { busy, problem, run } = useAction();
   const set = (name: string, v: string) => setValues((x) => ({ ...x, [name]: v }));
@@ -53,8 +128,7 @@ function MoveForm({ name, caseId, onDone, onCancel, dir }: { name: MoveName; cas
   async function submit(e: FormEvent) {
     e.preventDefault();
     await run(async () => {
-      await api<MoveResult>(`/cases/${caseId}/${MOVES[name].path}`, { body: moveBody(name, values) });
-      onDone();
+      onDone(await api<MoveResult>(`/cases/${caseId}/${MOVES[name].path}`, { body: moveBody(name, values, unit) }));
     });
   }
 
@@ -74,7 +148,7 @@ function MoveForm({ name, caseId, onDone, onCancel, dir }: { name: MoveName; cas
               : <input {...common} value={v} onChange={onChange} maxLength={f.max} />;
             break;
           case 'minutes':
-            input = <input {...common} type="number" min={1} max={f.max} step={1} inputMode="numeric" value={v} onChange={onChange} />;
+            input = <DurationInput unit={unit} common={common} value={v} onChange={(x) => set(fieldName, x)} max={f.max} />;
             break;
           case 'approve':
             input = (
@@ -95,26 +169,15 @@ function MoveForm({ name, caseId, onDone, onCancel, dir }: { name: MoveName; cas
             );
             break;
           case 'staff':
-            input = (
-              <select {...common} value={v} onChange={onChange}>
-                <option value="">{t('common.choose')}</option>
-                {[...dir.cadres]
-                  .sort((a, b) => dir.department(a.departmentCode).localeCompare(dir.department(b.departmentCode)) || a.name.localeCompare(b.name))
-                  .map((c) => (
-                    <option key={c.code} value={c.code}>
-                      {c.name} · {dir.department(c.departmentCode) || t('common.none')} · {label('cadreRole', c.role)}
-                    </option>
-                  ))}
-              </select>
-            );
+            input = <CandidatePicker caseId={caseId} value={v} onChange={(x) => set(fieldName, x)} dir={dir} common={common} />;
             break;
           case 'case':
-            input = <input {...common} value={v} onChange={onChange} maxLength={36} spellCheck={false} placeholder="00000000-0000-0000-0000-000000000000" className="mono" />;
+            input = <CasePicker value={v} onChange={(id) => set(fieldName, id)} exclude={caseId} testid={`field-${fieldName}`} />;
             break;
         }
         return (
           <label key={fieldName}>
-            {t(`field.${fieldName}`)}
+            {f.kind === 'minutes' ? t(`field.duration.${unit.unit}`) : t(`field.${fieldName}`)}
             {!f.required && <small className="muted"> {t('common.optional')}</small>}
             {input}
             <FieldError problem={problem} field={fieldName} />
@@ -134,23 +197,58 @@ function MoveForm({ name, caseId, onDone, onCancel, dir }: { name: MoveName; cas
   );
 }
 
-function details(d: unknown, dir: Directory, label: ReturnType<typeof useEnum>, fmt: (iso: string) => string, yesNo: (b: boolean) => string): string[] {
+type Label = ReturnType<typeof useEnum>;
+type T = ReturnType<typeof useTranslation>['t'];
+
+/** A recorded routing reason in the user's language, names for codes (the sentence is stored in English: @minqing/shared/routing). */
+export function routingReasonText(reason: string | null | undefined, dir: Directory, label: Label, t: T): string | null {
+  const r = routingReasonOf(reason);
+  if (!r) return null;
+  const p = r.params;
+  return t(`routing.reason.${r.code}`, {
+    category: label('category', p.category),
+    department: dir.department(p.department),
+    cadre: dir.cadre(p.cadre),
+    village: dir.village(p.village),
+    note: p.note ?? '',
+  });
+}
+
+/** Working time as hours and minutes. */
+const workTime = (t: T, minutes: number) => t('duration.workTime', { h: Math.floor(minutes / 60), m: Math.round(minutes % 60) });
+
+/** A timeline step's details in the user's language: names for codes, durations and shares worded, other cases linked. */
+function details(d: unknown, ctx: { dir: Directory; label: Label; t: T; dateTime: (iso: string) => string; percent: (v: number) => string; unit: DurationUnit }): ReactNode[] {
   if (!d || typeof d !== 'object') return [];
-  const out: string[] = [];
-  for (const [k, v] of Object.entries(d as Record<string, unknown>)) {
+  const { dir, label, t } = ctx;
+  const out: ReactNode[] = [];
+  const groups: Record<string, string> = { satisfaction: 'satisfaction', method: 'method', status: 'status', reasonCode: 'reason', decision: 'decision', phase: 'phase', channel: 'channel', rule: 'routing.rule', category: 'category', priority: 'priority' };
+  const entries = Object.entries(d as Record<string, unknown>);
+  for (const [k, v] of entries) {
     if (v === null || v === undefined || v === '' || typeof v === 'object') continue;
-    let text = typeof v === 'boolean' ? yesNo(v) : String(v);
-    if (/assignee|cadre|by$|^to$|^from$/i.test(k) && typeof v === 'string') text = dir.cadre(v);
-    if (/department/i.test(k) && typeof v === 'string') text = dir.department(v);
-    if (/village/i.test(k) && typeof v === 'string') text = dir.village(v);
-    if (k === 'servicePointCode' && typeof v === 'string') text = dir.servicePoint(v);
-    if (/At$/.test(k) && typeof v === 'string') text = fmt(v);
-    const groups: Record<string, string> = { satisfaction: 'satisfaction', method: 'method', status: 'status', reasonCode: 'reason', decision: 'decision', phase: 'phase', channel: 'channel', rule: 'routing.rule', category: 'category', priority: 'priority' };
-    const group = groups[k];
-    if (group) {
-      text = label(group, String(v));
+    let text: ReactNode = typeof v === 'boolean' ? t(v ? 'common.yes' : 'common.no') : String(v);
+    if (typeof v === 'string') {
+      if (/(assignee|cadre|by|to|notified|decider)(code)?$/i.test(k)) text = dir.cadre(v);
+      if (/department/i.test(k)) text = dir.department(v);
+      if (/village/i.test(k)) text = dir.village(v);
+      if (k === 'servicePointCode') text = dir.servicePoint(v);
+      if (/At$/.test(k)) text = ctx.dateTime(v);
+      if (groups[k]) text = label(groups[k], v);
+      if (k === 'intoCaseId') text = <CaseRef id={v} />;
+      // the routing step's recorded reason, worded (the rule has its own line)
+      if (k === 'reason' && typeof (d as Record<string, unknown>).rule === 'string') text = routingReasonText(v, dir, label, t) ?? v;
     }
-    out.push(`${label('detailKey', k)}: ${text}`);
+    if (typeof v === 'number') {
+      if (k === 'fraction') text = ctx.percent(v);
+      if (/Minutes/.test(k)) text = workTime(t, v);
+      if (k === 'minutes') text = t(`duration.count.${ctx.unit.unit}`, { count: Math.round((v / ctx.unit.minutes) * 10) / 10 });
+      if (k === 'level') text = label('escalation', String(v));
+    }
+    out.push(
+      <>
+        {label('detailKey', k)}: {text}
+      </>,
+    );
   }
   return out;
 }
@@ -170,6 +268,7 @@ export default function CasePage() {
   const moveProblem = quick.problem;
   const [open, setOpen] = useState<MoveName | null>(null);
   const [done, setDone] = useState<MoveName | null>(null);
+  const perDay = useMinutesPerWorkingDay();
 
   const load = useCallback(async () => {
     try {
@@ -184,6 +283,8 @@ export default function CasePage() {
       setProblem(problemOf(err));
     }
   }, [id]);
+  // Given away by a move (a reroute to another department): who has it now, and that this user no longer sees it.
+  const [handedTo, setHandedTo] = useState<string | null>(null);
 
   useEffect(() => {
     void load();
@@ -199,14 +300,14 @@ export default function CasePage() {
       return;
     }
     await quick.run(async () => {
-      await api<MoveResult>(`/cases/${id}/${MOVES[name].path}`, { body: {} });
-      afterMove(name);
+      afterMove(name, await api<MoveResult>(`/cases/${id}/${MOVES[name].path}`, { body: {} }));
     });
   }
 
-  function afterMove(name: MoveName) {
+  function afterMove(name: MoveName, result?: MoveResult) {
     setOpen(null);
     setDone(name);
+    setHandedTo(result && result.assigneeCode !== c?.assigneeCode ? result.assigneeCode : null);
     void load();
   }
 
@@ -222,9 +323,26 @@ export default function CasePage() {
     );
   }
   if (!c) return <Loading />;
+  if (problem?.status === 403 && done) {
+    const to = dir.cadres.find((x) => x.code === handedTo);
+    return (
+      <div className="page">
+        <p className="success" role="status" data-testid="left-scope">
+          {to
+            ? t('case.handedOver', { move: t(`move.${moveId(done)}`), title: c.title, name: to.name, department: dir.department(to.departmentCode) || t('common.none') })
+            : t('case.leftScope', { move: t(`move.${moveId(done)}`), title: c.title })}
+        </p>
+        <p>
+          <Link to="/">{t('common.back')}</Link>
+        </p>
+      </div>
+    );
+  }
 
   // The server answers which moves this user may make now, by the workflow's own rules.
   const moves = c.moves.filter(isMoveName);
+  const unit = durationUnitOf(c.priority, perDay);
+  const routingReason = c.routing ? routingReasonText(c.routing.reason, dir, label, t) : null;
 
   return (
     <div className="page case-page">
@@ -269,11 +387,15 @@ export default function CasePage() {
         )}
         <ProblemBox problem={moveProblem} />
         {open && (
-          <MoveForm key={open} name={open} caseId={c.id} dir={dir} onDone={() => afterMove(open)} onCancel={() => setOpen(null)} />
+          <MoveForm key={open} name={open} caseId={c.id} dir={dir} unit={unit} onDone={(r) => afterMove(open, r)} onCancel={() => setOpen(null)} />
         )}
         {pending && (
           <p className="notice">
-            {t('case.pendingExtension', { minutes: pending.minutes, reason: pending.reason, by: dir.cadre(pending.requestedBy) })}
+            {t('case.pendingExtension', {
+              duration: t(`duration.count.${unit.unit}`, { count: Math.round((pending.minutes / unit.minutes) * 10) / 10 }),
+              reason: pending.reason,
+              by: dir.cadre(pending.requestedBy),
+            })}
           </p>
         )}
       </section>
@@ -311,7 +433,7 @@ export default function CasePage() {
               {c.routing ? (
                 <>
                   <span className="routing-rule">{label('routing.rule', c.routing.rule)}</span>
-                  {c.routing.reason && <small className="routing-reason muted">{c.routing.reason}</small>}
+                  {routingReason && <small className="routing-reason muted" data-testid="routing-reason">{routingReason}</small>}
                 </>
               ) : (
                 t('common.none')
@@ -338,7 +460,7 @@ export default function CasePage() {
               <>
                 <dt>{t('case.mergedInto')}</dt>
                 <dd>
-                  <Link to={`/cases/${c.mergedInto}`}>{c.mergedInto}</Link>
+                  <CaseRef id={c.mergedInto} />
                 </dd>
               </>
             )}
@@ -358,8 +480,8 @@ export default function CasePage() {
                   <strong>{label('timeline', i.kind)}</strong>
                   <time dateTime={i.at}>{f.dateTime(i.at)}</time>
                 </div>
-                {i.actor && <div className="muted">{dir.cadre(i.actor)}</div>}
-                {details(i.details, dir, label, f.dateTime, (b) => t(b ? 'common.yes' : 'common.no')).map((line, k) => (
+                {i.actor && <div className="muted">{i.actor === 'resident' ? t('case.actorResident') : dir.cadre(i.actor)}</div>}
+                {details(i.details, { dir, label, t, dateTime: f.dateTime, percent: (v) => f.percent(v), unit }).map((line, k) => (
                   <div key={k} className="small">{line}</div>
                 ))}
               </li>

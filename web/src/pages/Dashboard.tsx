@@ -124,8 +124,9 @@ function Drilldown({ drill, onClose }: { drill: Drill; onClose(): void }) {
         <ul className="case-list">
           {data.items.map((i) => (
             <li key={`${i.caseId}/${i.callbackAt ?? ''}`} className="case-row" data-testid="drilldown-row" data-case-id={i.caseId}>
-              <Link to={`/cases/${i.caseId}`} className="case-title-link mono">{i.trackingCode}</Link>
+              <Link to={`/cases/${i.caseId}`} className="case-title-link" data-testid="drilldown-title">{i.title ?? i.trackingCode}</Link>
               <div className="meta">
+                {i.title && <span className="mono muted">{i.trackingCode}</span>}
                 <StatusBadge status={i.status} />
                 <span>{label('category', i.category)}</span>
                 <span className="muted">{f.dateTime(i.openedAt)}</span>
@@ -163,6 +164,7 @@ export default function Dashboard() {
   const [refresh, setRefresh] = useState(0);
   const [township, setTownship] = useState<FigureGroup | null>(null);
   const [definitionsVersion, setDefinitionsVersion] = useState<string | null>(null);
+  const [weights, setWeights] = useState<Record<string, { satisfied: number; basically_satisfied: number; dissatisfied: number }>>({});
   const [byDept, setByDept] = useState<FigureGroup[]>([]);
   const [byVillage, setByVillage] = useState<FigureGroup[]>([]);
   const [byCategory, setByCategory] = useState<{ category: string; cases: number }[]>([]);
@@ -208,6 +210,18 @@ export default function Dashboard() {
   useEffect(() => {
     void load();
   }, [load]);
+
+  // the satisfaction weights of each definitions version, to say what "11.4/12" counts
+  useEffect(() => {
+    let live = true;
+    api<{ items: { version: string; satisfactionWeights: { satisfied: number; basically_satisfied: number; dissatisfied: number } }[] }>('/reports/definitions')
+      .then((r) => live && setWeights(Object.fromEntries(r.items.map((d) => [d.version, d.satisfactionWeights]))))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, []);
+  const satisfactionWeights = definitionsVersion ? weights[definitionsVersion] : undefined;
 
   const cat = category || undefined;
   const openDrill = (groupBy: string, key: string, rate: RateName | 'cases', title: () => string, p: Period = period, c = cat) =>
@@ -323,6 +337,17 @@ export default function Dashboard() {
                   {rate ? `${rate.numerator}/${rate.denominator}` : '0/0'}
                 </span>
               </button>
+              {r === 'satisfaction' && rate && satisfactionWeights && (
+                <small className="figure-note muted" data-testid="satisfaction-explained">
+                  {t('dashboard.satisfactionExplained', {
+                    numerator: rate.numerator,
+                    denominator: rate.denominator,
+                    satisfied: satisfactionWeights.satisfied,
+                    basically: satisfactionWeights.basically_satisfied,
+                    dissatisfied: satisfactionWeights.dissatisfied,
+                  })}
+                </small>
+              )}
               {r === 'satisfaction' && (
                 // the numerator is a weighted sum of callback answers: say so, and where it is defined
                 <Link to={`/definitions#${definitionsVersion ?? ''}-satisfaction`} className="figure-note" data-testid="satisfaction-definition">

@@ -1,18 +1,121 @@
-/** A cadre's linked households (干部联户), key households first, and a quick work-record log. */
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+/**
+ * A cadre's linked households (干部联户) and a quick work-record log. The form
+ * comes first on a phone (no scrolling past the list to reach it) and picks its
+ * household by search, not from a long select. The list is searched on the
+ * server and paged: every linked household, key households included, is
+ * reachable however many there are.
+ */
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, problemOf, type Problem } from '../api';
+import { api, isAbort, problemOf, uuid, type Problem } from '../api';
 import { useMe } from '../auth';
 import { useDirectory } from '../directory';
 import { maskPhone, todayLocal } from '../format';
 import { FieldError, ProblemBox } from '../components/ProblemBox';
+import { Pager, useCursorList, type CursorPage } from '../components/Pager';
 import { Loading, useEnum } from '../components/bits';
 import type { Household } from '../types';
 import { useAction } from '../useAction';
 
 const KINDS = ['visit', 'diary', 'household_file'] as const;
+/**
+ * Typing pauses this long before a search goes out: less than a keystroke's
+ * interval, so a search rarely waits on it; an answer to an older term is dropped.
+ */
+const SEARCH_DEBOUNCE_MS = 60;
+const PAGE = 50;
 
-function WorkRecordForm({ households, householdCode, onHousehold }: { households: Household[]; householdCode: string; onHousehold(code: string): void }) {
+/** `value` once it has not changed for `ms`. */
+function useDebounced<T>(value: T, ms: number): T {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setV(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return v;
+}
+
+/** The household of a work record, found by name, address or phone among the cadre's linked households. */
+function HouseholdPicker({ selected, onPick }: { selected: Household | null; onPick(h: Household | null): void }) {
+  const { t } = useTranslation();
+  const dir = useDirectory();
+  const [q, setQ] = useState('');
+  const term = useDebounced(q.trim(), SEARCH_DEBOUNCE_MS);
+  const [results, setResults] = useState<Household[]>([]);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [searching, setSearching] = useState(false);
+
+  useEffect(() => {
+    if (!term) {
+      setResults([]);
+      return;
+    }
+    const ctl = new AbortController();
+    setSearching(true);
+    // POST: the name or phone searched for never goes into a URL.
+    api<{ items: Household[] }>('/directory/households/search', { body: { q: term, limit: 8 }, signal: ctl.signal })
+      .then((r) => {
+        setResults(r.items);
+        setProblem(null);
+      })
+      .catch((err) => !isAbort(err) && setProblem(problemOf(err)))
+      .finally(() => !ctl.signal.aborted && setSearching(false));
+    return () => ctl.abort();
+  }, [term]);
+
+  if (selected) {
+    return (
+      <p className="selected-household" data-testid="picked-household" data-household-code={selected.code}>
+        <strong>{selected.headName}</strong> · {dir.village(selected.villageCode)} · {selected.address}{' '}
+        <button type="button" className="link" data-testid="picked-household-clear" onClick={() => onPick(null)}>
+          {t('intake.clearHousehold')}
+        </button>
+      </p>
+    );
+  }
+  return (
+    <div className="household-search">
+      <input
+        data-testid="field-householdSearch"
+        type="search"
+        value={q}
+        onChange={(e) => setQ(e.target.value)}
+        placeholder={t('households.pickHint')}
+        aria-label={t('households.pickHint')}
+        autoComplete="off"
+      />
+      {searching && <span className="muted small">{t('common.searching')}</span>}
+      <ProblemBox problem={problem} />
+      {results.length > 0 && (
+        <ul className="results" role="listbox">
+          {results.map((h) => (
+            <li key={h.code} role="option" aria-selected={false}>
+              <button
+                type="button"
+                className="result"
+                data-testid="household-pick"
+                data-household-code={h.code}
+                onClick={() => {
+                  onPick(h);
+                  setQ('');
+                  setResults([]);
+                }}
+              >
+                <strong>{h.headName}</strong>
+                {h.isKey && <span className="tag key">{t('household.key')}</span>}
+                <span className="muted">{dir.village(h.villageCode)}</span>
+                <span className="muted small">{h.address}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {term && !searching && !problem && results.length === 0 && <p className="muted small">{t('households.noMatch')}</p>}
+    </div>
+  );
+}
+
+function WorkRecordForm({ household, onHousehold }: { household: Household | null; onHousehold(h: Household | null): void }) {
   const { t } = useTranslation();
   const label = useEnum();
   const [kind, setKind] = useState<string>('visit');
@@ -20,14 +123,17 @@ function WorkRecordForm({ households, householdCode, onHousehold }: { households
   const [note, setNote] = useState('');
   const { busy, problem, run } = useAction();
   const [done, setDone] = useState(false);
+  // One key per record: a retry or a double tap logs it once; the next record gets a new one.
+  const keyRef = useRef(uuid());
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     setDone(false);
     await run(async () => {
       const body: Record<string, string> = { kind, date, note: note.trim() };
-      if (householdCode) body.householdCode = householdCode;
-      await api('/work-records', { body });
+      if (household) body.householdCode = household.code;
+      await api('/work-records', { body, headers: { 'Idempotency-Key': keyRef.current } });
+      keyRef.current = uuid();
       setDone(true);
       setNote('');
     });
@@ -51,18 +157,14 @@ function WorkRecordForm({ households, householdCode, onHousehold }: { households
           <FieldError problem={problem} field="date" />
         </label>
       </div>
-      <label>
-        {t('field.householdCode')}
-        <select data-testid="field-householdCode" value={householdCode} onChange={(e) => onHousehold(e.target.value)}>
-          <option value="">{kind === 'diary' ? t('households.noHousehold') : t('common.choose')}</option>
-          {households.map((h) => (
-            <option key={h.code} value={h.code}>
-              {h.headName} · {h.address ?? h.code}
-            </option>
-          ))}
-        </select>
+      <div className="field">
+        <span>
+          {t('field.householdCode')}
+          {kind === 'diary' && <small className="muted"> {t('common.optional')}</small>}
+        </span>
+        <HouseholdPicker selected={household} onPick={onHousehold} />
         <FieldError problem={problem} field="householdCode" />
-      </label>
+      </div>
       <label>
         {t('field.note')}
         <textarea data-testid="field-note" value={note} onChange={(e) => setNote(e.target.value)} rows={3} maxLength={5000} />
@@ -85,30 +187,35 @@ export default function Households() {
   const { t } = useTranslation();
   const me = useMe();
   const dir = useDirectory();
-  const [items, setItems] = useState<Household[] | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
   const [filter, setFilter] = useState('');
-  const [householdCode, setHouseholdCode] = useState('');
+  const [keyOnly, setKeyOnly] = useState(false);
+  const [household, setHousehold] = useState<Household | null>(null);
+  const [counts, setCounts] = useState<{ linkedHouseholds: number; keyHouseholds: number } | null>(null);
   const formRef = useRef<HTMLDivElement>(null);
+  const term = useDebounced(filter.trim(), SEARCH_DEBOUNCE_MS);
 
   useEffect(() => {
-    if (!me.cadreCode) {
-      setItems([]);
-      return;
-    }
-    api<{ items: Household[] }>('/directory/households/search', { body: { cadre: me.cadreCode, limit: 100 } })
-      .then((r) => setItems([...r.items].sort((a, b) => Number(b.isKey) - Number(a.isKey) || a.headName.localeCompare(b.headName))))
-      .catch((err) => setProblem(problemOf(err)));
+    if (!me.cadreCode) return;
+    api<{ linkedHouseholds: number; keyHouseholds: number }>(`/directory/cadres/${encodeURIComponent(me.cadreCode)}`)
+      .then(setCounts)
+      .catch(() => setCounts(null));
   }, [me.cadreCode]);
 
-  const shown = useMemo(() => {
-    const q = filter.trim();
-    if (!items || !q) return items ?? [];
-    return items.filter((h) => h.headName.includes(q) || (h.address ?? '').includes(q) || (h.phone ?? '').includes(q));
-  }, [items, filter]);
+  // The server searches and pages the cadre's own households (a cadre's search is limited to them there).
+  const load = useCallback(
+    (cursor: string | undefined, signal: AbortSignal): Promise<CursorPage<Household>> =>
+      me.cadreCode
+        ? api<CursorPage<Household>>('/directory/households/search', {
+            body: { cadre: me.cadreCode, limit: PAGE, ...(term ? { q: term } : {}), ...(keyOnly ? { isKey: true } : {}), ...(cursor ? { cursor } : {}) },
+            signal,
+          })
+        : Promise.resolve({ items: [], nextCursor: null, total: 0 }),
+    [me.cadreCode, term, keyOnly],
+  );
+  const list = useCursorList(load, `${me.cadreCode}|${term}|${keyOnly}`);
 
-  function logVisit(code: string) {
-    setHouseholdCode(code);
+  function logVisit(h: Household) {
+    setHousehold(h);
     formRef.current?.scrollIntoView({ behavior: 'smooth', block: 'start' });
     setTimeout(() => document.querySelector<HTMLTextAreaElement>('[data-testid="field-note"]')?.focus({ preventScroll: true }), 300);
   }
@@ -116,20 +223,37 @@ export default function Households() {
   return (
     <div className="page households">
       <h1>{t('households.title')}</h1>
-      <div className="two-col">
+      <div className="two-col households-cols">
+        <div ref={formRef} className="work-record-col">
+          <WorkRecordForm household={household} onHousehold={setHousehold} />
+        </div>
         <section className="panel">
           <div className="panel-head">
             <h2>
-              {t('households.linked')} <span className="count">{items?.length ?? 0}</span>
-              {items && <small className="muted"> {t('households.keyCount', { count: items.filter((h) => h.isKey).length })}</small>}
+              {t('households.linked')} <span className="count" data-testid="linked-count">{counts?.linkedHouseholds ?? list.total ?? '…'}</span>
+              {counts && <small className="muted"> {t('households.keyCount', { count: counts.keyHouseholds })}</small>}
             </h2>
-            <input type="search" className="filter" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder={t('households.filter')} aria-label={t('households.filter')} />
           </div>
-          <ProblemBox problem={problem} />
-          {!items && !problem && <Loading />}
-          {items && items.length === 0 && <p className="muted">{t('households.none')}</p>}
-          <ul className="household-list">
-            {shown.map((h) => (
+          <div className="filters household-filters">
+            <input
+              type="search"
+              className="filter"
+              data-testid="households-filter"
+              value={filter}
+              onChange={(e) => setFilter(e.target.value)}
+              placeholder={t('households.filter')}
+              aria-label={t('households.filter')}
+              autoComplete="off"
+            />
+            <label className="check">
+              <input type="checkbox" data-testid="households-key-only" checked={keyOnly} onChange={(e) => setKeyOnly(e.target.checked)} /> {t('households.keyOnly')}
+            </label>
+          </div>
+          <ProblemBox problem={list.problem} />
+          {list.loading && !list.problem && <Loading />}
+          {!list.loading && list.items.length === 0 && <p className="muted" data-testid="households-none">{term ? t('households.noMatch') : t('households.none')}</p>}
+          <ul className="household-list" data-testid="household-list" aria-busy={list.busy}>
+            {list.items.map((h) => (
               <li key={h.code} className={h.isKey ? 'household-row key' : 'household-row'} data-testid="household-row" data-household-code={h.code} data-key={h.isKey}>
                 <div>
                   <strong>{h.headName}</strong>
@@ -142,16 +266,14 @@ export default function Households() {
                     <span>{t('households.members', { count: h.members })}</span>
                   </div>
                 </div>
-                <button type="button" className="secondary" data-testid="log-visit" onClick={() => logVisit(h.code)}>
+                <button type="button" className="secondary" data-testid="log-visit" onClick={() => logVisit(h)}>
                   {t('households.logVisit')}
                 </button>
               </li>
             ))}
           </ul>
+          <Pager list={list} testid="households-pager" />
         </section>
-        <div ref={formRef}>
-          <WorkRecordForm households={items ?? []} householdCode={householdCode} onHousehold={setHouseholdCode} />
-        </div>
       </div>
     </div>
   );

@@ -26,14 +26,17 @@ export default function Inbox() {
   const [tasks, setTasks] = useState<Tasks | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
 
+  // An account that is not a roster cadre (an administrator) has no inbox of its own: it reads a cadre's by name.
+  const own = !!me.cadreCode;
   const load = useCallback(async () => {
+    if (!cadre && !own) return;
     try {
       setTasks(await api<Tasks>(withQuery('/tasks', { cadre: cadre || undefined })));
       setProblem(null);
     } catch (err) {
       setProblem(problemOf(err));
     }
-  }, [cadre]);
+  }, [cadre, own]);
 
   useEffect(() => {
     void load();
@@ -50,7 +53,7 @@ export default function Inbox() {
             <label className="inline">
               {t('inbox.viewOf')}
               <select data-testid="inbox-cadre" value={cadre} onChange={(e) => setCadre(e.target.value)}>
-                <option value="">{t('inbox.me')}</option>
+                <option value="">{own ? t('inbox.me') : t('inbox.pickCadre')}</option>
                 {dir.cadres
                   .filter((c) => !me.departmentCode || me.role !== 'department_head' || c.departmentCode === me.departmentCode)
                   .map((c) => (

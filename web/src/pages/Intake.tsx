@@ -6,15 +6,17 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { api, isAbort, problemOf, uuid, withQuery, type Problem } from '../api';
+import { api, ApiError, isAbort, problemOf, uuid, type Problem } from '../api';
 import { useMe } from '../auth';
 import { useDirectory } from '../directory';
 import { maskPhone, useFormat } from '../format';
 import { FieldError, ProblemBox } from '../components/ProblemBox';
+import { Pager, useCursorList, type CursorPage } from '../components/Pager';
 import { DueTime, StatusBadge, useEnum } from '../components/bits';
 import { CATEGORIES, FOLLOW_UP_METHODS, PRIORITIES, SATISFACTIONS, type CaseListItem, type CreatedCase, type Household } from '../types';
 import { useAction } from '../useAction';
 import { MOVES } from '../moves';
+import { CASE_STATUSES } from '@minqing/shared/vocabulary';
 
 interface Draft {
   category: string;
@@ -136,6 +138,53 @@ function HouseholdSearch({ onPick, selected }: { onPick(h: Household | null): vo
   );
 }
 
+interface DuplicateCandidate {
+  id: string;
+  trackingCode: string;
+  title: string;
+  status: string;
+  openedAt: string;
+  similarity: number;
+}
+
+/** Before a likely duplicate opens: the open cases it resembles, to open instead, or a confirmation that this is a new request. */
+function DuplicateWarning({ candidates, busy, onConfirm, onCancel }: { candidates: DuplicateCandidate[]; busy: boolean; onConfirm(): void; onCancel(): void }) {
+  const { t } = useTranslation();
+  const f = useFormat();
+  return (
+    <section className="notice duplicate-warning" role="alert" data-testid="duplicate-warning" data-count={candidates.length}>
+      <strong>{t('intake.duplicate.title', { count: candidates.length })}</strong>
+      <p className="small">{t('intake.duplicate.body')}</p>
+      <ul className="case-list">
+        {candidates.map((c) => (
+          <li key={c.id} className="case-row" data-testid="duplicate-candidate" data-case-id={c.id}>
+            <div className="case-row-main">
+              <span className="mono">{c.trackingCode}</span> {c.title}
+              <div className="meta">
+                <StatusBadge status={c.status} />
+                <span className="muted">{f.dateTime(c.openedAt)}</span>
+              </div>
+            </div>
+            <div className="case-row-actions">
+              <Link to={`/cases/${c.id}`} className="button secondary" data-testid="duplicate-open-existing">
+                {t('intake.duplicate.openExisting')}
+              </Link>
+            </div>
+          </li>
+        ))}
+      </ul>
+      <div className="actions">
+        <button type="button" className="primary" data-testid="duplicate-confirm" disabled={busy} onClick={onConfirm}>
+          {busy ? t('common.saving') : t('intake.duplicate.confirm')}
+        </button>
+        <button type="button" className="secondary" data-testid="duplicate-cancel" onClick={onCancel}>
+          {t('intake.duplicate.back')}
+        </button>
+      </div>
+    </section>
+  );
+}
+
 function Receipt({ created, onNew }: { created: CreatedCase; onNew(): void }) {
   const { t } = useTranslation();
   const f = useFormat();
@@ -217,31 +266,41 @@ function CallbackForm({ caseId, onDone }: { caseId: string; onDone(): void }) {
   );
 }
 
+/** Statuses the hall filters by; `resolved` is the one waiting for its callback (待回访). */
+const AWAITING_CALLBACK = MOVES.recordFollowUp.from[0]!;
+const POINT_STATUSES = [AWAITING_CALLBACK, ...CASE_STATUSES.filter((s) => s !== AWAITING_CALLBACK)];
+const POINT_PAGE = 50;
+
 function PointCases({ refreshKey }: { refreshKey: number }) {
   const { t } = useTranslation();
   const me = useMe();
   const dir = useDirectory();
   const f = useFormat();
   const label = useEnum();
-  const [items, setItems] = useState<CaseListItem[] | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [callbackFor, setCallbackFor] = useState<string | null>(null);
   const [busyId, setBusyId] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
+  const [draftQ, setDraftQ] = useState('');
+  const [q, setQ] = useState('');
+  const [status, setStatus] = useState('');
 
-  const load = useCallback(async () => {
-    try {
-      const r = await api<{ items: CaseListItem[]; total: number }>(withQuery('/cases', { servicePoint: me.servicePoint?.code, limit: 50 }));
-      setItems([...r.items].sort((a, b) => Date.parse(b.openedAt) - Date.parse(a.openedAt)));
-      setProblem(null);
-    } catch (err) {
-      setProblem(problemOf(err));
-    }
-  }, [me.servicePoint?.code]);
-
-  useEffect(() => {
-    void load();
-  }, [load, refreshKey, tick]);
+  // POST: the term may be a resident's or a household head's name, which never goes into a URL.
+  const load = useCallback(
+    (cursor: string | undefined, signal: AbortSignal) =>
+      api<CursorPage<CaseListItem>>('/cases/search', {
+        body: {
+          limit: POINT_PAGE,
+          ...(me.servicePoint ? { servicePoint: me.servicePoint.code } : {}),
+          ...(q ? { q } : {}),
+          ...(status ? { status } : {}),
+          ...(cursor ? { cursor } : {}),
+        },
+        signal,
+      }),
+    [me.servicePoint, q, status],
+  );
+  const list = useCursorList(load, `${me.servicePoint?.code ?? ''}|${q}|${status}|${refreshKey}|${tick}`);
 
   async function close(id: string) {
     setBusyId(id);
@@ -256,6 +315,11 @@ function PointCases({ refreshKey }: { refreshKey: number }) {
     }
   }
 
+  function search(e: FormEvent) {
+    e.preventDefault();
+    setQ(draftQ.trim());
+  }
+
   return (
     <section className="panel" data-testid="point-cases">
       <div className="panel-head">
@@ -264,13 +328,32 @@ function PointCases({ refreshKey }: { refreshKey: number }) {
           {t('common.refresh')}
         </button>
       </div>
-      <ProblemBox problem={problem} />
-      {items === null && !problem && <p className="muted">{t('common.loading')}</p>}
-      {items && items.length === 0 && <p className="muted">{t('intake.noPointCases')}</p>}
-      {items && items.length > 0 && (
-        <ul className="case-list">
-          {items.map((c) => (
-            <li key={c.id} className="case-row" data-testid="case-row" data-case-id={c.id} data-status={c.status}>
+      <form className="filters point-case-filters" data-testid="point-cases-filters" onSubmit={search} role="search">
+        <input
+          type="search"
+          data-testid="point-cases-q"
+          value={draftQ}
+          onChange={(e) => setDraftQ(e.target.value)}
+          maxLength={100}
+          placeholder={t('intake.caseSearchHint')}
+          aria-label={t('intake.caseSearchHint')}
+          autoComplete="off"
+        />
+        <select data-testid="point-cases-status" value={status} onChange={(e) => setStatus(e.target.value)} aria-label={t('intake.statusFilter')}>
+          <option value="">{t('intake.allStatuses')}</option>
+          {POINT_STATUSES.map((s) => (
+            <option key={s} value={s}>{s === AWAITING_CALLBACK ? t('intake.awaitingCallback') : label('status', s)}</option>
+          ))}
+        </select>
+        <button type="submit" className="secondary" data-testid="point-cases-search">{t('intake.caseSearch')}</button>
+      </form>
+      <ProblemBox problem={problem ?? list.problem} />
+      {list.loading && !list.problem && <p className="muted">{t('common.loading')}</p>}
+      {!list.loading && list.items.length === 0 && <p className="muted" data-testid="point-cases-none">{t('intake.noPointCases')}</p>}
+      {list.items.length > 0 && (
+        <ul className="case-list" aria-busy={list.busy}>
+          {list.items.map((c) => (
+            <li key={c.id} className="case-row" data-testid="case-row" data-case-id={c.id} data-status={c.status} data-tracking-code={c.trackingCode}>
               <div className="case-row-main">
                 <Link to={`/cases/${c.id}`} className="case-title-link">
                   <span className="mono">{c.trackingCode}</span> {c.title}
@@ -309,6 +392,7 @@ function PointCases({ refreshKey }: { refreshKey: number }) {
           ))}
         </ul>
       )}
+      <Pager list={list} testid="point-cases-pager" />
     </section>
   );
 }
@@ -321,13 +405,16 @@ export default function Intake() {
   const { busy, problem, setProblem, run } = useAction();
   const [created, setCreated] = useState<CreatedCase | null>(null);
   const [refreshKey, setRefreshKey] = useState(0);
-  // One key per form submission attempt: a retry of the same draft reuses it, a new draft gets a new one.
+  // One key per form fill: kept across retries and double clicks (the API then opens one case),
+  // a new one only after the case is opened (or when the API says the key went with another request).
   const keyRef = useRef<string>(uuid());
   const titleRef = useRef<HTMLInputElement>(null);
+  /** likely duplicates the API found for this fill; null: not checked (or changed since) */
+  const [duplicates, setDuplicates] = useState<DuplicateCandidate[] | null>(null);
 
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => {
     setDraft((d) => ({ ...d, [k]: v }));
-    keyRef.current = uuid();
+    setDuplicates(null);
   };
 
   function pickHousehold(h: Household | null) {
@@ -337,33 +424,73 @@ export default function Intake() {
       residentName: h ? h.headName : d.residentName,
       residentPhone: h ? (h.phone ?? '') : d.residentPhone,
     }));
-    keyRef.current = uuid();
+    setDuplicates(null);
   }
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
+  /** Opens the case; `confirmed`: the likely duplicates the clerk saw and chose to open a new case anyway. */
+  async function open(confirmed: DuplicateCandidate[] | null) {
+    const phone = draft.residentPhone.trim();
     const body: Record<string, unknown> = {
       category: draft.category,
       priority: draft.priority,
       channel: me.channel ?? 'hall',
       title: draft.title.trim(),
       description: draft.description.trim(),
-      resident: { name: draft.residentName.trim(), phone: draft.residentPhone.trim() },
+      // A resident without a phone (none in the roster, none given) still gets a case: no SMS then.
+      resident: { name: draft.residentName.trim(), ...(phone ? { phone } : {}) },
     };
     if (me.servicePoint) body.servicePointCode = me.servicePoint.code;
     if (draft.household) {
       body.villageCode = draft.household.villageCode;
       body.householdCode = draft.household.code;
     }
+    if (confirmed?.length) body.duplicateConfirmed = confirmed.map((c) => c.id);
     await run(async () => {
-      setCreated(await api<CreatedCase>('/cases', { body, headers: { 'Idempotency-Key': keyRef.current } }));
+      try {
+        setCreated(await api<CreatedCase>('/cases', { body, headers: { 'Idempotency-Key': keyRef.current } }));
+      } catch (err) {
+        // The key went with another request (the form was changed after a failed try): the next try gets a new one.
+        if (err instanceof ApiError && err.problem.type === 'urn:minqing:problem:idempotency-key-reused') keyRef.current = uuid();
+        throw err;
+      }
+      keyRef.current = uuid();
+      setDuplicates(null);
       setRefreshKey((x) => x + 1);
     });
+  }
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (duplicates !== null) return; // the warning is showing: open the existing case, or confirm a new one
+    const phone = draft.residentPhone.trim();
+    let found: DuplicateCandidate[] = [];
+    if (draft.category && draft.title.trim() && (draft.household || phone)) {
+      try {
+        found = (
+          await api<{ items: DuplicateCandidate[] }>('/cases/duplicates', {
+            body: {
+              category: draft.category,
+              title: draft.title.trim(),
+              ...(draft.description.trim() ? { description: draft.description.trim() } : {}),
+              ...(draft.household ? { householdCode: draft.household.code } : { residentPhone: phone }),
+            },
+          })
+        ).items;
+      } catch {
+        found = []; // the check is a help, not a gate: the case is opened and validated as usual
+      }
+    }
+    if (found.length) {
+      setDuplicates(found);
+      return;
+    }
+    await open(null);
   }
 
   function newCase() {
     setCreated(null);
     setDraft(emptyDraft);
+    setDuplicates(null);
     setProblem(null);
     keyRef.current = uuid();
     setTimeout(() => document.querySelector<HTMLInputElement>('[data-testid="household-search"]')?.focus(), 0);
@@ -385,7 +512,8 @@ export default function Intake() {
             </label>
             <label>
               {t('field.residentPhone')}
-              <input data-testid="resident-phone" type="tel" inputMode="tel" value={draft.residentPhone} onChange={(e) => set('residentPhone', e.target.value)} required maxLength={20} autoComplete="off" />
+              <small className="muted"> {t('common.optional')}</small>
+              <input data-testid="resident-phone" type="tel" inputMode="tel" value={draft.residentPhone} onChange={(e) => set('residentPhone', e.target.value)} maxLength={20} autoComplete="off" placeholder={t('intake.noPhoneHint')} />
               <FieldError problem={problem} field="resident.phone" />
             </label>
             <label>
@@ -422,9 +550,14 @@ export default function Intake() {
             {me.servicePoint && <span className="muted"> · {me.servicePoint.name}</span>}
           </div>
           <ProblemBox problem={problem} />
-          <button type="submit" className="primary big" data-testid="submit-case" disabled={busy}>
-            {busy ? t('common.saving') : t('intake.submit')}
-          </button>
+          {duplicates && duplicates.length > 0 && (
+            <DuplicateWarning candidates={duplicates} busy={busy} onConfirm={() => void open(duplicates)} onCancel={() => setDuplicates(null)} />
+          )}
+          {!duplicates && (
+            <button type="submit" className="primary big" data-testid="submit-case" disabled={busy}>
+              {busy ? t('common.saving') : t('intake.submit')}
+            </button>
+          )}
         </form>
       )}
       <div className="no-print">

@@ -2,7 +2,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { api, isAbort, problemOf, withQuery, type Problem } from '../api';
+import { api, withQuery } from '../api';
+import { Pager, useCursorList, type CursorPage } from '../components/Pager';
 import { useDirectory } from '../directory';
 import { dueState, useFormat } from '../format';
 import { ProblemBox } from '../components/ProblemBox';
@@ -10,6 +11,7 @@ import { DueTime, StatusBadge, useEnum } from '../components/bits';
 import { CATEGORIES, type CaseListItem } from '../types';
 
 type LiveState = 'connecting' | 'live' | 'offline';
+const QUEUE_PAGE = 50;
 
 /** Calls onChange (debounced) for every `changed` event; reports the connection state. */
 function useLiveChanges(onChange: () => void): LiveState {
@@ -54,32 +56,23 @@ export default function Queue() {
   const [area, setArea] = useState('');
   const [category, setCategory] = useState('');
   const [level, setLevel] = useState('');
-  const [items, setItems] = useState<CaseListItem[] | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
   const [updatedAt, setUpdatedAt] = useState<string | null>(null);
-  const ctlRef = useRef<AbortController | null>(null);
 
-  const load = useCallback(async () => {
-    ctlRef.current?.abort();
-    const ctl = new AbortController();
-    ctlRef.current = ctl;
-    const scope = department ? { scope: 'department', code: department } : area ? { scope: 'area', code: area } : {};
-    try {
-      const r = await api<{ items: CaseListItem[] }>(withQuery('/escalations', { ...scope, category, level, limit: 200 }), { signal: ctl.signal });
-      setItems(r.items);
-      setProblem(null);
+  const load = useCallback(
+    async (cursor: string | undefined, signal: AbortSignal): Promise<CursorPage<CaseListItem>> => {
+      const scope = department ? { scope: 'department', code: department } : area ? { scope: 'area', code: area } : {};
+      const page = await api<CursorPage<CaseListItem>>(withQuery('/escalations', { ...scope, category, level, limit: QUEUE_PAGE, cursor }), { signal });
       setUpdatedAt(new Date().toISOString());
-    } catch (err) {
-      if (!isAbort(err)) setProblem(problemOf(err));
-    }
-  }, [department, area, category, level]);
+      return page;
+    },
+    [department, area, category, level],
+  );
+  const list = useCursorList(load, `${department}|${area}|${category}|${level}`);
+  const items = list.loading ? null : list.items;
+  const problem = list.problem;
+  const reload = list.reload;
 
-  useEffect(() => {
-    void load();
-  }, [load]);
-  useEffect(() => () => ctlRef.current?.abort(), []);
-
-  const live = useLiveChanges(() => void load());
+  const live = useLiveChanges(reload);
 
   return (
     <div className="page queue">
@@ -90,7 +83,7 @@ export default function Queue() {
             <span className="dot" aria-hidden="true" /> {t(`queue.live.${live}`)}
           </span>
           {updatedAt && <small className="muted">{t('queue.updated', { at: f.dateTime(updatedAt) })}</small>}
-          <button type="button" className="secondary" data-testid="queue-refresh" onClick={() => void load()}>
+          <button type="button" className="secondary" data-testid="queue-refresh" onClick={reload}>
             {t('common.refresh')}
           </button>
         </div>
@@ -179,6 +172,7 @@ export default function Queue() {
             </table>
           </div>
         )}
+        <Pager list={list} testid="queue-pager" />
       </section>
     </div>
   );

@@ -4,6 +4,7 @@ import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api';
 import { PublicHeader, StatusBadge, useEnum } from '../components/bits';
+import { ProblemBox } from '../components/ProblemBox';
 import { useFormat } from '../format';
 import { SATISFACTIONS, type TrackResult } from '../types';
 import { useAction } from '../useAction';
@@ -85,8 +86,7 @@ export default function Track() {
           </button>
           {error && (
             <div className="problem" role="alert" data-testid="track-error">
-              <strong>{error.status === 404 ? t('track.notFound') : error.status === 429 ? t('track.tooMany') : error.title}</strong>
-              {error.status !== 404 && error.detail && <p>{error.detail}</p>}
+              {error.status === 404 || error.status === 429 ? <strong>{error.status === 404 ? t('track.notFound') : t('track.tooMany')}</strong> : <ProblemBox problem={error} />}
             </div>
           )}
         </form>
@@ -97,6 +97,12 @@ export default function Track() {
               {t('track.resultTitle')} <span className="mono">{result.trackingCode}</span>
             </h2>
             <dl className="details">
+              {result.title && (
+                <>
+                  <dt>{t('track.request')}</dt>
+                  <dd data-testid="track-title">{result.title}</dd>
+                </>
+              )}
               <dt>{t('case.status')}</dt>
               <dd>
                 <StatusBadge status={result.status} testid="track-status" />
@@ -106,7 +112,7 @@ export default function Track() {
               <dt>{t('track.openedAt')}</dt>
               <dd>{f.dateTime(result.openedAt)}</dd>
               <dt>{t('track.expectedReplyBy')}</dt>
-              <dd>{result.expectedReplyBy ? f.date(result.expectedReplyBy) : t('track.noDate')}</dd>
+              <dd data-testid="track-expected">{result.expectedReplyBy ? f.date(result.expectedReplyBy) : t('track.noDate')}</dd>
             </dl>
             <h3>{t('track.steps')}</h3>
             <ol className="steps">
@@ -147,9 +153,8 @@ export default function Track() {
                   <textarea data-testid="rate-comment" value={comment} onChange={(e) => setComment(e.target.value)} maxLength={500} rows={3} />
                 </label>
                 {rateProblem && (
-                  <div className="problem" role="alert" data-testid="track-error">
-                    <strong>{rateProblem.title}</strong>
-                    {rateProblem.detail && <p>{rateProblem.detail}</p>}
+                  <div data-testid="track-error">
+                    <ProblemBox problem={rateProblem} />
                   </div>
                 )}
                 <button type="submit" className="primary big" data-testid="rate-submit" disabled={busy || !satisfaction}>
@@ -165,12 +170,7 @@ export default function Track() {
                   {notify ? t('track.notify.restarted') : t('track.notify.stopped')}
                 </p>
               )}
-              {notifying.problem && (
-                <div className="problem" role="alert">
-                  <strong>{notifying.problem.title}</strong>
-                  {notifying.problem.detail && <p>{notifying.problem.detail}</p>}
-                </div>
-              )}
+              <ProblemBox problem={notifying.problem} />
               {notify === false ? (
                 <button type="button" className="secondary" data-testid="track-notify-restart" disabled={busy} onClick={() => void setMessages(true)}>
                   {t('track.notify.restart')}

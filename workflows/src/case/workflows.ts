@@ -13,7 +13,7 @@
  * calendar a case starts with stay with it (they are part of its input).
  */
 import {
-  allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler, upsertSearchAttributes,
+  allHandlersFinished, ApplicationFailure, condition, patched, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes,
 } from '@temporalio/workflow';
 import { Mutex } from 'async-mutex';
 import {
@@ -24,12 +24,31 @@ import {
 import type { CaseActivities } from './activities';
 import { getCaseState, RejectionType, UPDATES, type MoveUpdateArgs } from './messages';
 
-const { recordCaseOpened, routeCase, recordTransition, notify } = proxyActivities<CaseActivities>({
+const stepOptions = {
   startToCloseTimeout: '30 seconds',
   // The database may be briefly away; a move must still be recorded, so retry
   // without a cap, backing off to once a minute.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+} as const;
+const remote = proxyActivities<CaseActivities>(stepOptions);
+/**
+ * The step recorder run by the worker that runs the workflow task (a local activity): a step is
+ * recorded inside the workflow task that handles the move, without a round trip through the
+ * server's activity queue, so a move answers after one workflow task instead of two plus an
+ * activity task. The step is one idempotent transaction, so a local activity re-run after a
+ * worker crash changes nothing (the same guarantee the activity retries rely on). Intake
+ * (recording the opened case, routing) stays with ordinary activities: the case's first workflow
+ * task then only schedules, and the routed instant is the one routing answered at.
+ */
+const local = proxyLocalActivities<Pick<CaseActivities, 'recordTransition'>>(stepOptions);
+
+/**
+ * Cases started since issue 12 record their steps with the local activity and no longer schedule
+ * the `notify` activity (a no-op: notices come from the case events). Decided once, at the case's
+ * first workflow task: a case recorded before (no marker) keeps the old command sequence all its
+ * life, so its history replays unchanged.
+ */
+const LOCAL_STEPS_PATCH = 'local-step-records-issue-12';
 
 export interface CaseWorkflowOptions {
   /** policy and calendar this case runs under; default: the current ones */
@@ -55,6 +74,9 @@ export async function caseWorkflow(input: CaseWorkflowInput, options: CaseWorkfl
   /** Steps run one at a time, in arrival order (each awaits activities). */
   const lock = new Mutex();
   const finished = () => isTerminal(d.s.status);
+  const localSteps = patched(LOCAL_STEPS_PATCH);
+  const { recordCaseOpened, routeCase } = remote;
+  const recordTransition = localSteps ? local.recordTransition : remote.recordTransition;
 
   setHandler(getCaseState, () => viewOf(d, env));
 
@@ -81,7 +103,7 @@ export async function caseWorkflow(input: CaseWorkflowInput, options: CaseWorkfl
       ...(due ? [{ key: SA.dueAt, value: due }] : []),
     ]);
     version++;
-    if (next.step.notify) await notify({ caseId: d.s.caseId, ...next.step.notify });
+    if (next.step.notify && !localSteps) await remote.notify({ caseId: d.s.caseId, ...next.step.notify });
   }
 
   for (const name of MOVE_NAMES) registerMove(name);

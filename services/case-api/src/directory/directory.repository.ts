@@ -116,12 +116,12 @@ export class DirectoryRepository {
     if (q.isKey !== undefined) where.push(`is_key = ${p(q.isKey)}`);
     if (q.isVulnerable !== undefined) where.push(`is_vulnerable = ${p(q.isVulnerable)}`);
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = await this.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM directory.households ${w}`, params);
     const page = [...params, q.limit, q.offset];
-    const { rows } = await this.pool.query(
-      `SELECT * FROM directory.households ${w} ORDER BY ${order} LIMIT $${page.length - 1} OFFSET $${page.length}`,
-      page,
-    );
+    // Both at once: a cadre's search-as-you-type waits for the slower of the two, not their sum.
+    const [total, { rows }] = await Promise.all([
+      this.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM directory.households ${w}`, params),
+      this.pool.query(`SELECT * FROM directory.households ${w} ORDER BY ${order} LIMIT $${page.length - 1} OFFSET $${page.length}`, page),
+    ]);
     return { items: rows.map(household), total: total.rows[0]?.n ?? 0 };
   }
   async household(code: string): Promise<Household | null> {

@@ -2,16 +2,14 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
   AreaSchema, CadreRole, CadreSchema, DepartmentSchema, DomainError, ForbiddenError, HouseholdSchema, problemResponses, ProblemType, RoutingRuleSchema,
-  ServicePointSchema, SessionSchema, VillageSchema, type DirectoryDocument, Code as CodeString, Offset, Text,
+  ServicePointSchema, SessionSchema, VillageSchema, ROSTER_OPERATIONS, type DirectoryDocument, type RosterOperation, Code as CodeString, CursorParam, Offset, PageAnswer, Text,
 } from '@minqing/shared';
 import { ENTITIES, RULES, type DirectoryService, type Entity } from './directory.service';
 import { principalOf } from '../auth/auth.hook';
-import { requireRole } from '../auth/auth.service';
 import type { AuditLog } from '../audit/audit.service';
 
-/** Imports and whole-roster exports (phones, ID tails) are for administrators; the rule check also for managers. */
-const ADMIN_ONLY = ['/directory/import', '/directory/csv/:entity', '/directory/export'];
-const RULE_CHECK = '/directory/rule-check';
+/** Who may call a roster operation: the shared table (imports and whole-roster exports for administrators; the rule check also for managers). */
+const rolesOf = (op: RosterOperation) => ({ config: { roles: ROSTER_OPERATIONS[op] } });
 
 const Code = CodeString();
 const tags = ['directory'];
@@ -22,6 +20,7 @@ const ViolationSchema = Type.Object(
     rule: Type.Union(RULES.map((r) => Type.Literal(r))),
     entity: Type.Union([Type.Literal('areas'), Type.Literal('cadres'), Type.Literal('villages'), Type.Literal('departments')]),
     subject: Type.String({ description: 'code of the area, cadre, village or department concerned' }),
+    params: Type.Record(Type.String(), Type.Integer(), { description: 'the counts the message quotes (villages; linked, key; count), for wording it in the reader\'s language' }),
     message: Type.String(),
   },
   { $id: 'RuleViolation' },
@@ -64,13 +63,7 @@ const EntityParam = Type.Object({ entity: Type.Union(ENTITIES.map((e) => Type.Li
 export const directoryRoutes: FastifyPluginAsyncTypebox<{ service: DirectoryService; audit: AuditLog }> = async (app, { service, audit }) => {
   for (const s of [AreaSchema, DepartmentSchema, VillageSchema, CadreSchema, HouseholdSchema, ServicePointSchema, SessionSchema, RoutingRuleSchema]) app.addSchema(s);
   for (const s of [ViolationSchema, ImportResultSchema, RuleCheckSchema, DocumentSchema]) app.addSchema(s);
-  // onRequest, on the matched route: a roster import is refused before its (large) body is read.
-  app.addHook('onRequest', async (request) => {
-    const p = principalOf(request);
-    const url = (request.routeOptions.url ?? '').replace(/^\/api\/v1/, '');
-    if (ADMIN_ONLY.includes(url)) requireRole(p, ['admin'], 'roster import and export');
-    if (url === RULE_CHECK) requireRole(p, ['department_head', 'area_leader', 'township_leader', 'assessment', 'admin'], 'the roster rule check');
-  });
+  // Roles in the route config: the front door refuses a roster import before its (large) body is read.
   app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: 16 * 1024 * 1024 }, (_req, body, done) => done(null, body));
 
   app.get('/directory/areas', {
@@ -127,12 +120,13 @@ export const directoryRoutes: FastifyPluginAsyncTypebox<{ service: DirectoryServ
           isKey: Type.Optional(Type.Boolean()),
           isVulnerable: Type.Optional(Type.Boolean()),
           limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
-          offset: Offset(),
+          cursor: Type.Optional(CursorParam()),
+          offset: Offset({ description: 'rows to skip, for callers from before cursors; prefer `cursor`' }),
         },
         { additionalProperties: false },
       ),
       response: {
-        200: Type.Object({ items: Type.Array(Type.Ref('Household')), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() }),
+        200: PageAnswer(Type.Ref('Household'), { total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() }),
         ...problemResponses(400),
       },
     },
@@ -155,6 +149,51 @@ export const directoryRoutes: FastifyPluginAsyncTypebox<{ service: DirectoryServ
     return household;
   });
 
+  const LinksResult = (entity: string) => Type.Object({
+    before: Type.Ref(entity),
+    after: Type.Ref(entity),
+    ruleCheck: Type.Ref('DirectoryRuleCheck'),
+  });
+  // An administrator's edit of one link, validated like an import row (unknown code → 422) and audited (before → after).
+  app.put('/directory/households/:code/links', {
+    ...rolesOf('setHouseholdLinks'),
+    schema: {
+      operationId: 'setHouseholdLinks',
+      summary: 'Link a household to another cadre (干部联户) — administrators; audited; answers the rule check after the change',
+      tags,
+      params: Type.Object({ code: Code }),
+      body: Type.Object({ cadreCode: Code }, { additionalProperties: false }),
+      response: { 200: LinksResult('Household'), ...problemResponses(400, 404, 422) },
+    },
+  }, async (request) => {
+    const { before, after, result } = await service.setHouseholdLinks(request.params.code, request.body);
+    await audit.record(request, {
+      action: 'directory.links', subjectType: 'household', subject: after.code, details: { cadreCode: { from: before.cadreCode, to: after.cadreCode } },
+    }, { required: true });
+    const { ok, violationCount, byRule, violations } = { ok: result.violationCount === 0, ...result };
+    return { before, after, ruleCheck: { ok, violationCount, byRule, violations } };
+  });
+
+  app.put('/directory/villages/:code/links', {
+    ...rolesOf('setVillageLinks'),
+    schema: {
+      operationId: 'setVillageLinks',
+      summary: 'Link a village to another department (部门联村) or area (片区) — administrators; audited; answers the rule check after the change',
+      tags,
+      params: Type.Object({ code: Code }),
+      body: Type.Object({ departmentCode: Code, areaCode: Code }, { additionalProperties: false }),
+      response: { 200: LinksResult('Village'), ...problemResponses(400, 404, 422) },
+    },
+  }, async (request) => {
+    const { before, after, result } = await service.setVillageLinks(request.params.code, request.body);
+    await audit.record(request, {
+      action: 'directory.links', subjectType: 'directory', subject: `village/${after.code}`,
+      details: { departmentCode: { from: before.departmentCode, to: after.departmentCode }, areaCode: { from: before.areaCode, to: after.areaCode } },
+    }, { required: true });
+    const { ok, violationCount, byRule, violations } = { ok: result.violationCount === 0, ...result };
+    return { before, after, ruleCheck: { ok, violationCount, byRule, violations } };
+  });
+
   app.get('/directory/service-points', {
     schema: { operationId: 'listServicePoints', summary: 'The hall, the social-service hall and the community stations (定点服务)', tags, response: { 200: list('ServicePoint') } },
   }, async () => ({ items: await service.servicePoints() }));
@@ -168,6 +207,7 @@ export const directoryRoutes: FastifyPluginAsyncTypebox<{ service: DirectoryServ
   }, async () => ({ items: await service.routingRules() }));
 
   app.post('/directory/import', {
+    ...rolesOf('importDirectory'),
     schema: {
       operationId: 'importDirectory',
       summary: 'Import (upsert) a roster document; any invalid row → 422 listing every error, and nothing is imported',
@@ -184,6 +224,7 @@ export const directoryRoutes: FastifyPluginAsyncTypebox<{ service: DirectoryServ
   });
 
   app.post('/directory/csv/:entity', {
+    ...rolesOf('importDirectoryCsv'),
     schema: {
       operationId: 'importDirectoryCsv',
       summary: 'Import (upsert) one entity from CSV; any invalid row → 422 naming row, file line and field, and nothing is imported',
@@ -203,6 +244,7 @@ export const directoryRoutes: FastifyPluginAsyncTypebox<{ service: DirectoryServ
   });
 
   app.get('/directory/export', {
+    ...rolesOf('exportDirectory'),
     schema: {
       operationId: 'exportDirectory',
       summary: 'The whole roster as one JSON document (re-importable with importDirectory)',
@@ -217,6 +259,7 @@ export const directoryRoutes: FastifyPluginAsyncTypebox<{ service: DirectoryServ
   });
 
   app.get('/directory/csv/:entity', {
+    ...rolesOf('exportDirectoryCsv'),
     schema: { operationId: 'exportDirectoryCsv', summary: 'One entity as CSV (UTF-8 with BOM; re-importable)', tags, params: EntityParam, produces: ['text/csv'] },
   }, async (request, reply) => {
     const entity = request.params.entity as Entity;
@@ -225,6 +268,7 @@ export const directoryRoutes: FastifyPluginAsyncTypebox<{ service: DirectoryServ
   });
 
   app.get('/directory/rule-check', {
+    ...rolesOf('directoryRuleCheck'),
     schema: {
       operationId: 'directoryRuleCheck',
       summary: 'Where the roster breaks the plan (三联): leaders linking other than 2–3 villages, cadres with fewer than 3 key households or linked outside their department\'s villages, villages without a department, unlinked households, departments without a head',

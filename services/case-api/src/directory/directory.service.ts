@@ -12,12 +12,14 @@ import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
 import {
-  AreaSchema, CadreSchema, CASE_CATEGORIES, DepartmentSchema, DomainError, HouseholdSchema, NotFoundError, RoutingRuleSchema, ServicePointSchema,
-  SessionSchema, VillageSchema, type Cadre, type DirectoryDocument, type Household,
+  AreaSchema, CadreSchema, CASE_CATEGORIES, DepartmentSchema, DomainError, encodeCursor, filterFingerprint, HouseholdSchema, NotFoundError, startOffset, RoutingRuleSchema, ServicePointSchema,
+  ROSTER_ENTITIES, ROSTER_RULES, SessionSchema, VillageSchema, type Cadre, type DirectoryDocument, type Household, type Village,
 } from '@minqing/shared';
 import type { CadreWithLinks, DirectoryRepository, HouseholdQuery, ImportCounts, RosterFacts } from './directory.repository';
 
-export const ENTITIES = ['areas', 'departments', 'villages', 'cadres', 'households', 'servicePoints', 'sessions', 'routingRules'] as const;
+export const ENTITIES = ROSTER_ENTITIES;
+/** The list name in household search cursors. */
+const HOUSEHOLDS_LIST = 'households';
 export type Entity = (typeof ENTITIES)[number];
 
 /** What the service needs from storage; the repository in production, a fake in unit tests. */
@@ -37,7 +39,8 @@ export interface RowError {
   message: string;
 }
 
-export const RULES = ['leader-links', 'key-households', 'village-department', 'household-unlinked', 'link-outside-department', 'department-head'] as const;
+/** The plan's rules (三联), from the shared list the console words them by. */
+export const RULES = ROSTER_RULES;
 export type RuleName = (typeof RULES)[number];
 
 export interface RuleViolation {
@@ -45,6 +48,8 @@ export interface RuleViolation {
   /** which kind of record `subject` is */
   entity: 'areas' | 'cadres' | 'villages' | 'departments';
   subject: string;
+  /** the counts the message quotes, for wording it in the reader's language */
+  params: Record<string, number>;
   message: string;
 }
 
@@ -128,11 +133,15 @@ export class DirectoryService {
     if (!found) throw new NotFoundError('cadre', code);
     return found;
   }
-  async searchHouseholds(q: Partial<HouseholdQuery>): Promise<{ items: Household[]; total: number; limit: number; offset: number }> {
+  /** A page of households; `cursor` (from the previous page, for the same filters) or `offset` says where it starts. */
+  async searchHouseholds(q: Partial<HouseholdQuery> & { cursor?: string }): Promise<{ items: Household[]; total: number; limit: number; offset: number; nextCursor: string | null }> {
+    const { cursor, ...filters } = q;
     const limit = Math.min(Math.max(q.limit ?? 20, 1), 100);
-    const offset = Math.max(q.offset ?? 0, 0);
-    const page = await this.store.households({ ...q, limit, offset });
-    return { ...page, limit, offset };
+    const fp = filterFingerprint({ ...filters });
+    const offset = Math.max(startOffset(HOUSEHOLDS_LIST, { cursor, offset: q.offset }, fp, 'body'), 0);
+    const page = await this.store.households({ ...filters, limit, offset });
+    const nextCursor = offset + page.items.length < page.total && page.items.length === limit ? encodeCursor(HOUSEHOLDS_LIST, [offset + limit], fp) : null;
+    return { ...page, limit, offset, nextCursor };
   }
   async household(code: string): Promise<Household> {
     const found = await this.store.household(code);
@@ -237,6 +246,26 @@ export class DirectoryService {
   /** Validate, then upsert whole; answers the counts and how the roster now stands against the plan. */
   importDocument(doc: Partial<DirectoryDocument>): Promise<ImportResult> {
     return this.apply(doc, (e) => e);
+  }
+
+  /**
+   * Re-link one household to a cadre (干部联户): the row as stored with its new
+   * cadre, validated and upserted like an import row (an unknown cadre → 422),
+   * so the link has one rule; answers the household before and after and how the
+   * roster now stands against the plan.
+   */
+  async setHouseholdLinks(code: string, links: { cadreCode: string }): Promise<{ before: Household; after: Household; result: ImportResult }> {
+    const before = await this.household(code);
+    const after = { ...before, cadreCode: links.cadreCode };
+    return { before, after, result: await this.apply({ households: [after] }, (e) => e) };
+  }
+
+  /** Re-link one village to its department (部门联村) and area (片区), validated like an import row. */
+  async setVillageLinks(code: string, links: { departmentCode: string; areaCode: string }): Promise<{ before: Village; after: Village; result: ImportResult }> {
+    const before = (await this.store.villages()).find((v) => v.code === code);
+    if (!before) throw new NotFoundError('village', code);
+    const after = { ...before, departmentCode: links.departmentCode, areaCode: links.areaCode };
+    return { before, after, result: await this.apply({ villages: [after] }, (e) => e) };
   }
 
   /** One entity from CSV; errors name the data row and the file line. */
@@ -384,7 +413,7 @@ export function checkRoster(facts: RosterFacts): RuleViolation[] {
   const byLeader = new Map<string, { villages: number; areas: string[] }>(facts.areaLeaders.map((c) => [c, { villages: 0, areas: [] }]));
   for (const a of facts.areas) {
     if (!a.leaderCode) {
-      out.push({ rule: 'leader-links', entity: 'areas', subject: a.code, message: `area ${a.code} has no leader (领导联片)` });
+      out.push({ rule: 'leader-links', entity: 'areas', subject: a.code, params: {}, message: `area ${a.code} has no leader (领导联片)` });
       continue;
     }
     const l = byLeader.get(a.leaderCode) ?? { villages: 0, areas: [] };
@@ -395,27 +424,27 @@ export function checkRoster(facts: RosterFacts): RuleViolation[] {
   for (const [leader, l] of [...byLeader].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (l.villages < 2 || l.villages > 3) {
       const through = l.areas.length ? ` through ${l.areas.join(', ')}` : ' (leads no area)';
-      out.push({ rule: 'leader-links', entity: 'cadres', subject: leader, message: `leader ${leader} links ${l.villages} villages/communities${through}; the plan asks for 2–3` });
+      out.push({ rule: 'leader-links', entity: 'cadres', subject: leader, params: { villages: l.villages }, message: `leader ${leader} links ${l.villages} villages/communities${through}; the plan asks for 2–3` });
     }
   }
   for (const l of facts.cadreLinks) {
     if (l.key < 3) {
-      out.push({ rule: 'key-households', entity: 'cadres', subject: l.cadreCode, message: `cadre ${l.cadreCode} is linked to ${l.linked} households, ${l.key} of them key (重点户); the plan asks for at least 3 key households` });
+      out.push({ rule: 'key-households', entity: 'cadres', subject: l.cadreCode, params: { linked: l.linked, key: l.key }, message: `cadre ${l.cadreCode} is linked to ${l.linked} households, ${l.key} of them key (重点户); the plan asks for at least 3 key households` });
     }
   }
   for (const v of facts.villagesWithoutDepartment) {
-    out.push({ rule: 'village-department', entity: 'villages', subject: v, message: `village ${v} has no linked department (部门联村)` });
+    out.push({ rule: 'village-department', entity: 'villages', subject: v, params: {}, message: `village ${v} has no linked department (部门联村)` });
   }
   for (const u of facts.unlinkedHouseholds) {
-    out.push({ rule: 'household-unlinked', entity: 'villages', subject: u.villageCode, message: `${u.count} households in ${u.villageCode} have no linked cadre (干部联户)` });
+    out.push({ rule: 'household-unlinked', entity: 'villages', subject: u.villageCode, params: { count: u.count }, message: `${u.count} households in ${u.villageCode} have no linked cadre (干部联户)` });
   }
   for (const l of facts.cadreLinks) {
     if (l.outsideDepartment > 0) {
-      out.push({ rule: 'link-outside-department', entity: 'cadres', subject: l.cadreCode, message: `cadre ${l.cadreCode} is linked to ${l.outsideDepartment} households in villages not linked to the cadre's department` });
+      out.push({ rule: 'link-outside-department', entity: 'cadres', subject: l.cadreCode, params: { count: l.outsideDepartment }, message: `cadre ${l.cadreCode} is linked to ${l.outsideDepartment} households in villages not linked to the cadre's department` });
     }
   }
   for (const d of facts.departmentsWithoutHead) {
-    out.push({ rule: 'department-head', entity: 'departments', subject: d, message: `department ${d} has no head; level-1 escalations have nowhere to go` });
+    out.push({ rule: 'department-head', entity: 'departments', subject: d, params: {}, message: `department ${d} has no head; level-1 escalations have nowhere to go` });
   }
   return out;
 }

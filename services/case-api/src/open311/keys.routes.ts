@@ -4,7 +4,7 @@
  * secret is in the creation's answer only. Every change is in the audit trail.
  */
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Code, Offset, problemResponses, Text } from '@minqing/shared';
+import { Code, countedNextCursor, Offset, PageQuery, problemResponses, startOffset, Text } from '@minqing/shared';
 import { principalOf } from '../auth/auth.hook';
 import type { AuditLog } from '../audit/audit.service';
 import { KEY_ID_PATTERN, OPEN311_KEY_PATTERN, type Open311Keys } from './keys';
@@ -72,16 +72,24 @@ export const open311KeysRoutes: FastifyPluginAsyncTypebox<{ keys: Open311Keys; a
       operationId: 'listOpen311Keys',
       summary: 'The Open311 API keys, newest first, revoked ones included (administrators)',
       tags: ['open311 keys'],
-      querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }), offset: Offset() }, { additionalProperties: false }),
+      querystring: Type.Object({ ...PageQuery(), offset: Offset({ description: 'rows to skip, for callers from before cursors; prefer `cursor`' }) }, { additionalProperties: false }),
       response: {
         200: Type.Object(
-          { items: Type.Array(Type.Ref(Open311KeySchema)), total: Type.Integer({ minimum: 0, description: 'all keys; page on with offset' }) },
+          {
+            items: Type.Array(Type.Ref(Open311KeySchema)),
+            nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'pass as `cursor` for the next page; null on the last page' }),
+            total: Type.Integer({ minimum: 0, description: 'all keys' }),
+          },
           { additionalProperties: false },
         ),
         ...problemResponses(400, 401, 403),
       },
     },
-  }, async (request) => keys.list(request.query.limit, request.query.offset));
+  }, async (request) => {
+    const offset = startOffset('open311-keys', request.query);
+    const page = await keys.list(request.query.limit, offset);
+    return { ...page, nextCursor: countedNextCursor('open311-keys', page.items.length, page.total, offset) };
+  });
 
   app.post('/open311/keys/:keyId/revoke', {
     config: { roles: ADMIN },

@@ -6,7 +6,7 @@
  * personal data (workflow ids, activity names, SQLSTATEs, redacted messages).
  */
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Offset, problemResponses } from '@minqing/shared';
+import { countedNextCursor, Offset, PageQuery, problemResponses, startOffset } from '@minqing/shared';
 import type { OperationsRepository } from './operations.repository';
 
 const FailureSchema = Type.Object(
@@ -32,13 +32,17 @@ export const operationsRoutes: FastifyPluginAsyncTypebox<{ operations: Operation
       summary: 'Activities that failed for good (the database refused their data), newest first — administrators',
       tags: ['operations'],
       querystring: Type.Object(
-        { limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }), offset: Offset() },
+        { ...PageQuery(), offset: Offset({ description: 'rows to skip, for callers from before cursors; prefer `cursor`' }) },
         { additionalProperties: false },
       ),
       response: {
-        200: Type.Object({ items: Type.Array(Type.Ref(FailureSchema)), total: Type.Integer() }, { additionalProperties: false }),
+        200: Type.Object({ items: Type.Array(Type.Ref(FailureSchema)), nextCursor: Type.Union([Type.String(), Type.Null()]), total: Type.Integer() }, { additionalProperties: false }),
         ...problemResponses(400, 401, 403),
       },
     },
-  }, async (request) => operations.failures(request.query.limit, request.query.offset));
+  }, async (request) => {
+    const offset = startOffset('activity-failures', request.query);
+    const page = await operations.failures(request.query.limit, offset);
+    return { ...page, nextCursor: countedNextCursor('activity-failures', page.items.length, page.total, offset) };
+  });
 };

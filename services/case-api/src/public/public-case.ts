@@ -2,7 +2,7 @@
  * What anyone outside the township's staff may know about a case — the
  * residents' tracking page and the Open311 GeoReport endpoint both answer with
  * this projection and nothing else: the tracking code, the status and category,
- * when it was opened, the expected reply date, the steps the lifecycle table
+ * when it was opened, what was asked (its title), the expected reply date, the steps the lifecycle table
  * marks public (never reminders, escalations, supervision or returns), the
  * reply once one is given, and the rating. Never a name, a phone, a staff
  * member, a department or a case id.
@@ -24,6 +24,8 @@ export interface PublicCaseRow {
   due_at: Date | null;
   resolution_reply: string | null;
   satisfaction: string | null;
+  /** the request's title (the tracking page reads it; Open311 answers with its own description) */
+  title?: string | null;
 }
 export const PUBLIC_CASE_COLUMNS = 'id, tracking_code, status, category, priority, opened_at, phase, due_at, resolution_reply, satisfaction';
 
@@ -63,7 +65,9 @@ export class PublicCases {
       status,
       category: c.category,
       openedAt: c.opened_at.toISOString(),
-      expectedReplyBy: settled ? null : c.phase === 'resolve' && c.due_at ? c.due_at.toISOString() : this.deps.service.expectedReplyBy(c.opened_at.toISOString(), c.category, c.priority),
+      // While the reply is being worked on, its running deadline; before that and once answered, the date the receipt promised.
+      expectedReplyBy: !settled && c.phase === 'resolve' && c.due_at ? c.due_at.toISOString() : this.deps.service.expectedReplyBy(c.opened_at.toISOString(), c.category, c.priority),
+      title: c.title ?? null,
       steps,
       reply: inGroup('replied', status) ? c.resolution_reply : null,
       canRate: (MOVES.recordFollowUp.from as readonly string[]).includes(status),

@@ -40,6 +40,7 @@ const TrackViewSchema = Type.Object(
     reply: Type.Union([Type.String(), Type.Null()]),
     canRate: Type.Boolean(),
     satisfaction: Type.Union([Type.String(), Type.Null()]),
+    title: Type.Union([Type.String(), Type.Null()], { description: 'what was asked: the title given at intake' }),
   },
   { $id: 'TrackView', additionalProperties: false },
 );
@@ -60,7 +61,7 @@ export const trackRoutes: FastifyPluginAsyncTypebox<{
       throw err;
     }
     const { rows } = await pool.query<PublicCaseRow & { resident_phone: string }>(
-      `SELECT ${PUBLIC_CASE_COLUMNS}, resident_phone FROM casework.cases WHERE tracking_code = $1`,
+      `SELECT ${PUBLIC_CASE_COLUMNS}, title, resident_phone FROM casework.cases WHERE tracking_code = $1`,
       [trackingCode.toUpperCase()],
     );
     const c = rows[0];

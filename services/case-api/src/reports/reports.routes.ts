@@ -14,17 +14,33 @@
  * place an audit record of these actions is written. If it throws, the caller
  * gets an error (and no file): an action that cannot be recorded is not handed out.
  */
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type, type FastifyPluginAsyncTypebox, type TObject } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   CompositeResponse, DeadLettersQuery, DeadLettersResponse, DutyQuery, DutyResponse, EnterAppraisalBody, EvaluationPeriodQuery, EXPORT_MEDIA_TYPES, EXPORT_RESPONSE,
   ExportFiguresQuery, ExportFrozenQuery, FigureCasesQuery, FigureCasesResponse, FigureDefinitionsResponse, FiguresQuery, FiguresResponse, FreezeReportBody, FrozenReportParams, AppraisalsResponse, FrozenReportListResponse, FrozenReportSchema, FrozenReportWithAmendment, RebuildStatusSchema,
-  problemResponses, REPORT_OPERATIONS, ReportSummarySchema, SummaryQuery, type Principal, type ReportOperation,
+  countedNextCursor, CursorParam, filterFingerprint, problemResponses, REPORT_OPERATIONS, startOffset, ReportSummarySchema, SummaryQuery, type Principal, type ReportOperation,
 } from '@minqing/shared';
 import { principalOf } from '../auth/auth.hook';
 import type { ReportingClient, ReportingFile } from './reporting.client';
 
 /** The reporting actions that leave an audit record. */
+
+/**
+ * The reporting service pages its lists by limit and offset; here they get the
+ * console's convention too (shared/src/http/paging.ts): a `cursor` in, turned
+ * into the offset reporting takes, and a `nextCursor` out.
+ */
+const withCursor = <T extends TObject>(query: T) => Type.Object({ ...query.properties, cursor: Type.Optional(CursorParam()) }, { additionalProperties: false });
+const withNextCursor = <T extends TObject>(answer: T) =>
+  Type.Object({ ...answer.properties, nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'pass as `cursor` for the next page; null on the last page' }) }, { additionalProperties: false });
+function offsetOfCursor<Q extends { offset?: number; cursor?: string }>(list: string, query: Q): { q: Omit<Q, 'cursor'> & { offset: number }; offset: number; fp: string } {
+  const { cursor, ...rest } = query;
+  const fp = filterFingerprint({ ...rest });
+  const offset = startOffset(list, { cursor, offset: rest.offset }, fp);
+  return { q: { ...rest, offset }, offset, fp };
+}
+
 export type ReportAuditAction = 'report.export' | 'report.freeze' | 'report.appraisal' | 'report.rebuild';
 
 /**
@@ -53,7 +69,10 @@ function sendFile(reply: FastifyReply, file: ReportingFile) {
   return reply.send(file.body);
 }
 
-export const reportsRoutes: FastifyPluginAsyncTypebox<{ reporting: ReportingClient; onAudited?: ReportAuditHook }> = async (app, { reporting, onAudited }) => {
+/** Titles of cases by id (the case read model): reporting keeps codes only, the console lists cases by title. */
+export type CaseTitles = (ids: string[]) => Promise<Map<string, string>>;
+
+export const reportsRoutes: FastifyPluginAsyncTypebox<{ reporting: ReportingClient; onAudited?: ReportAuditHook; caseTitles?: CaseTitles }> = async (app, { reporting, onAudited, caseTitles }) => {
   const audited = async (request: FastifyRequest, action: ReportAuditAction, subject: string, details: Record<string, unknown> = {}) => {
     const given = Object.fromEntries(Object.entries(details).filter(([, v]) => v !== undefined));
     await onAudited?.(action, subject, { principal: principalOf(request), request, details: given });
@@ -75,8 +94,18 @@ export const reportsRoutes: FastifyPluginAsyncTypebox<{ reporting: ReportingClie
   const cases = op('figureCases', 'The cases behind one count of one group (drill-down), newest opened first, paged by limit and offset; 403 for a group outside the caller\'s department or area');
   app.get('/reports/figures/cases', {
     ...cases,
-    schema: { ...cases.schema, querystring: FigureCasesQuery, response: { 200: FigureCasesResponse, ...problemResponses(400, ...PROBLEMS) } },
-  }, async (request) => reporting.figureCases(principalOf(request), request.query));
+    schema: { ...cases.schema, querystring: withCursor(FigureCasesQuery), response: { 200: withNextCursor(FigureCasesResponse), ...problemResponses(400, ...PROBLEMS) } },
+  }, async (request) => {
+    const { q, offset, fp } = offsetOfCursor('figure-cases', request.query as Parameters<ReportingClient['figureCases']>[1] & { cursor?: string });
+    const page = await reporting.figureCases(principalOf(request), q);
+    // reporting has scoped the cases to the caller; their titles come from the case read model
+    const titles = caseTitles ? await caseTitles([...new Set(page.items.map((i) => i.caseId))]) : new Map<string, string>();
+    return {
+      ...page,
+      items: page.items.map((i) => (titles.has(i.caseId) ? { ...i, title: titles.get(i.caseId)! } : i)),
+      nextCursor: countedNextCursor('figure-cases', page.items.length, page.total, offset, fp),
+    };
+  });
 
   const definitions = op('listFigureDefinitions', 'The figure definitions: every version the figures can be computed with (oldest first) and which is current, each count with its rule, each rate as numerator/denominator, and the choices they embody');
   app.get('/reports/definitions', {
@@ -170,8 +199,12 @@ export const reportsRoutes: FastifyPluginAsyncTypebox<{ reporting: ReportingClie
   const deadLetters = op('listDeadLetters', 'Events the reporting service refused, with the reason — township-wide roles');
   app.get('/reports/dead-letters', {
     ...deadLetters,
-    schema: { ...deadLetters.schema, querystring: DeadLettersQuery, response: { 200: DeadLettersResponse, ...problemResponses(400, ...PROBLEMS) } },
-  }, async (request) => reporting.deadLetters(principalOf(request), request.query));
+    schema: { ...deadLetters.schema, querystring: withCursor(DeadLettersQuery), response: { 200: withNextCursor(DeadLettersResponse), ...problemResponses(400, ...PROBLEMS) } },
+  }, async (request) => {
+    const { q, offset, fp } = offsetOfCursor('dead-letters', request.query as Parameters<ReportingClient['deadLetters']>[1] & { cursor?: string });
+    const page = await reporting.deadLetters(principalOf(request), q);
+    return { ...page, nextCursor: countedNextCursor('dead-letters', page.items.length, page.total, offset, fp) };
+  });
 
   const rebuildStatus = op('rebuildStatus', 'State of the last rebuild of the figures — township-wide roles');
   app.get('/reports/rebuild', {

@@ -1,12 +1,12 @@
 /** /api/v1/cases — thin: validate (schemas), check who may, call the service, shape the reply. */
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { CaseViewSchema, ForbiddenError, MANAGER_ROLES, OpenCaseBodySchema, problemResponses, TRACKING_CODE_PATTERN, type OpenCaseBody } from '@minqing/shared';
+import { CaseViewSchema, Code, DUPLICATE_SIMILARITY, ForbiddenError, MANAGER_ROLES, OpenCaseBodySchema, PHONE_PATTERN, problemResponses, Text, TRACKING_CODE_PATTERN, type OpenCaseBody } from '@minqing/shared';
 import type { CaseService } from '../case.service';
 import { idempotencyHeaders } from './headers';
 import type { LifecycleService } from '../lifecycle.service';
 import { principalOf } from '../auth/auth.hook';
 import { requireRole } from '../auth/auth.service';
-import type { CaseAccess } from '../auth/case-access';
+import { CaseAccess } from '../auth/case-access';
 import type { AuditLog } from '../audit/audit.service';
 
 const OpenedCaseSchema = Type.Object(
@@ -50,7 +50,9 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ service: CaseService; acce
     async (request, reply) => {
       const p = principalOf(request);
       requireRole(p, OPENERS, 'opening cases');
-      let body: OpenCaseBody = request.body;
+      // The duplicates the clerk saw and overrode are recorded (audit), not part of the request.
+      const { duplicateConfirmed, ...request_ } = request.body;
+      let body: OpenCaseBody = request_;
       if (p.role === 'hall_staff' && p.servicePoint) {
         if (body.servicePointCode && body.servicePointCode !== p.servicePoint.code) {
           throw new ForbiddenError(`you work at ${p.servicePoint.code}; cases you open are opened there`);
@@ -67,7 +69,10 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ service: CaseService; acce
           action: 'case.open',
           subjectType: 'case',
           subject: opened.id,
-          details: { trackingCode: opened.trackingCode, householdCode: body.householdCode ?? null, channel: body.channel, category: body.category },
+          details: {
+            trackingCode: opened.trackingCode, householdCode: body.householdCode ?? null, channel: body.channel, category: body.category,
+            ...(duplicateConfirmed?.length ? { duplicateConfirmed } : {}),
+          },
         });
       }
       if (!opened.created) reply.header('idempotent-replayed', 'true');
@@ -83,6 +88,52 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ service: CaseService; acce
           links: { self },
           ...(opened.duplicate ? { duplicate: true } : {}),
         });
+    },
+  );
+
+  const DuplicateSchema = Type.Object(
+    {
+      id: Type.String({ format: 'uuid' }),
+      trackingCode: Type.String(),
+      title: Type.String(),
+      status: Type.String(),
+      openedAt: Type.String({ format: 'date-time' }),
+      similarity: Type.Number({ minimum: 0, maximum: 1, description: 'Dice coefficient of character bigrams of the normalised texts' }),
+    },
+    { additionalProperties: false },
+  );
+  // A POST, so that the request's text and a phone travel in the body, never in a URL.
+  app.post(
+    '/cases/duplicates',
+    {
+      config: { roles: OPENERS },
+      schema: {
+        operationId: 'findDuplicateCases',
+        summary: 'Before opening: open cases of the same household (or phone) and category whose text is similar — likely duplicates, most similar first',
+        description: `A check, not a change (POST so that the text stays out of URLs). Similar: the Dice coefficient of character bigrams of the normalised title (and title plus description) is at least ${DUPLICATE_SIMILARITY}. Only cases the caller may see. Opening anyway: send their ids as duplicateConfirmed with openCase.`,
+        tags: ['cases'],
+        body: Type.Object(
+          {
+            category: OpenCaseBodySchema.properties.category,
+            householdCode: Type.Optional(Code({ description: 'household code from the directory' })),
+            residentPhone: Type.Optional(Type.String({ pattern: PHONE_PATTERN })),
+            title: Text({ minLength: 1, maxLength: 200 }),
+            description: Type.Optional(Text({ maxLength: 5000 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ items: Type.Array(DuplicateSchema) }, { additionalProperties: false }), ...problemResponses(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const p = principalOf(request);
+      requireRole(p, OPENERS, 'opening cases');
+      const b = request.body;
+      const items = await service.duplicateCandidates(
+        { category: b.category, householdCode: b.householdCode, phone: b.residentPhone, title: b.title, description: b.description },
+        (params) => CaseAccess.scopeSql(p, params),
+      );
+      return { items };
     },
   );
 

@@ -1,7 +1,7 @@
 /** Lists: case search, a cadre's tasks, escalation queues, a case's timeline. */
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { CASE_CATEGORIES, CasePriority, CaseStatus, Code as CodeString, DASHBOARD_ROLES, Offset, Text, ForbiddenError, MANAGER_ROLES, NotFoundError, problemResponses, TOWNSHIP_WIDE_ROLES, type Principal } from '@minqing/shared';
-import type { QueueRepository } from '../queue.repository';
+import { CASE_CATEGORIES, CasePriority, CaseStatus, Code as CodeString, DASHBOARD_ROLES, Offset, PageAnswer, PageQuery, Text, ForbiddenError, MANAGER_ROLES, NotFoundError, CursorError, problemResponses, TOWNSHIP_WIDE_ROLES, type Principal } from '@minqing/shared';
+import type { CaseFilter, QueueRepository } from '../queue.repository';
 import { principalOf } from '../auth/auth.hook';
 import { CaseAccess } from '../auth/case-access';
 import type { CaseChanges } from '../case-changes';
@@ -31,7 +31,7 @@ const CaseListItemSchema = Type.Object(
   { $id: 'CaseListItem', additionalProperties: false },
 );
 const Code = CodeString();
-const Page = { limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }), offset: Offset() };
+const Page = { ...PageQuery(), offset: Offset({ description: 'rows to skip, for callers from before cursors; prefer `cursor`' }) };
 
 /** The queue a manager sees when they name none: their department, their area, or the township. */
 function defaultScope(p: Principal): { scope: 'department' | 'area' | 'township'; code?: string } {
@@ -45,27 +45,56 @@ export const queuesRoutes: FastifyPluginAsyncTypebox<{ queues: QueueRepository; 
   app.addSchema(CaseListItemSchema);
   const List = Type.Array(Type.Ref(CaseListItemSchema));
 
+  const CaseFilters = {
+    status: Type.Optional(Enum(Object.values(CaseStatus))),
+    category: Type.Optional(Enum(CASE_CATEGORIES)),
+    village: Type.Optional(Code),
+    area: Type.Optional(Code),
+    department: Type.Optional(Code),
+    assignee: Type.Optional(Code),
+    servicePoint: Type.Optional(Code),
+    household: Type.Optional(Code),
+    from: Type.Optional(Type.String({ format: 'date-time' })),
+    to: Type.Optional(Type.String({ format: 'date-time' })),
+  };
+  const CasePage = PageAnswer(Type.Ref(CaseListItemSchema), { total: Type.Integer({ description: 'cases matching the filters' }) });
+
   app.get('/cases', {
     schema: {
       operationId: 'listCases',
-      summary: 'Search the cases you may see by status, category, village, area, department, assignee, service point, opening date, tracking code or title',
+      summary: 'List the cases you may see, newest first, by status, category, village, area, department, assignee, service point, household, opening date, tracking code or title; paged by cursor',
+      description: 'To search by a resident\'s or household head\'s name, use searchCases (POST): names stay out of URLs.',
       tags: ['cases'],
       querystring: Type.Object({
-        status: Type.Optional(Enum(Object.values(CaseStatus))),
-        category: Type.Optional(Enum(CASE_CATEGORIES)),
-        village: Type.Optional(Code),
-        area: Type.Optional(Code),
-        department: Type.Optional(Code),
-        assignee: Type.Optional(Code),
-        servicePoint: Type.Optional(Code),
-        from: Type.Optional(Type.String({ format: 'date-time' })),
-        to: Type.Optional(Type.String({ format: 'date-time' })),
+        ...CaseFilters,
         q: Type.Optional(Text({ minLength: 1, maxLength: 100, description: 'tracking code, or part of the title (% and _ match themselves)' })),
         ...Page,
       }, { additionalProperties: false }),
-      response: { 200: Type.Object({ items: List, total: Type.Integer() }), ...problemResponses(400, 401) },
+      response: { 200: CasePage, ...problemResponses(400, 401) },
     },
   }, async (request) => queues.search(request.query as never, scoped(principalOf(request))));
+
+  // A POST, so that a resident's or a household head's name travels in the body, never in a URL.
+  app.post('/cases/search', {
+    schema: {
+      operationId: 'searchCases',
+      summary: 'Search the cases you may see by tracking code, title, resident\'s or household head\'s name, with the filters of listCases; paged by cursor',
+      description: 'A search, not a change: POST only so that the search term stays out of URLs.',
+      tags: ['cases'],
+      body: Type.Object({
+        ...CaseFilters,
+        q: Type.Optional(Text({ minLength: 1, maxLength: 100, description: 'tracking code exactly; part of the title, the resident\'s name or the household head\'s name (% and _ match themselves)' })),
+        ...PageQuery(),
+      }, { additionalProperties: false }),
+      response: { 200: CasePage, ...problemResponses(400, 401) },
+    },
+  }, async (request) => {
+    try {
+      return await queues.search({ ...(request.body as CaseFilter), matchNames: true }, scoped(principalOf(request)));
+    } catch (err) {
+      throw err instanceof CursorError ? new CursorError('body') : err;
+    }
+  });
 
   app.get('/cases/:id/timeline', {
     schema: {
@@ -131,18 +160,18 @@ export const queuesRoutes: FastifyPluginAsyncTypebox<{ queues: QueueRepository; 
         level: Type.Optional(Type.Integer({ minimum: 0, maximum: 3 })),
         ...Page,
       }, { additionalProperties: false }),
-      response: { 200: Type.Object({ items: List }), ...problemResponses(400, 401, 403) },
+      response: { 200: PageAnswer(Type.Ref(CaseListItemSchema)), ...problemResponses(400, 401, 403) },
     },
   }, async (request) => {
     const p = principalOf(request);
     if (!DASHBOARD_ROLES.includes(p.role)) throw new ForbiddenError('the escalation queue is for managers');
-    const raw = request.query as { scope?: 'department' | 'area' | 'township'; code?: string; category?: string; level?: number; limit: number; offset: number };
+    const raw = request.query as { scope?: 'department' | 'area' | 'township'; code?: string; category?: string; level?: number; limit: number; offset?: number; cursor?: string };
     const q = { ...raw, ...(raw.scope ? { scope: raw.scope } : defaultScope(p)) };
     if (q.scope === 'township' && !TOWNSHIP_WIDE_ROLES.includes(p.role)) throw new ForbiddenError('the township queue is for the township leadership');
     if (q.scope !== 'township' && !q.code) {
       throw Object.assign(new Error('code is required for department and area scopes'), { statusCode: 400, validation: [{ instancePath: '/code', message: 'is required for department and area scopes', params: {} }], validationContext: 'querystring' });
     }
-    return { items: await queues.escalationQueue(q, scoped(p)) };
+    return queues.escalationQueue(q, scoped(p));
   });
 
   app.get('/escalations/stream', {

@@ -3,7 +3,7 @@
  * API owns the directory) and the records themselves (casework.work_records,
  * written by the case-worker; read here only).
  */
-import type { Pool } from '@minqing/shared';
+import { CursorError, decodeCursor, filterFingerprint, keysetPage, type Page, type Pool } from '@minqing/shared';
 
 export interface HouseholdLinks {
   villageCode: string;
@@ -39,13 +39,26 @@ export class WorkRepository {
     return rows[0]?.department_code ?? null;
   }
 
-  async list(q: { cadre: string; from: string | null; to: string | null }): Promise<WorkRecordRow[]> {
-    const { rows } = await this.pool.query<WorkRecordRow>(
-      `SELECT id, kind, to_char(work_date, 'YYYY-MM-DD') AS date, household_code AS "householdCode", village_code AS "villageCode", case_id AS "caseId", role, note, recorded_at AS "recordedAt"
-         FROM casework.work_records WHERE cadre_code = $1 AND ($2::date IS NULL OR work_date >= $2) AND ($3::date IS NULL OR work_date <= $3)
-        ORDER BY work_date DESC, recorded_at DESC LIMIT 500`,
-      [q.cadre, q.from, q.to],
+  /** A page of a cadre's records, newest first (keyset on work date, recording time, id). */
+  async list(q: { cadre: string; from: string | null; to: string | null; limit: number; cursor?: string }): Promise<Page<WorkRecordRow>> {
+    const fp = filterFingerprint({ cadre: q.cadre, from: q.from, to: q.to });
+    const params: unknown[] = [q.cadre, q.from, q.to];
+    let after = '';
+    if (q.cursor !== undefined) {
+      const [date, at, id] = decodeCursor('work-records', q.cursor, fp);
+      if (typeof date !== 'string' || typeof at !== 'string' || typeof id !== 'string' || Number.isNaN(Date.parse(date)) || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/.test(id)) throw new CursorError();
+      params.push(date, at, id);
+      after = `AND (work_date, recorded_at, id) < ($4::date, $5::timestamptz, $6::uuid)`;
+    }
+    params.push(q.limit + 1);
+    const { rows } = await this.pool.query<WorkRecordRow & { key: string }>(
+      `SELECT id, kind, to_char(work_date, 'YYYY-MM-DD') AS date, household_code AS "householdCode", village_code AS "villageCode", case_id AS "caseId", role, note, recorded_at AS "recordedAt",
+              to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS key
+         FROM casework.work_records WHERE cadre_code = $1 AND ($2::date IS NULL OR work_date >= $2) AND ($3::date IS NULL OR work_date <= $3) ${after}
+        ORDER BY work_date DESC, recorded_at DESC, id DESC LIMIT $${params.length}`,
+      params,
     );
-    return rows;
+    const page = keysetPage('work-records', rows, q.limit, (r) => [r.date, r.key, r.id], fp);
+    return { items: page.items.map(({ key: _key, ...r }) => r), nextCursor: page.nextCursor };
   }
 }

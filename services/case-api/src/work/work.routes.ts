@@ -7,7 +7,7 @@
  * tracking.
  */
 import { Type, type FastifyPluginAsyncTypebox, type TSchema } from '@fastify/type-provider-typebox';
-import { problemResponses, WORK_KIND_NAMES, WORK_ROLES, Code, Text } from '@minqing/shared';
+import { PageAnswer, PageQuery, problemResponses, WORK_KIND_NAMES, WORK_ROLES, Code, Text } from '@minqing/shared';
 import { principalOf } from '../auth/auth.hook';
 import { idempotencyHeaders } from '../routes/headers';
 import type { LifecycleService } from '../lifecycle.service';
@@ -73,11 +73,11 @@ export const workRoutes: FastifyPluginAsyncTypebox<{ work: WorkService; lifecycl
       operationId: 'listWorkRecords',
       summary: "A cadre's work records in a date range: your own, or a cadre's whose duty figures you see (township-wide roles: anyone's; a department head: the department's cadres')",
       tags: ['work records'],
-      querystring: Type.Object({ cadre: Code(), from: Type.Optional(Type.String({ format: 'date' })), to: Type.Optional(Type.String({ format: 'date' })) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ items: Type.Array(WorkRecordItem) }), ...problemResponses(400, 401, 403) },
+      querystring: Type.Object({ cadre: Code(), from: Type.Optional(Type.String({ format: 'date' })), to: Type.Optional(Type.String({ format: 'date' })), ...PageQuery() }, { additionalProperties: false }),
+      response: { 200: PageAnswer(WorkRecordItem), ...problemResponses(400, 401, 403) },
     },
   }, async (request) => {
     // Own records, or those of cadres whose duty figures the caller sees (the same scope as /reports/duty).
-    return { items: await work.listFor(principalOf(request), request.query) };
+    return work.listFor(principalOf(request), request.query);
   });
 };

@@ -44,7 +44,7 @@ const households: Record<string, HouseholdLinks> = {
 const repository = {
   household: async (code: string) => households[code] ?? null,
   cadreDepartment: async (code: string) => (code === 'C1' ? 'D1' : null),
-  list: async () => [],
+  list: async () => ({ items: [], nextCursor: null }),
 } as unknown as WorkRepository;
 
 const actor = { code: 'C1', role: 'staff' };

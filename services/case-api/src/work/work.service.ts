@@ -10,7 +10,7 @@
  */
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type Client } from '@temporalio/client';
 import {
-  assertSafeText, canonicalHash, DEFAULT_CALENDAR, DependencyUnavailableError, deriveWorkRecordId, DomainError, dutyVisible, ForbiddenError, IdempotencyKeyReusedError, isTemporalUnavailable,
+  PAGE_LIMIT_DEFAULT, assertSafeText, canonicalHash, DEFAULT_CALENDAR, DependencyUnavailableError, deriveWorkRecordId, DomainError, dutyVisible, ForbiddenError, IdempotencyKeyReusedError, isTemporalUnavailable,
   localDateOf, ProblemType, workRecordWorkflowId,
   type Actor, type BusinessCalendar, type Principal, type WorkKind, type WorkRecordInput, type WorkRecordResult, type WorkRole,
 } from '@minqing/shared';
@@ -101,8 +101,8 @@ export class WorkService {
     }
   }
 
-  list(q: { cadre: string; from?: string; to?: string }) {
-    return this.deps.repository.list({ cadre: q.cadre, from: q.from ?? null, to: q.to ?? null });
+  list(q: { cadre: string; from?: string; to?: string; limit?: number; cursor?: string }) {
+    return this.deps.repository.list({ cadre: q.cadre, from: q.from ?? null, to: q.to ?? null, limit: q.limit ?? PAGE_LIMIT_DEFAULT, ...(q.cursor !== undefined ? { cursor: q.cursor } : {}) });
   }
 
   /**
@@ -111,7 +111,7 @@ export class WorkService {
    * township-wide roles anyone's, a department head their department's cadres',
    * an area leader none but their own. 403 otherwise.
    */
-  async listFor(p: Principal, q: { cadre: string; from?: string; to?: string }) {
+  async listFor(p: Principal, q: { cadre: string; from?: string; to?: string; limit?: number; cursor?: string }) {
     if (q.cadre !== p.cadreCode && !dutyVisible(p, { departmentCode: await this.deps.repository.cadreDepartment(q.cadre) })) {
       throw new ForbiddenError(`the work records of ${q.cadre} are outside your role and links (${p.role})`);
     }

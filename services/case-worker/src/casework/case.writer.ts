@@ -18,7 +18,7 @@ export async function insertOpenedCase(client: PoolClient, target: OutboxTarget,
      ON CONFLICT (id) DO NOTHING`,
     [
       input.caseId, input.trackingCode, r.category, r.priority, r.channel, r.servicePointCode ?? null,
-      r.title, r.description, r.resident.name, r.resident.phone, r.villageCode ?? null, r.householdCode ?? null,
+      r.title, r.description, r.resident.name, r.resident.phone ?? null, r.villageCode ?? null, r.householdCode ?? null,
       input.requestHash, input.openedBy, input.openedAt, input.dedupeHash ?? null,
       // how the notifier reaches the resident (services/case-worker/src/notify); absent in cases opened before issue 14
       r.resident.email ?? null, r.resident.language ?? null,

@@ -151,9 +151,7 @@ export class OutboxRelay {
       list.push(toKafkaRecord(row.event));
       byTopic.set(row.topic, list);
     }
-    await this.deps.producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
+    // idempotent producer, acks from all in-sync replicas; the key (case id) keeps each case's events in order on one partition
+    await this.deps.producer.sendBatch([...byTopic].map(([topic, messages]) => ({ topic, messages })));
   }
 }

@@ -14,8 +14,8 @@
  * Never logged: phone numbers, e-mail addresses, message texts.
  */
 import {
-  DEFAULT_CALENDAR, DEFAULT_RESIDENT_LANGUAGE, fromKafkaMessage, inTransaction, NOTICE_LANGUAGES, parseQuietHours, quietUntil,
-  type Consumer, type KafkaClient, type Logger, type NoticeLanguage, type NotificationChannel, type Pool, type QuietHours, type ResidentNotice,
+  createConsumer, DEFAULT_CALENDAR, DEFAULT_RESIDENT_LANGUAGE, fromKafkaMessage, inTransaction, NOTICE_LANGUAGES, parseQuietHours, quietUntil,
+  type GroupConsumer, type KafkaClient, type Logger, type NoticeLanguage, type NotificationChannel, type Pool, type QuietHours, type ResidentNotice,
 } from '@minqing/shared';
 import { PermanentDeliveryError, type DeliveryChannel } from './channels';
 import { backoffMs, isStale, notifies, planDeliveries } from './plan';
@@ -53,9 +53,7 @@ interface DeliveryRow {
 }
 
 export class Notifier {
-  private consumer: Consumer;
-  private joined = false;
-  private crashed: string | null = null;
+  private consumer: GroupConsumer;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
@@ -69,19 +67,11 @@ export class Notifier {
   constructor(kafka: KafkaClient, private readonly opts: NotifierOptions) {
     this.channels = new Map(opts.channels.map((c) => [c.name, c]));
     this.now = opts.now ?? (() => new Date());
-    this.consumer = kafka.consumer({ groupId: opts.groupId, allowAutoTopicCreation: false, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
-      this.joined = true;
-      this.crashed = null;
-    });
-    this.consumer.on(this.consumer.events.CRASH, (e) => {
-      this.crashed = e.payload.error.message;
-      opts.logger.error({ err: e.payload.error, restart: e.payload.restart }, 'notifier consumer crashed');
-    });
+    this.consumer = createConsumer(kafka, { groupId: opts.groupId, topic: opts.topic, fromBeginning: true, maxBatch: 50 });
   }
 
   get ready(): boolean {
-    return this.joined && this.crashed === null;
+    return this.consumer.ready;
   }
 
   get enabledChannels(): NotificationChannel[] {
@@ -89,20 +79,18 @@ export class Notifier {
   }
 
   async start(): Promise<void> {
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic: this.opts.topic, fromBeginning: true });
-    await this.consumer.run({
-      // offsets are committed only after eachMessage resolved: the deliveries are in the table by then
-      eachMessage: async ({ message }) => {
+    // One partition's messages at a time, in order; offsets are committed only after the handler resolved: the deliveries are in the table by then.
+    await this.consumer.run(async ({ messages }) => {
+      for (const message of messages) {
         const decoded = fromKafkaMessage(message);
-        if (!decoded.ok) return; // the reporting service dead-letters malformed events; nobody is told of them
-        if (!notifies(decoded.event.type)) return;
+        if (!decoded.ok) continue; // the reporting service dead-letters malformed events; nobody is told of them
+        if (!notifies(decoded.event.type)) continue;
         if (isStale(decoded.event.time, this.now(), this.opts.maxAgeMs)) {
           this.stale++;
-          return;
+          continue;
         }
         await this.record(decoded.event.id, decoded.event.type, decoded.event.data as Record<string, unknown>);
-      },
+      }
     });
     this.schedule(0);
   }
@@ -249,7 +237,7 @@ export class Notifier {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running;
-    await this.consumer.disconnect();
+    await this.consumer.stop();
     for (const c of this.channels.values()) await c.close?.();
   }
 }
