@@ -332,7 +332,9 @@ async function reportingBench(events: number, rate: number, seconds: number) {
   await producer.disconnect();
 
   // Raw: read the whole topic and do nothing else (the same client and chunked commits as the reporting consumer).
-  const raw = createConsumer(kafka, { groupId: `raw-${run}`, topic, fromBeginning: true, maxBatch: 200, partitionsConcurrently: 3 });
+  // Read the way the reporting consumer reads (its batch size and concurrency), without applying.
+  const { CHUNK } = await import('../services/reporting/src/event.consumer');
+  const raw = createConsumer(kafka, { groupId: `raw-${run}`, topic, fromBeginning: true, maxBatch: CHUNK, partitionsConcurrently: 3 });
   let seen = 0;
   let allRead: () => void = () => undefined;
   const readAll = new Promise<void>((resolve) => (allRead = resolve));

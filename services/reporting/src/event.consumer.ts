@@ -16,8 +16,12 @@ import {
 } from '@minqing/shared';
 import type { ReportRepository } from './report.repository';
 
-/** Messages applied per database transaction. */
-const CHUNK = 200;
+/**
+ * Messages fetched per batch and applied per database transaction: a chunk costs a
+ * few fixed round trips, so larger chunks apply more events per second (see the
+ * reporting bench in the README).
+ */
+export const CHUNK = 1000;
 
 export class EventConsumer {
   private consumer: GroupConsumer;
