@@ -1,20 +1,6 @@
 /** Duty performance (履职) from work records, democratic appraisal scores, and the composite score. */
-import type { Pool } from '@minqing/shared';
+import type { DutyFigures, Pool } from '@minqing/shared';
 
-export interface DutyFigures {
-  cadreCode: string;
-  departmentCode: string | null;
-  daysWithWork: number;
-  weeks: number;
-  daysPerWeek: number;
-  weeksMeetingPlan: number;
-  visits: number;
-  visitsToLinkedHouseholds: number;
-  visitsToKeyHouseholds: number;
-  householdsVisited: number;
-  diaryEntries: number;
-  householdFilesUpdated: number;
-}
 
 export class EvaluationRepository {
   constructor(private readonly pool: Pool) {}

@@ -124,6 +124,9 @@ export const DutyResponse = Type.Object(
   { period: Type.String(), first: Type.String({ format: 'date' }), last: Type.String({ format: 'date' }), items: Type.Array(DutyFiguresSchema) },
   closed,
 );
+/** One cadre's duty figures (履职) for a period, as reporting computes and the console shows them. */
+export type DutyFigures = Static<typeof DutyFiguresSchema>;
+export type DutyAnswer = Static<typeof DutyResponse>;
 
 export const AppraisalsResponse = Type.Object(
   {

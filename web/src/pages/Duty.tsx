@@ -7,32 +7,13 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, problemOf, withQuery, type Problem } from '../api';
+import type { DutyAnswer } from '@minqing/shared/domain';
 import { useDirectory } from '../directory';
 import { Pager } from '../components/Pager';
 import { ProblemBox } from '../components/ProblemBox';
 import { Loading } from '../components/bits';
 import { thisMonth, useLocalList } from '../localList';
 
-interface DutyRow {
-  cadreCode: string;
-  departmentCode: string | null;
-  daysWithWork: number;
-  weeks: number;
-  daysPerWeek: number;
-  weeksMeetingPlan: number;
-  visits: number;
-  visitsToLinkedHouseholds: number;
-  visitsToKeyHouseholds: number;
-  householdsVisited: number;
-  diaryEntries: number;
-  householdFilesUpdated: number;
-}
-interface DutyAnswer {
-  period: string;
-  first: string;
-  last: string;
-  items: DutyRow[];
-}
 
 export default function Duty() {
   const { t, i18n } = useTranslation();
