@@ -244,7 +244,7 @@ describe('own account (/account)', () => {
 });
 
 describe('the routing rule in the user’s language', () => {
-  it('the case page names the rule and keeps the server’s reason as a smaller line', async () => {
+  it('the case page names the rule and words its reason (names, not codes) as a smaller line', async () => {
     await tokenFor(t.head);
     // Opened by the administrator (no actor), so the hall's password stays the one set above.
     const res = await http('POST', api('/cases'), caseBody({ villageCode: t.village, householdCode: t.household, servicePointCode: servicePoint, title: `路由说明 ${t.run}` }));
@@ -257,13 +257,18 @@ describe('the routing rule in the user’s language', () => {
     expect(await cell.getAttribute('data-rule')).toBe(routing.rule);
     const names: Record<string, string> = { category: '按类别规则', household: '干部联户', village: '部门联村', fallback: '乡镇统一派单' };
     expect(await cell.locator('.routing-rule').textContent()).toBe(names[routing.rule]);
-    expect(await cell.locator('.routing-reason').textContent()).toBe(routing.reason);
+    // The reason in Chinese, from the reason's code and parameters: no English sentence, no codes.
+    const zhReason = (await cell.locator('.routing-reason').textContent()) ?? '';
+    expect(zhReason).not.toBe('');
+    expect(zhReason).not.toMatch(/[A-Za-z]/);
     await screenshot(page, 'case-routing');
-    // …and in English after the switch; the server's reason stays as it was written.
+    // …and in English after the switch, still naming people and places rather than their codes.
     const english: Record<string, string> = { category: 'Category rule', household: 'Cadre–household link', village: 'Department–village link', fallback: 'Township queue' };
     await page.getByTestId('lang-switch').click();
     await eventually(async () => (await cell.locator('.routing-rule').textContent()) === english[routing.rule], 'the English rule name');
-    expect(await cell.locator('.routing-reason').textContent()).toBe(routing.reason);
+    const enReason = (await cell.locator('.routing-reason').textContent()) ?? '';
+    expect(enReason).toMatch(/[A-Za-z]{3}/);
+    for (const code of [t.household, t.cadre1, t.dept, t.village]) expect(enReason).not.toContain(code);
     await page.context().close();
   });
 });

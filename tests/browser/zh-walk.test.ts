@@ -101,7 +101,7 @@ async function walkMoveForms(page: Page): Promise<string[]> {
     if (await decision.count()) await decision.selectOption('reroute');
     await page.waitForLoadState('networkidle');
     out.push(...(await offences(page, t.run)).map((o) => `${id}: ${o}`));
-    await page.locator('[data-testid="move-form"] button.secondary').click();
+    await page.getByTestId('move-form').getByRole('button', { name: '取消' }).click();
   }
   return out;
 }

@@ -185,3 +185,35 @@ describe('intake', () => {
     );
   });
 });
+
+describe('signed-off reports', () => {
+  it('page newest first, each report once, with a cursor bound to the list', async () => {
+    const mine: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await http('POST', api('/reports/frozen'), { groupBy: 'department', note: `${marker} 第${i + 1}份` });
+      expect(r.status).toBe(201);
+      mine.push(r.json.id);
+    }
+    const seen: { id: string; frozenAt: string }[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < 500; page++) {
+      const res = await http('GET', api(`/reports/frozen?limit=2${cursor ? `&cursor=${cursor}` : ''}`));
+      expect(res.status).toBe(200);
+      expect(res.json.items.length).toBeLessThanOrEqual(2);
+      seen.push(...(res.json.items as { id: string; frozenAt: string }[]));
+      cursor = res.json.nextCursor;
+      if (!cursor) break;
+    }
+    expect(cursor).toBeNull();
+    expect(new Set(seen.map((s) => s.id)).size).toBe(seen.length);
+    expect(seen.filter((s) => mine.includes(s.id)).map((s) => s.id)).toEqual([...mine].reverse());
+    const times = seen.map((s) => Date.parse(s.frozenAt));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    // a cursor of another list is refused, not read as the first page
+    const cases = await http('GET', api('/cases?limit=1'), undefined, as(t.hall));
+    expect(cases.json.nextCursor).toBeTruthy();
+    const foreign = await http('GET', api(`/reports/frozen?limit=2&cursor=${cases.json.nextCursor}`));
+    expect(foreign.status).toBe(400);
+    expect(foreign.json.errors).toEqual([expect.objectContaining({ field: 'querystring/cursor', code: 'cursor_foreign' })]);
+  });
+});

@@ -1,6 +1,6 @@
 /** Frozen (signed-off) reports: stored snapshots of the figures for a period. */
 import { randomUUID } from 'node:crypto';
-import type { Pool } from '@minqing/shared';
+import { CursorError, decodeCursor, keysetPage, type Page, type Pool } from '@minqing/shared';
 import type { GroupFigures, Period } from './figures.repository';
 import type { GroupBy } from '@minqing/shared';
 
@@ -14,6 +14,11 @@ export interface FrozenReport {
   signedBy: string;
   frozenAt: string;
 }
+
+/** The list's name in its cursors, and its sort key at the precision the cursor carries (an ISO instant: milliseconds). */
+const LIST = 'frozen-reports';
+const AT = `date_trunc('milliseconds', frozen_at)`;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const toReport = (r: any): FrozenReport => ({
   id: r.id,
@@ -47,12 +52,22 @@ export class FrozenRepository {
     return rows[0] ? toReport(rows[0]) : null;
   }
 
-  async list(): Promise<Omit<FrozenReport, 'groups'>[]> {
-    const { rows } = await this.pool.query('SELECT * FROM reporting.frozen_reports ORDER BY frozen_at DESC LIMIT 200');
-    return rows.map((r) => {
+  /** Newest first, a page at a time (keyset on frozen_at, id: a report signed meanwhile shifts nothing). */
+  async list(q: { limit: number; cursor?: string | undefined }): Promise<Page<Omit<FrozenReport, 'groups'>>> {
+    const params: unknown[] = [q.limit + 1];
+    let after = '';
+    if (q.cursor !== undefined) {
+      const [at, id] = decodeCursor(LIST, q.cursor);
+      if (typeof at !== 'string' || typeof id !== 'string' || Number.isNaN(Date.parse(at)) || !UUID.test(id)) throw new CursorError();
+      after = `WHERE (${AT}, id) < ($2::timestamptz, $3::uuid)`;
+      params.push(at, id);
+    }
+    const { rows } = await this.pool.query(`SELECT * FROM reporting.frozen_reports ${after} ORDER BY ${AT} DESC, id DESC LIMIT $1`, params);
+    const reports = rows.map((r) => {
       const { groups: _groups, ...rest } = toReport(r);
       return rest;
     });
+    return keysetPage(LIST, reports, q.limit, (r) => [r.frozenAt, r.id]);
   }
 }
 

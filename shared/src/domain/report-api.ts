@@ -9,6 +9,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { APPRAISER_GROUPS, DEFINITIONS_VERSION_CODES, FIGURE_NAMES, GROUP_BY, PERIOD_PATTERN } from './figures';
 import { CASE_CATEGORIES } from './vocabulary';
 import { Code, Offset, Text } from './text';
+import { PageQuery } from '../http/paging';
 
 const Enum = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
 
@@ -27,6 +28,8 @@ export const FiguresPeriodProps = {
 const closed = { additionalProperties: false } as const;
 
 export const SummaryQuery = Type.Object({ from: FiguresPeriodProps.from, to: FiguresPeriodProps.to }, closed);
+/** Signed-off reports, newest first, a page at a time. */
+export const FrozenReportListQuery = Type.Object({ ...PageQuery() }, closed);
 export const DeadLettersQuery = Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }), offset: Offset() }, closed);
 /** Which version of the figure definitions to compute with; the current one when absent. */
 export const DefinitionsParam = Type.Optional(Enum(DEFINITIONS_VERSION_CODES));
@@ -64,6 +67,7 @@ export const ExportFrozenQuery = Type.Object({ format: ExportFormat }, closed);
 
 export type SummaryQuery = Static<typeof SummaryQuery>;
 export type DeadLettersQuery = Static<typeof DeadLettersQuery>;
+export type FrozenReportListQuery = Static<typeof FrozenReportListQuery>;
 export type FiguresQuery = Static<typeof FiguresQuery>;
 export type FigureCasesQuery = Static<typeof FigureCasesQuery>;
 export type ExportFiguresQuery = Static<typeof ExportFiguresQuery>;

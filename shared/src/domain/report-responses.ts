@@ -180,7 +180,13 @@ const frozenProps = {
 };
 /** A signed-off report as frozen (answer of freezeReport). */
 export const FrozenReportSchema = asAnswer(Type.Object({ ...frozenProps, groups: Type.Array(GroupFiguresSchema) }, closed));
-export const FrozenReportListResponse = asAnswer(Type.Object({ items: Type.Array(Type.Object(frozenProps, closed)) }, closed));
+export const FrozenReportListResponse = asAnswer(Type.Object(
+  {
+    items: Type.Array(Type.Object(frozenProps, closed)),
+    nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'pass as `cursor` for the next page; null on the last page' }),
+  },
+  closed,
+));
 /** A signed-off report with what changed since (answer of getFrozenReport). */
 export const FrozenReportWithAmendment = asAnswer(Type.Object(
   {

@@ -9,7 +9,7 @@ import { workingMinutesPerDay, DEFAULT_CALENDAR } from './calendar';
 import type { CasePriority } from './case';
 
 const Budget = Type.Object(
-  { minutes: Type.Number({ exclusiveMinimum: 0 }), mode: Type.Union([Type.Literal('business'), Type.Literal('clock')]) },
+  { minutes: Type.Number({ minimum: 1, maximum: 525_600, description: 'at least a minute, at most a year' }), mode: Type.Union([Type.Literal('business'), Type.Literal('clock')]) },
   { additionalProperties: false },
 );
 export type SlaBudget = Static<typeof Budget>;
@@ -19,15 +19,15 @@ export type SlaRule = Static<typeof PhaseRule>;
 
 export const SlaPolicySchema = Type.Object(
   {
-    version: Type.String({ minLength: 1 }),
+    version: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' }),
     /** category → priority → rule; '*' is the default category */
     rules: Type.Record(Type.String(), Type.Object({ urgent: PhaseRule, normal: PhaseRule })),
     /** fractions of a budget at which the assignee is reminded */
-    reminders: Type.Array(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1 })),
+    reminders: Type.Array(Type.Number({ minimum: 0.01, maximum: 0.99, description: 'a share of the budget, between 1% and 99%' }), { maxItems: 10 }),
     /** after a breach (level 1), how long until the next level (2, then 3) */
     escalationRepeat: Type.Object({ urgent: Budget, normal: Budget }),
     /** how often a case may be returned (退单) before a manager must reassign it */
-    maxReturns: Type.Integer({ minimum: 0 }),
+    maxReturns: Type.Integer({ minimum: 0, maximum: 20 }),
   },
   { $id: 'SlaPolicy', additionalProperties: false },
 );

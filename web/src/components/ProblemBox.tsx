@@ -1,6 +1,7 @@
 /** An RFC 9457 problem shown to the user: title, detail and the field errors. */
 import { useTranslation } from 'react-i18next';
 import type { FieldError as FieldErrorDoc, Problem } from '../api';
+import i18n from '../i18n';
 
 export function ProblemBox({ problem, message }: { problem: Problem | null; message?: string }) {
   const { t, i18n } = useTranslation();
@@ -10,7 +11,7 @@ export function ProblemBox({ problem, message }: { problem: Problem | null; mess
   const kind = problem.type?.startsWith('urn:minqing:problem:') ? problem.type.slice('urn:minqing:problem:'.length) : null;
   const title = problem.status === 0 && problem.title === 'network'
     ? t('problem.network')
-    : kind ? t(`problemType.${kind}`, { defaultValue: problem.title }) : problem.title;
+    : kind ? t(`problemType.${kind}`, { defaultValue: untitled(problem) }) : untitled(problem);
   // Field errors with codes are worded here, in the user's language; the server's English detail then adds nothing.
   const worded = !!problem.errors?.length && problem.errors.every((e) => e.code);
   // A refusal with a code is worded from it; the server's English detail is shown only in English (its codes say nothing else).
@@ -34,6 +35,11 @@ export function ProblemBox({ problem, message }: { problem: Problem | null; mess
   );
 }
 
+/** A problem of a kind the console has no words for: the server's title in English, a general one otherwise. */
+function untitled(problem: Problem): string {
+  return i18n.language?.startsWith('en') ? problem.title : i18n.t('problem.generic');
+}
+
 /** 'body/resident/name', '/resident/name' or 'resident.name' → 'resident.name' */
 export function normalizeField(field: string): string {
   return field.replace(/^(body|querystring|params)(?=[/.]|$)/, '').replace(/^[/.]+/, '').replace(/\//g, '.');
@@ -50,9 +56,14 @@ export function problemCodeText(t: T, problem: Problem): string | undefined {
   return text || undefined;
 }
 
-/** A field error in the user's language, from its code and params (the server's English message only for a code the console does not know). */
+/**
+ * A field error in the user's language, from its code and params. An error without a code (a
+ * check outside the schema) says only that the field is not valid, except in English, where the
+ * server's own message is already in the user's language.
+ */
 export function fieldMessage(t: T, e: FieldErrorDoc): string {
-  return e.code ? t(`fieldError.${e.code}`, { ...(e.params ?? {}), defaultValue: t('fieldError.invalid') }) : e.message;
+  if (e.code) return t(`fieldError.${e.code}`, { ...(e.params ?? {}), defaultValue: t('fieldError.invalid') });
+  return i18n.language?.startsWith('en') ? e.message : t('fieldError.invalid');
 }
 
 /** The field's label (`field.<name>`, by its last path segment), else its path. */
@@ -72,9 +83,9 @@ function findFieldError(problem: Problem | null, field: string): FieldErrorDoc |
 }
 
 /** The message of the field error for one field (or a field under it), in the user's language, if any. */
-export function fieldError(problem: Problem | null, field: string, t?: T): string | undefined {
+export function fieldError(problem: Problem | null, field: string, t: T = i18n.t.bind(i18n) as T): string | undefined {
   const e = findFieldError(problem, field);
-  return e ? (t ? fieldMessage(t, e) : e.message) : undefined;
+  return e ? fieldMessage(t, e) : undefined;
 }
 
 export function FieldError({ problem, field }: { problem: Problem | null; field: string }) {

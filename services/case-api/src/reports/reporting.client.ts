@@ -11,7 +11,7 @@ import type { Static } from '@sinclair/typebox';
 import {
   DependencyUnavailableError, DomainError, ProblemType, REPORTING_AUDIENCE,
   type CompositeResponse, type DeadLettersResponse, type DutyResponse, type FigureCasesResponse, type FigureDefinitionsResponse, type FiguresResponse, type AppraisalsResponse, type FrozenReportListResponse, type ReportSummarySchema,
-  type DeadLettersQuery, type DutyQuery, type EnterAppraisalBody, type EvaluationPeriodQuery, type ExportFiguresQuery, type ExportFrozenQuery, type FigureCasesQuery,
+  type DeadLettersQuery, type FrozenReportListQuery, type DutyQuery, type EnterAppraisalBody, type EvaluationPeriodQuery, type ExportFiguresQuery, type ExportFrozenQuery, type FigureCasesQuery,
   type FiguresQuery, type FreezeReportBody, type Logger, type Principal, type ScopePrincipal, type ServiceTokenSigner, type SummaryQuery,
 } from '@minqing/shared';
 
@@ -54,7 +54,7 @@ export class ReportingClient {
   enterAppraisal = async (p: Principal, body: EnterAppraisalBody): Promise<void> => {
     await this.call(p, 'POST', '/reports/appraisals', {}, body);
   };
-  listFrozen = (p: Principal) => this.json<Static<typeof FrozenReportListResponse>>(p, 'GET', '/reports/frozen', {});
+  listFrozen = (p: Principal, q: FrozenReportListQuery) => this.json<Static<typeof FrozenReportListResponse>>(p, 'GET', '/reports/frozen', q);
   freeze = (p: Principal, body: FreezeReportBody) => this.json<ReportingJson & { id: string }>(p, 'POST', '/reports/frozen', {}, body);
   getFrozen = (p: Principal, id: string) => this.json(p, 'GET', `/reports/frozen/${encodeURIComponent(id)}`, {});
   exportFrozen = (p: Principal, id: string, q: ExportFrozenQuery) => this.file(p, `/reports/frozen/${encodeURIComponent(id)}/export`, q);

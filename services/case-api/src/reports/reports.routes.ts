@@ -18,7 +18,7 @@ import { Type, type FastifyPluginAsyncTypebox, type TObject } from '@fastify/typ
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   CompositeResponse, DeadLettersQuery, DeadLettersResponse, DutyQuery, DutyResponse, EnterAppraisalBody, EvaluationPeriodQuery, EXPORT_MEDIA_TYPES, EXPORT_RESPONSE,
-  ExportFiguresQuery, ExportFrozenQuery, FigureCasesQuery, FigureCasesResponse, FigureDefinitionsResponse, FiguresQuery, FiguresResponse, FreezeReportBody, FrozenReportParams, AppraisalsResponse, FrozenReportListResponse, FrozenReportSchema, FrozenReportWithAmendment, RebuildStatusSchema,
+  ExportFiguresQuery, ExportFrozenQuery, FigureCasesQuery, FigureCasesResponse, FigureDefinitionsResponse, FiguresQuery, FiguresResponse, FreezeReportBody, FrozenReportParams, AppraisalsResponse, FrozenReportListQuery, FrozenReportListResponse, FrozenReportSchema, FrozenReportWithAmendment, RebuildStatusSchema,
   countedNextCursor, CursorParam, filterFingerprint, problemResponses, REPORT_OPERATIONS, startOffset, ReportSummarySchema, SummaryQuery, type Principal, type ReportOperation,
 } from '@minqing/shared';
 import { principalOf } from '../auth/auth.hook';
@@ -157,8 +157,8 @@ export const reportsRoutes: FastifyPluginAsyncTypebox<{ reporting: ReportingClie
   const listFrozen = op('listFrozenReports', 'Signed-off reports, newest first — township-wide roles');
   app.get('/reports/frozen', {
     ...listFrozen,
-    schema: { ...listFrozen.schema, response: { 200: FrozenReportListResponse, ...problemResponses(...PROBLEMS) } },
-  }, async (request) => reporting.listFrozen(principalOf(request)));
+    schema: { ...listFrozen.schema, querystring: FrozenReportListQuery, response: { 200: FrozenReportListResponse, ...problemResponses(400, ...PROBLEMS) } },
+  }, async (request) => reporting.listFrozen(principalOf(request), request.query));
 
   const freeze = op('freezeReport', 'Sign off the figures for a period (a snapshot later events do not change), signed by the signed-in user — the assessment group and administrators');
   app.post('/reports/frozen', {

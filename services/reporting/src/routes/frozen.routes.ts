@@ -7,7 +7,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
-  DomainError, type RebuildStatus, EXPORT_MEDIA_TYPES, EXPORT_RESPONSE, FrozenReportListResponse, FrozenReportSchema, FrozenReportWithAmendment, RebuildStatusSchema, ExportFiguresQuery, ExportFrozenQuery, FIGURE_DEFINITIONS, figureDefinitions, FreezeReportBody, FrozenReportParams, NotFoundError, ProblemType, problemResponses,
+  DomainError, type RebuildStatus, EXPORT_MEDIA_TYPES, EXPORT_RESPONSE, FrozenReportListQuery, FrozenReportListResponse, FrozenReportSchema, FrozenReportWithAmendment, RebuildStatusSchema, ExportFiguresQuery, ExportFrozenQuery, FIGURE_DEFINITIONS, figureDefinitions, FreezeReportBody, FrozenReportParams, NotFoundError, ProblemType, problemResponses,
 } from '@minqing/shared';
 import type { FiguresRepository, GroupFigures, Period } from '../figures.repository';
 import { differences, type FrozenRepository } from '../frozen.repository';
@@ -84,8 +84,8 @@ export const frozenRoutes: FastifyPluginAsyncTypebox<{ figures: FiguresRepositor
   });
 
   app.get('/reports/frozen', {
-    schema: { operationId: 'listFrozenReports', summary: 'Signed-off reports, newest first', tags: ['reports'], response: { 200: FrozenReportListResponse, ...problemResponses(...AUTH_PROBLEMS) } },
-  }, async () => ({ items: await frozen.list() }));
+    schema: { operationId: 'listFrozenReports', summary: 'Signed-off reports, newest first, a page at a time', tags: ['reports'], querystring: FrozenReportListQuery, response: { 200: FrozenReportListResponse, ...problemResponses(400, ...AUTH_PROBLEMS) } },
+  }, async (request) => frozen.list(request.query));
 
   app.get('/reports/frozen/:id', {
     schema: {
