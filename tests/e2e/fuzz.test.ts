@@ -264,7 +264,13 @@ function expectSignedInAndAnswered(statuses: Record<string, number>) {
   const ok = Object.entries(statuses).filter(([code]) => code.startsWith('2')).reduce((a, [, n]) => a + n, 0);
   expect(total).toBeGreaterThan(500);
   expect(statuses['401'] ?? 0, JSON.stringify(statuses)).toBeLessThan(total * 0.05);
-  expect(ok, JSON.stringify(statuses)).toBeGreaterThan(total * 0.1);
+  // The fuzz reaches the handlers, not only the edge's validation: a share of the requests succeed, and
+  // more get past validation to an answer about the thing asked (403 not yours, 404, 409, 422). The
+  // administrator it signs in as may not make the operations meant for hall staff and cadres (duplicate
+  // check, candidates, moves), so 2xx alone is a smaller share as those operations grow.
+  expect(ok, JSON.stringify(statuses)).toBeGreaterThan(total * 0.05);
+  const pastValidation = Object.entries(statuses).filter(([code]) => !['400', '401', '415'].includes(code)).reduce((a, [, n]) => a + n, 0);
+  expect(pastValidation, JSON.stringify(statuses)).toBeGreaterThan(total * 0.2);
 }
 
 describe('fuzz of both OpenAPI documents (Schemathesis)', () => {
