@@ -80,8 +80,9 @@ describe('daily work in the Chinese console', () => {
     const everyone = groups.flatMap((g) => g.options.map((o) => o.text)).join('\n');
     for (const notACandidate of ['孙丽娟', '张建国', '刘志强', '宝音', '王书记']) expect(everyone).not.toContain(notACandidate);
     // search by name
-    await head.getByTestId('candidate-search').fill('赵');
-    // (other runs' townships have a 赵淑珍 too: page on with 显示更多 until this township's is offered)
+    await head.getByTestId('candidate-search').fill('赵淑珍');
+    // (the test database holds other runs' townships, each with a 赵淑珍, and the demo township's 赵 cadres:
+    // the search leaves only 赵淑珍s; page on with 显示更多 until this township's is offered)
     await eventually(async () => {
       const names = await picker.locator('[data-testid="candidate"]').allTextContents();
       if (names.length === 0 || !names.every((x) => x.startsWith('赵淑珍'))) return false;
