@@ -58,7 +58,8 @@ describe('daily work in the Chinese console', () => {
     await head.goto(`${e.apiUrl}/cases/${c.id}`);
     await head.getByTestId('routing-reason').waitFor();
     // the routing reason in Chinese, with the cadre's name instead of codes
-    expect(await text(head, 'routing-reason')).toBe('该户的联户干部是李海燕（干部联户）');
+    // (names come with the directory, which loads beside the case: with many rosters in the test database it can arrive after the case)
+    await expect.poll(() => text(head, 'routing-reason'), { timeout: 20_000 }).toBe('该户的联户干部是李海燕（干部联户）');
     const returned = head.locator('[data-testid="timeline-item"][data-kind="returned"]');
     expect(await returned.textContent()).toContain('非本部门职责');
     expect(await offences(head, t.run)).toEqual([]);
