@@ -269,6 +269,12 @@ export interface GroupConsumerOptions {
   maxWaitTime?: number;
   /** at most this many bytes per fetch (default FETCH_MAX_BYTES) */
   maxBytes?: number;
+  /**
+   * Messages the client may fetch ahead while the handler works (default: two
+   * rounds of `maxBatch` for each partition handled at once), so a handler call
+   * gets full batches and the broker is read while the handler writes.
+   */
+  readAhead?: number;
 }
 
 /**
@@ -293,6 +299,8 @@ export class GroupConsumer {
   private stopping = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  /** the offset commits under way, in order: a chunk's commit does not hold up the next chunk's handler call */
+  private commits: Promise<void> = Promise.resolve();
   private joined = false;
   /** why the member last left its group or failed to join (null while all is well) */
   lastError: string | null = null;
@@ -332,6 +340,7 @@ export class GroupConsumer {
         heartbeatInterval: this.opts.heartbeatInterval ?? 3_000,
         maxWaitTime: this.opts.maxWaitTime ?? 1_000,
         maxBytes: this.opts.maxBytes ?? FETCH_MAX_BYTES,
+        highWaterMark: this.opts.readAhead ?? (this.opts.maxBatch ?? 200) * Math.max(1, this.opts.partitionsConcurrently ?? 1) * 2,
         deserializers: { headerKey: stringDeserializer, headerValue: stringDeserializer },
       });
       this.consumer = consumer;
@@ -362,6 +371,7 @@ export class GroupConsumer {
         this.joined = false;
         this.stream = null;
         this.consumer = null;
+        await this.commits; // what was applied is committed before the member leaves (a failed commit only logs)
         // Leaves the group; when the broker cannot be told (it is gone), at least drop the connections.
         await closeForced(consumer).catch(() => consumer.connections.close().catch(() => undefined));
       }
@@ -433,12 +443,12 @@ export class GroupConsumer {
         if (this.stopping) return;
         const chunk = list.slice(i, i + maxBatch);
         await handler({ topic: chunk[0]!.topic, partition: chunk[0]!.partition, messages: chunk.map(fromRaw) });
-        try {
-          await chunk[chunk.length - 1]!.commit();
-        } catch (err) {
+        // Committed after the handler resolved, in the order of the chunks, while the next chunk is handled.
+        const last = chunk[chunk.length - 1]!;
+        this.commits = this.commits.then(() => last.commit()).catch((err: Error) => {
           // Applied but not committed: these come again (to this member or the partition's new owner) and are no-ops then.
-          this.kafka.logger?.warn({ err: (err as Error).message, groupId: this.opts.groupId, partition: chunk[0]!.partition }, 'offset commit failed; the messages will be delivered again');
-        }
+          this.kafka.logger?.warn({ err: err.message, groupId: this.opts.groupId, partition: last.partition }, 'offset commit failed; the messages will be delivered again');
+        });
       }
     };
     let next = 0;

@@ -152,14 +152,32 @@ const isPayloadJson = (v: JsonValue): v is JSONPayload => {
 };
 
 /**
+ * Marker details the worker's core writes itself, never through the data
+ * converter: the patch id of a `patched()` marker, and a local activity's
+ * bookkeeping (its id, type, attempt, time; its `result` does go through the codec).
+ * The SDK reads them back on replay as they are, so they are stored in clear.
+ */
+export function coreOwnedMarkerDetail(markerName: string, detail: string): boolean {
+  return markerName === 'core_patch' || (markerName === 'core_local_activity' && detail === 'data');
+}
+
+/**
  * Run a codec over every payload of a workflow history in its JSON form (as
  * `historyToJSON` writes it and `temporal workflow show --output json` prints it),
- * except search attributes, which Temporal indexes and no codec touches. Used to
- * keep recorded histories in clear and to replay them encrypted.
+ * as the worker's data converter does: except search attributes, which Temporal
+ * indexes and no codec touches, and the marker details the worker's core writes
+ * itself (coreOwnedMarkerDetail). Used to keep recorded histories in clear and to
+ * replay them encrypted.
  */
 export async function codecHistoryJson(history: JsonValue, op: 'encode' | 'decode', codec: PayloadCodec): Promise<JsonValue> {
   const walk = async (v: JsonValue, key: string | null): Promise<JsonValue> => {
     if (key === 'searchAttributes') return v;
+    if (key === 'markerRecordedEventAttributes' && typeof v === 'object' && v !== null) {
+      const marker = v as { markerName?: string; details?: Record<string, JsonValue> };
+      const details: Record<string, JsonValue> = {};
+      for (const [k, x] of Object.entries(marker.details ?? {})) details[k] = coreOwnedMarkerDetail(marker.markerName ?? '', k) ? x : await walk(x, k);
+      return { ...marker, details };
+    }
     if (isPayloadJson(v)) {
       const [out] = await codec[op]([JSONToPayload(v)]);
       return payloadToJSON(out!);

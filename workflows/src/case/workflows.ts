@@ -36,11 +36,11 @@ const remote = proxyActivities<CaseActivities>(stepOptions);
  * recorded inside the workflow task that handles the move, without a round trip through the
  * server's activity queue, so a move answers after one workflow task instead of two plus an
  * activity task. The step is one idempotent transaction, so a local activity re-run after a
- * worker crash changes nothing (the same guarantee the activity retries rely on). Intake
- * (recording the opened case, routing) stays with ordinary activities: the case's first workflow
- * task then only schedules, and the routed instant is the one routing answered at.
+ * worker crash changes nothing (the same guarantee the activity retries rely on). Recording the
+ * opened case is idempotent by case id and routing only reads, so intake runs locally too
+ * (LOCAL_INTAKE_PATCH).
  */
-const local = proxyLocalActivities<Pick<CaseActivities, 'recordTransition'>>(stepOptions);
+const local = proxyLocalActivities<Pick<CaseActivities, 'recordTransition' | 'recordCaseOpened' | 'routeCase'>>(stepOptions);
 
 /**
  * Cases started since issue 12 record their steps with the local activity and no longer schedule
@@ -49,6 +49,14 @@ const local = proxyLocalActivities<Pick<CaseActivities, 'recordTransition'>>(ste
  * life, so its history replays unchanged.
  */
 const LOCAL_STEPS_PATCH = 'local-step-records-issue-12';
+/**
+ * Cases started since this patch also record their intake and route locally: the case's first
+ * workflow task records it, routes it and records the routing, so a sign-for sent right after
+ * intake waits for one workflow task instead of two activity round trips through the server's
+ * queue. The routed instant is the workflow clock after routing answered (the same workflow
+ * task's time). Decided once at the first workflow task, like LOCAL_STEPS_PATCH.
+ */
+const LOCAL_INTAKE_PATCH = 'local-intake-issue-12';
 
 export interface CaseWorkflowOptions {
   /** policy and calendar this case runs under; default: the current ones */
@@ -75,7 +83,8 @@ export async function caseWorkflow(input: CaseWorkflowInput, options: CaseWorkfl
   const lock = new Mutex();
   const finished = () => isTerminal(d.s.status);
   const localSteps = patched(LOCAL_STEPS_PATCH);
-  const { recordCaseOpened, routeCase } = remote;
+  const localIntake = patched(LOCAL_INTAKE_PATCH);
+  const { recordCaseOpened, routeCase } = localIntake ? local : remote;
   const recordTransition = localSteps ? local.recordTransition : remote.recordTransition;
 
   setHandler(getCaseState, () => viewOf(d, env));
