@@ -29,6 +29,10 @@ export const DUPLICATE_CANDIDATES_SCANNED = 100;
 /** Same household, category and text within this window is the same request. */
 export const DUPLICATE_WINDOW_DAYS = 7;
 
+/** How long getCase waits for a just-opened case to reach the read model, and how often it looks. */
+const READ_MODEL_WAIT_MS = 250;
+const READ_MODEL_POLL_MS = 25;
+
 function normalise(text: string): string {
   return text.replace(/[\s\p{P}\p{S}]+/gu, '').toLowerCase();
 }
@@ -135,10 +139,17 @@ export class CaseService {
   }
 
   async getCase(id: string): Promise<CaseView> {
-    const row = await this.deps.repository.findById(id);
+    let row = await this.deps.repository.findById(id);
+    // A case just opened reaches the read model in its first workflow task (intake runs
+    // there as local activities): wait that long for it before asking the workflow, whose
+    // query would wait for the same workflow task and then cost the server a query task.
+    for (let waited = 0; !row && waited < READ_MODEL_WAIT_MS; waited += READ_MODEL_POLL_MS) {
+      await new Promise((r) => setTimeout(r, READ_MODEL_POLL_MS));
+      row = await this.deps.repository.findById(id);
+    }
     if (row) return row;
-    // Accepted but not yet in the read model (the intake activity is still
-    // running): answer from the workflow itself rather than a false 404.
+    // Accepted but not yet in the read model (intake is still running, e.g. the
+    // database was away): answer from the workflow itself rather than a false 404.
     try {
       const s = await this.deps.temporal.workflow.getHandle(id).query(getCaseState);
       return {
