@@ -25,7 +25,7 @@ afterAll(async () => db?.end());
 describe('work records', () => {
   it('are logged by the cadre and refused with a clear error when incomplete', async () => {
     const entries = [
-      { kind: 'visit', date: '2026-11-02', householdCode: t.household, role: 'service_attendant', note: '入户了解取暖情况' }, // linked, key
+      { kind: 'visit', date: '2026-11-02', householdCode: t.household, role: 'investigator', note: '入户了解取暖情况' }, // linked, key
       { kind: 'visit', date: '2026-11-03', householdCode: t.household2, role: 'investigator', note: '走访' }, // not linked to cadre-1
       { kind: 'diary', date: '2026-11-04', villageCode: t.village, note: '民情日记：村民反映路灯问题' },
       { kind: 'household_file', date: '2026-11-04', householdCode: t.household, note: '更新家庭人口信息' },
@@ -41,6 +41,10 @@ describe('work records', () => {
     expect((await log(t.cadre1, { kind: 'visit', date: '2026-11-05', householdCode: 'nope', note: 'x' })).status).toBe(422);
     expect((await log('nobody', { kind: 'diary', date: '2026-11-05', note: 'x' })).status).toBe(401);
     expect((await log(t.cadre1, { kind: 'visit', date: '2026-11-05', householdCode: t.household, note: 'x', gps: '40.1,111.2' })).status).toBe(400);
+    // issue 13: the role is the kind's (a visit is 调查员 work): another one is refused, naming the field
+    const wrongRole = await log(t.cadre1, { kind: 'visit', date: '2026-11-05', householdCode: t.household, role: 'service_attendant', note: 'x' });
+    expect(wrongRole.status).toBe(422);
+    expect(wrongRole.json.errors).toEqual([expect.objectContaining({ field: 'body/role', code: 'not_allowed' })]);
 
     const list = (await http('GET', `${e.apiUrl}/api/v1/work-records?cadre=${t.cadre1}&from=2026-11-01&to=2026-11-30`)).json.items;
     expect(list).toHaveLength(5);
@@ -64,6 +68,20 @@ describe('work records', () => {
         householdsVisited: 2,
         diaryEntries: 1,
         householdFilesUpdated: 1,
+        // issue 13: per role and kind, and the grassroots-days rule over November's four whole weeks (the diary is no day there)
+        byRole: { investigator: 5, publicist: 0, guide: 0, service_attendant: 0, civility_officer: 0, mediator: 0 },
+        byKind: {
+          visit: 3, survey: 0, household_file: 1, diary: 1, training: 0, door_to_door: 0, leaflets: 0, development_guidance: 0,
+          proxy_service: 0, holiday_visit: 0, civility_persuasion: 0, cleanup_day: 0, mediation: 0,
+        },
+        grassrootsDays: 4,
+        grassrootsWeeks: [
+          { week: '2026-W45', days: 3, status: 'met' },
+          { week: '2026-W46', days: 1, status: 'missed' },
+          { week: '2026-W47', days: 0, status: 'missed' },
+          { week: '2026-W48', days: 0, status: 'missed' },
+        ],
+        weeksMissingPlan: 3,
       },
     ]);
   });

@@ -8,6 +8,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseBody, env, eventually, http , reportingCaughtUp } from '../support/helpers';
 import { loadTownship, township } from '../support/township';
+import { kindRule, WORK_KIND_NAMES } from '@minqing/shared';
+import { expectedDuty, workBody } from '../support/work';
 
 const e = env();
 const t = township(`fg${Date.now().toString(36)}`);
@@ -202,6 +204,63 @@ describe(`evaluation figures over ${N} random lifecycles`, () => {
         if (res.json.items.length < 1000) break;
       }
       expect({ figure, items, distinct: ids.size }).toEqual({ figure, items: dept.counts[figure], distinct: dept.counts[figure] });
+    }
+  });
+});
+
+/**
+ * Duty figures (履职) over random work records of every kind of the six roles
+ * (issue 13): two cadres log seeded random records over September and October
+ * 2026 through the API; per role and kind, days at the grassroots and the
+ * grassroots-days rule week by week, what reporting computes from the events
+ * equals plain SQL over the case-worker's records (tests/support/work.ts).
+ */
+describe('duty figures over random work records of every role', () => {
+  const W = Number(process.env.FIGURES_WORK_RECORDS ?? 240);
+  const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const ids: string[] = [];
+
+  beforeAll(async () => {
+    const rand = rng(20261203);
+    const pick = (n: number) => Math.floor(rand() * n);
+    const start = Date.UTC(2026, 8, 1); // 1 September 2026
+    const bodies = Array.from({ length: W }, (_, i) => {
+      const cadre = rand() < 0.6 ? t.cadre1 : t.cadre2;
+      let kind = WORK_KIND_NAMES[pick(WORK_KIND_NAMES.length)]!;
+      let date = new Date(start + pick(61) * 86_400_000).toISOString().slice(0, 10);
+      const weekday = kindRule(kind).weekday;
+      if (weekday !== undefined) {
+        // the kind's own weekday of that week
+        const d = new Date(`${date}T00:00:00Z`);
+        d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7) + weekday - 1);
+        date = d.toISOString().slice(0, 10);
+        if (date < '2026-09-01') kind = 'visit';
+      }
+      return { cadre, key: `fgw-${t.run}-${i}`, body: workBody(kind, { date, household: cadre === t.cadre1 ? t.household : t.household2, village: t.village }, pick) };
+    });
+    let next = 0;
+    await Promise.all(Array.from({ length: 8 }, async () => {
+      while (next < bodies.length) {
+        const { cadre, key, body } = bodies[next++]!;
+        const res = await http('POST', api('/work-records'), body, { 'x-actor': cadre, 'idempotency-key': key });
+        if (res.status !== 201) throw new Error(`work record ${key}: ${res.status} ${res.text}`);
+        ids.push(res.json.id);
+      }
+    }));
+    await eventually(async () => (await db.query('SELECT count(*)::int AS n FROM reporting.work_facts WHERE event_id = ANY($1::uuid[])', [ids])).rows[0].n === ids.length, 'reporting to apply every work record', 120_000);
+  }, 600_000);
+
+  it.each(['2026-09', '2026-10', '2026-W40', '2026-10-09'])('per cadre, per role and kind, and week by week, equal the independent SQL (%s)', async (period) => {
+    const res = await http('GET', `${e.reportingUrl}/api/v1/reports/duty?period=${period}`);
+    expect(res.status).toBe(200);
+    const { first, last } = res.json as { first: string; last: string };
+    for (const cadre of [t.cadre1, t.cadre2]) {
+      const row = res.json.items.find((r: { cadreCode: string }) => r.cadreCode === cadre);
+      const want = await expectedDuty(db, cadre, first, last, today);
+      expect({
+        cadre, byKind: row.byKind, byRole: row.byRole, grassrootsDays: row.grassrootsDays, grassrootsWeeks: row.grassrootsWeeks,
+        weeksMeetingPlan: row.weeksMeetingPlan, weeksMissingPlan: row.weeksMissingPlan, daysWithWork: row.daysWithWork,
+      }).toEqual({ cadre, ...want });
     }
   });
 });

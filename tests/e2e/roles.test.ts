@@ -53,6 +53,7 @@ const MAY: Record<string, readonly Role[]> = {
   caseCandidates: ['township_leader', 'admin'], // managers who may see the case: whom it can be reassigned to
   'case moves': ['township_leader'], // roster staff who may see the case (which move is theirs is the workflow's call)
   reports: DASHBOARD,
+  dutyFigures: ALL, // issue 13: everyone their own row (the grassroots-days rule for themselves); managers their scope
   listFigureDefinitions: DASHBOARD, // how the figures are counted: for whoever reads them
   exportFigures: WIDE, compositeScores: WIDE, listAppraisals: WIDE, listFrozenReports: WIDE, getFrozenReport: WIDE, exportFrozenReport: WIDE,
   listDeadLetters: WIDE, rebuildStatus: WIDE, enterAppraisal: SIGN_OFF, freezeReport: SIGN_OFF, rebuildReports: ['admin'],
@@ -62,6 +63,14 @@ const MAY: Record<string, readonly Role[]> = {
   notifications: ALL, setCaseNotifications: ['hall_staff'],
   listNotificationDeliveries: ['admin'], getNotificationSettings: ['admin'], putNotificationSettings: ['admin'],
   codec: WIDE,
+  // the public-condition ledger (issue 13): the fixture household is another cadre's and the fixture village another department's and area's,
+  // so a file and a village's ledger are read by the hall and the township-wide roles, and changed by none of these accounts (their keepers are the
+  // household's linked cadre and the village's department head and area leader); lists answer everyone within their scope; exports are not the hall's
+  getHouseholdLedger: ['hall_staff', ...WIDE], householdLedgerHistory: ['hall_staff', ...WIDE], updateHouseholdLedger: [],
+  getVillageLedger: ['hall_staff', ...WIDE], villageLedgerHistory: ['hall_staff', ...WIDE], updateVillageLedger: [],
+  searchHouseholdLedgers: ALL, listVillageLedgers: ALL, exportLedger: but('hall_staff'),
+  // hot topics and the month's topic (issue 13, 每月一题): read by managers and the assessment group within their scope; taken up by the township leadership
+  'hot topics': DASHBOARD, takeUpHotTopic: ['township_leader', 'admin'],
   cases: ALL, directory: ALL, policy: ALL,
 };
 /** Answered without a session. */
@@ -79,9 +88,9 @@ const tokens = {} as Record<Role, string>;
 /** Path and required query parameters: the fixtures by name, else a value from the schema. */
 function fixtures(p: Param, op: Operation): string | undefined {
   if (p.in === 'path' && p.name === 'id') return caseId;
-  if (p.in === 'path' && p.name === 'code') return op.template.includes('/households/') ? t.household : t.cadre1;
+  if (p.in === 'path' && p.name === 'code') return op.template.includes('/households/') ? t.household : op.template.includes('/ledger/villages/') ? t.village : t.cadre1;
   if (p.in === 'path' && p.name === 'username') return assessor;
-  const byName: Record<string, string> = { cadre: t.cadre1, groupBy: 'village', key: t.village, period: '2026-11', format: 'csv' };
+  const byName: Record<string, string> = { cadre: t.cadre1, groupBy: 'village', key: t.village, period: '2026-11', month: '2026-11', format: 'csv' };
   return p.in === 'query' ? byName[p.name] : undefined;
 }
 

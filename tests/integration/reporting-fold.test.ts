@@ -129,15 +129,20 @@ function workRecord(type: Extract<EventType, `org.minqing.work.${string}`>): Clo
   const recordId = randomUUID();
   const base = { recordId, cadreCode: pick(['c1', 'c2']), departmentCode: 'd-c1', villageCode: pick(['v1', null]), date: '2026-11-20', role: null, recordedAt: '2026-11-20T08:00:00.000Z' };
   const household = { householdCode: 'hh1', linkedHousehold: rand() < 0.5, keyHousehold: rand() < 0.5, caseId: null };
+  // the six roles' work (issue 13): a holiday visit, with every field of the activity event (null where the kind has none)
+  const activity = {
+    ...base, villageCode: 'v1', kind: 'holiday_visit', role: 'service_attendant', ...household,
+    participants: null, copies: null, durationMinutes: null, holiday: 'spring_festival', topic: null, focus: null, outcome: null,
+  };
   return buildEvent({
     id: randomUUID(), source: '/test', type, subject: recordId, partitionkey: base.cadreCode, time: base.recordedAt,
-    data: (type === 'org.minqing.work.diary_entry_added.v1' ? base : { ...base, ...household }) as never,
+    data: (type === 'org.minqing.work.diary_entry_added.v1' ? base : type === 'org.minqing.work.activity_logged.v1' ? activity : { ...base, ...household }) as never,
   });
 }
 
 describe('the set-based projection of a chunk', () => {
   const histories = Array.from({ length: 60 }, history);
-  const works = (['org.minqing.work.visit_logged.v1', 'org.minqing.work.diary_entry_added.v1', 'org.minqing.work.household_file_updated.v1'] as const).map(workRecord);
+  const works = (['org.minqing.work.visit_logged.v1', 'org.minqing.work.diary_entry_added.v1', 'org.minqing.work.household_file_updated.v1', 'org.minqing.work.activity_logged.v1'] as const).map(workRecord);
   // The topic's order: the cases' events interleaved, each case's in its own order; every event at its own offset.
   const inOrder: Delivery[] = [];
   for (let i = 0; histories.some((h) => i < h.length); i++) for (const h of histories) if (h[i]) inOrder.push({ event: h[i]!, pos: { topic: 'case-events', partition: 0, offset: String(inOrder.length) } });

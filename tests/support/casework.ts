@@ -109,8 +109,9 @@ export function offencePatterns(run: string): { name: string; re: RegExp }[] {
 export async function offences(page: Page, run: string): Promise<string[]> {
   const text = await page.evaluate(() => {
     let all = document.body.innerText;
-    for (const el of Array.from(document.querySelectorAll<HTMLElement>('[translate="no"]'))) {
-      const own = el.innerText || el.textContent || '';
+    // longest first: a short one ("2", a count in an audit entry) taken out first would break up a longer one (127.0.0.1 · Mozilla/5.0 …) so it stayed
+    const owns = Array.from(document.querySelectorAll<HTMLElement>('[translate="no"]')).map((el) => el.innerText || el.textContent || '');
+    for (const own of owns.sort((a, b) => b.length - a.length)) {
       if (own.trim()) all = all.split(own).join(' ');
     }
     return all;

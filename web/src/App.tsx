@@ -45,9 +45,12 @@ const loaders = {
   '/inbox': screen(() => import('./pages/Inbox')),
   '/cases/': screen(() => import('./pages/CasePage')),
   '/households': screen(() => import('./pages/Households')),
+  // the ledger's list, a household's file and a village's ledger: one chunk (pages/Ledger.tsx picks by path)
+  '/ledger': screen(() => import('./pages/Ledger')),
   '/queue': screen(() => import('./pages/Queue')),
   '/dashboard': screen(() => import('./pages/Dashboard')),
   '/definitions': screen(() => import('./pages/Definitions')),
+  '/hot-topics': screen(() => import('./pages/HotTopics')),
   '/track': screen(() => import('./pages/Track')),
   '/accounts': screen(() => import('./pages/Accounts')),
   '/account': screen(() => import('./pages/Account')),
@@ -73,9 +76,11 @@ const Intake = loaders['/intake'].Screen;
 const Inbox = loaders['/inbox'].Screen;
 const CasePage = loaders['/cases/'].Screen;
 const Households = loaders['/households'].Screen;
+const Ledger = loaders['/ledger'].Screen;
 const Queue = loaders['/queue'].Screen;
 const Dashboard = loaders['/dashboard'].Screen;
 const Definitions = loaders['/definitions'].Screen;
+const HotTopics = loaders['/hot-topics'].Screen;
 const Track = loaders['/track'].Screen;
 const Accounts = loaders['/accounts'].Screen;
 const Account = loaders['/account'].Screen;
@@ -118,9 +123,13 @@ export function App() {
             <Route path="/inbox" element={<Inbox />} />
             <Route path="/cases/:id" element={<CasePage />} />
             <Route path="/households" element={<Households />} />
+            <Route path="/ledger" element={<Ledger />} />
+            <Route path="/ledger/households/:code" element={<Ledger />} />
+            <Route path="/ledger/villages/:code" element={<Ledger />} />
             <Route path="/queue" element={<Queue />} />
             <Route path="/dashboard" element={<Dashboard />} />
             <Route path="/definitions" element={<Definitions />} />
+            <Route path="/hot-topics" element={<HotTopics />} />
             <Route path="/accounts" element={<Accounts />} />
             <Route path="/account" element={<Account />} />
             <Route path="/audit" element={<Audit />} />

@@ -10,6 +10,7 @@
 import { DASHBOARD_ROLES, MANAGER_ROLES, STAFF_ROLES, type StaffRole } from '@minqing/shared/access';
 import { AUDIT_READER_ROLES } from '@minqing/shared/audit';
 import { REPORT_OPERATIONS, ROSTER_OPERATIONS } from '@minqing/shared/console-access';
+import { HOT_TOPIC_OPERATIONS } from '@minqing/shared/hot-topics';
 
 export interface ScreenRule {
   /** who may use the screen */
@@ -28,9 +29,14 @@ export const SCREENS: Readonly<Record<string, ScreenRule>> = {
   '/intake': { roles: ['hall_staff', 'admin'], nav: 'nav.intake' },
   '/inbox': { roles: ['cadre', ...MANAGER_ROLES], nav: 'nav.inbox' },
   '/households': { roles: ['cadre'], nav: 'nav.households' },
+  // the public-condition ledger (民情台帐): every role reads what its links let it (shared ledger.ts); '/ledger/' covers a household's and a village's page
+  '/ledger': { roles: STAFF_ROLES, nav: 'nav.ledger' },
+  '/ledger/': { roles: STAFF_ROLES },
   '/queue': { roles: MANAGER_ROLES, nav: 'nav.queue' },
   '/dashboard': { roles: DASHBOARD_ROLES, nav: 'nav.dashboard' },
   '/definitions': { roles: DASHBOARD_ROLES },
+  // issue 13: hot topics and this month's topic (每月一题), reached from the dashboard; taking one up is the township leadership's (HOT_TOPIC_OPERATIONS)
+  '/hot-topics': { roles: HOT_TOPIC_OPERATIONS.listHotTopics },
   // issue 11: evaluation screens gated by the reporting operations they call, roster and policy by theirs
   '/duty': { roles: REPORT_OPERATIONS.dutyFigures, nav: 'nav.duty' },
   '/appraisals': { roles: REPORT_OPERATIONS.listAppraisals, nav: 'nav.appraisals' },

@@ -23,6 +23,9 @@ import { operationsRoutes } from './operations/operations.routes';
 import { OperationsRepository } from './operations/operations.repository';
 import { WorkRepository } from './work/work.repository';
 import { WorkService } from './work/work.service';
+import { LedgerRepository } from './ledger/ledger.repository';
+import { LedgerService } from './ledger/ledger.service';
+import { ledgerRoutes } from './ledger/ledger.routes';
 import { CASEWORK_READ_RELATIONS } from './schemas';
 import { directoryRoutes } from './directory/directory.routes';
 import { DirectoryRepository } from './directory/directory.repository';
@@ -51,6 +54,10 @@ import { TrackGuard } from './limits/track-guard';
 import { Open311Keys } from './open311/keys';
 import { open311KeysRoutes } from './open311/keys.routes';
 import { open311Routes } from './open311/open311.routes';
+import { HotTopicsRepository } from './hot-topics/hot-topics.repository';
+import { HotTopicsService } from './hot-topics/hot-topics.service';
+import { hotTopicsRoutes } from './hot-topics/hot-topics.routes';
+import { jiebaTerms } from './hot-topics/terms';
 
 export interface ApiDeps {
   pool: Pool;
@@ -133,6 +140,11 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(lifecycleRoutes, { prefix: '/api/v1', service: lifecycle, audit });
   const work = new WorkService({ temporal: deps.temporal, taskQueue: deps.taskQueue, repository: new WorkRepository(deps.pool) });
   await app.register(workRoutes, { prefix: '/api/v1', work, lifecycle });
+  // The public-condition ledger (民情台帐): a cadre's save of a household record is their work record, through `work`.
+  const ledger = new LedgerService({ repository: new LedgerRepository(deps.pool), work, actors: new ActorRepository(deps.pool), logger: deps.logger });
+  await app.register(ledgerRoutes, { prefix: '/api/v1', ledger, audit });
+  // Hot topics and the month's topic (每月一题, issue 13): keywords by jieba, loaded on first use.
+  await app.register(hotTopicsRoutes, { prefix: '/api/v1', hotTopics: new HotTopicsService({ store: new HotTopicsRepository(deps.pool), terms: jiebaTerms }), audit });
   const notifications = new NotificationsRepository(deps.pool);
   await app.register(trackRoutes, { prefix: '/api/v1', pool: deps.pool, service, lifecycle, guard: new TrackGuard(counters), audit, notifications });
   await app.register(notificationsRoutes, { prefix: '/api/v1', notifications, service, access, audit });

@@ -15,7 +15,10 @@
  * give what they give in order; in order, each fold does exactly what one SQL
  * statement per event used to do.
  */
-import { CaseStatus, type CloudEvent, type EventDataOf, type EventType, type LifecycleEventType, type PoolClient, type WorkEventType } from '@minqing/shared';
+import {
+  CaseStatus, roleOfKind, WORK_ACTIVITY_EVENT, WORK_KIND_NAMES, WORK_KINDS,
+  type CloudEvent, type EventDataOf, type EventType, type LifecycleEventType, type PoolClient, type WorkEventType, type WorkKind,
+} from '@minqing/shared';
 
 /**
  * Every table the projection writes (ReportRepository.apply and the folds
@@ -29,8 +32,9 @@ import { CaseStatus, type CloudEvent, type EventDataOf, type EventType, type Lif
  * events); at start the reporting service then rebuilds by itself into shadow
  * tables (Rebuilder.upgradeIfOutdated), the live figures answering meanwhile.
  * 2: every callback and resolution kept (callbacks, resolutions) for figures-2026.2.
+ * 3: every work fact has its role (the six roles' work, issue 13).
  */
-export const PROJECTION_GENERATION = 2;
+export const PROJECTION_GENERATION = 3;
 
 export const PROJECTION_TABLES = ['processed_events', 'case_facts', 'escalations', 'work_facts', 'callbacks', 'resolutions'] as const;
 
@@ -94,13 +98,13 @@ export interface EscalationRow { event_id: string; case_id: string; level: numbe
 const ESCALATIONS: Columns<EscalationRow> = {
   event_id: 'uuid', case_id: 'uuid', level: 'integer', phase: 'text', at: 'timestamptz', department_code: 'text', area_code: 'text', assignee_code: 'text',
 };
-/** One row per work record (履职). */
+/** One row per work record (履职), with its kind and the kind's role (六个角色). */
 export interface WorkRow {
-  event_id: string; cadre_code: string; department_code: string | null; village_code: string | null; kind: string; work_date: string;
+  event_id: string; cadre_code: string; department_code: string | null; village_code: string | null; kind: string; role: string; work_date: string;
   household_code: string | null; linked_household: boolean | null; key_household: boolean | null;
 }
 const WORK_FACTS: Columns<WorkRow> = {
-  event_id: 'uuid', cadre_code: 'text', department_code: 'text', village_code: 'text', kind: 'text', work_date: 'date',
+  event_id: 'uuid', cadre_code: 'text', department_code: 'text', village_code: 'text', kind: 'text', role: 'text', work_date: 'date',
   household_code: 'text', linked_household: 'boolean', key_household: 'boolean',
 };
 /** One row per callback (回访) or per resolution, with whom the case was attributed to at that moment. */
@@ -209,19 +213,27 @@ const attribution = (fold: Fold, d: LifecycleData, eventId: string): AttributedR
 /** The case ended (closed, withdrawn, rejected, merged). */
 const ended = (fold: Fold, d: LifecycleData) => set(fold, d, (r) => { r.closed_at = d.at; });
 
-/** reporting.work_facts.kind of each work-record event. */
-export const WORK_KIND: Record<WorkEventType, 'visit' | 'diary' | 'household_file'> = {
-  'org.minqing.work.visit_logged.v1': 'visit',
-  'org.minqing.work.diary_entry_added.v1': 'diary',
-  'org.minqing.work.household_file_updated.v1': 'household_file',
-};
+/**
+ * reporting.work_facts.kind of each work-record event: the legacy types name
+ * their kind (the table of kinds says which type each kind publishes), the
+ * activity type carries it in its data. The role is always the kind's (the
+ * table), whatever free tag an event from before the roles carried.
+ */
+const LEGACY_KIND = new Map<string, WorkKind>(WORK_KIND_NAMES.filter((k) => WORK_KINDS[k] !== WORK_ACTIVITY_EVENT).map((k) => [WORK_KINDS[k], k]));
+export function workKindOf(event: CloudEvent<WorkEventType>): WorkKind {
+  if (event.type === WORK_ACTIVITY_EVENT) return (event.data as EventDataOf<typeof WORK_ACTIVITY_EVENT>).kind;
+  return LEGACY_KIND.get(event.type)!;
+}
 
 const workRecord: FoldOf<WorkEventType> = (fold, event) => {
   const d = event.data;
-  const household = 'householdCode' in d ? d : null;
+  const kind = workKindOf(event);
+  const household = 'householdCode' in d && typeof d.householdCode === 'string' && 'linkedHousehold' in d ? d : null;
   fold.work.push({
-    event_id: event.id, cadre_code: d.cadreCode, department_code: d.departmentCode, village_code: d.villageCode, kind: WORK_KIND[event.type], work_date: d.date,
-    household_code: household?.householdCode ?? null, linked_household: household?.linkedHousehold ?? null, key_household: household?.keyHousehold ?? null,
+    event_id: event.id, cadre_code: d.cadreCode, department_code: d.departmentCode, village_code: d.villageCode, kind, role: roleOfKind(kind), work_date: d.date,
+    household_code: household?.householdCode ?? null,
+    linked_household: (household?.linkedHousehold as boolean | undefined) ?? null,
+    key_household: (household?.keyHousehold as boolean | undefined) ?? null,
   });
 };
 
@@ -241,6 +253,7 @@ export const PROJECTION: Projection = {
   'org.minqing.work.visit_logged.v1': workRecord,
   'org.minqing.work.diary_entry_added.v1': workRecord,
   'org.minqing.work.household_file_updated.v1': workRecord,
+  [WORK_ACTIVITY_EVENT]: workRecord,
 
   'org.minqing.case.routed.v1': lifecycle((fold, d) => set(fold, d, (r) => { r.routed_at ??= d.at; })),
   // The first sign-for counts for the response figures.

@@ -39,6 +39,13 @@ export const AUDIT_ACTIONS = [
   // Open311 GeoReport v2 (issue 14): a key's reads of its own requests, and a call with a key that is unknown or revoked
   'open311.read',
   'open311.key_refused',
+  // the public-condition ledger (民情台帐): reading a household's record or its history (personal data), saving a version, a search's results, an export
+  'ledger.read',
+  'ledger.update',
+  'ledger.search',
+  'ledger.export',
+  // hot topics (issue 13): a month's topic taken up (每月一题), or changed with a reason
+  'monthly_topic.take_up',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -46,7 +53,7 @@ export const AUDIT_OUTCOMES = ['success', 'failure'] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
 /** What an entry is about. */
-export const AUDIT_SUBJECT_TYPES = ['account', 'case', 'household', 'directory', 'report', 'open311_key', 'sla_policy'] as const;
+export const AUDIT_SUBJECT_TYPES = ['account', 'case', 'household', 'directory', 'report', 'open311_key', 'sla_policy', 'village', 'monthly_topic'] as const;
 export type AuditSubjectType = (typeof AUDIT_SUBJECT_TYPES)[number];
 
 /** Who reads the audit trail: administrators and the assessment group. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { STAFF_ROLES, type StaffRole } from './access';
 import { GROUP_BY } from './figures';
 import {
-  dutyVisible, figureGroups, needsScopeLinks, REPORT_OPERATION_IDS, reportOperationRefusal, summaryFacts, type ScopeLinks, type ScopePrincipal,
+  dutyOwnOnly, dutyVisible, figureGroups, needsScopeLinks, REPORT_OPERATION_IDS, reportOperationRefusal, summaryFacts, type ScopeLinks, type ScopePrincipal,
 } from './report-access';
 
 const principal = (role: StaffRole, extra: Partial<ScopePrincipal> = {}): ScopePrincipal => ({ username: `u-${role}`, role, cadreCode: null, departmentCode: null, areaCodes: [], ...extra });
@@ -21,7 +21,8 @@ describe('who may use which reporting operation', () => {
     reportFigures: ['department_head', 'area_leader', 'township_leader', 'assessment', 'admin'],
     figureCases: ['department_head', 'area_leader', 'township_leader', 'assessment', 'admin'],
     listFigureDefinitions: ['department_head', 'area_leader', 'township_leader', 'assessment', 'admin'],
-    dutyFigures: ['department_head', 'area_leader', 'township_leader', 'assessment', 'admin'],
+    // issue 13: every role — a cadre (or hall staff, an area leader) sees their own row, the grassroots-days rule for themselves
+    dutyFigures: ['hall_staff', 'cadre', 'department_head', 'area_leader', 'township_leader', 'assessment', 'admin'],
     exportFigures: ['township_leader', 'assessment', 'admin'],
     compositeScores: ['township_leader', 'assessment', 'admin'],
     listAppraisals: ['township_leader', 'assessment', 'admin'],
@@ -44,9 +45,9 @@ describe('who may use which reporting operation', () => {
     expect(allowed.sort()).toEqual([...expected[op]!].sort());
   });
 
-  it('hall staff and cadres use none of them', () => {
+  it('hall staff and cadres use none of them but the duty figures (their own row)', () => {
     for (const role of ['hall_staff', 'cadre'] as const) {
-      for (const op of REPORT_OPERATION_IDS) expect(reportOperationRefusal({ role }, op)).toMatch(new RegExp(`not for the role ${role}`));
+      for (const op of REPORT_OPERATION_IDS.filter((o) => o !== 'dutyFigures')) expect(reportOperationRefusal({ role }, op)).toMatch(new RegExp(`not for the role ${role}`));
     }
   });
 });
@@ -104,5 +105,14 @@ describe('summary and duty scope', () => {
     expect(rows.filter((r) => dutyVisible(head, r))).toEqual([{ departmentCode: 'shehui' }]);
     expect(rows.filter((r) => dutyVisible(leader, r))).toEqual([]);
     expect(rows.filter((r) => dutyVisible(principal('department_head'), r))).toEqual([]);
+  });
+
+  it('duty rows: everyone sees their own row, and only their own below the township and the department', () => {
+    const rows = [{ cadreCode: 'c2', departmentCode: null }, { cadreCode: 'c7', departmentCode: 'shehui' }, { cadreCode: 'c9', departmentCode: 'sifa' }];
+    expect(rows.filter((r) => dutyVisible(leader, r)).map((r) => r.cadreCode)).toEqual(['c2']);
+    expect(rows.filter((r) => dutyVisible(principal('cadre', { cadreCode: 'c9', departmentCode: 'sifa' }), r)).map((r) => r.cadreCode)).toEqual(['c9']);
+    expect(rows.filter((r) => dutyVisible(head, r)).map((r) => r.cadreCode)).toEqual(['c7']);
+    expect(rows.filter((r) => dutyVisible(principal('hall_staff'), r))).toEqual([]); // no cadre code: no row of their own
+    expect([dutyOwnOnly(principal('cadre')), dutyOwnOnly(leader), dutyOwnOnly(head), dutyOwnOnly(principal('assessment'))]).toEqual([true, true, false, false]);
   });
 });

@@ -11,7 +11,7 @@
  * assessment group and administrators sign off reports and enter appraisals;
  * only administrators rebuild the projections.
  */
-import { DASHBOARD_ROLES, TOWNSHIP_WIDE_ROLES, type Principal, type StaffRole } from './access';
+import { DASHBOARD_ROLES, STAFF_ROLES, TOWNSHIP_WIDE_ROLES, type Principal, type StaffRole } from './access';
 import type { GroupBy } from './figures';
 
 /** What a service token says about the signed-in person: enough to decide scope and to name the actor. */
@@ -26,7 +26,8 @@ export const REPORT_OPERATIONS = {
   reportFigures: DASHBOARD_ROLES,
   figureCases: DASHBOARD_ROLES,
   listFigureDefinitions: DASHBOARD_ROLES,
-  dutyFigures: DASHBOARD_ROLES,
+  // everyone: the managers their scope (dutyVisible), every other role its own row — a cadre checks their own grassroots days
+  dutyFigures: STAFF_ROLES,
   exportFigures: TOWNSHIP_WIDE_ROLES,
   compositeScores: TOWNSHIP_WIDE_ROLES,
   listAppraisals: TOWNSHIP_WIDE_ROLES,
@@ -101,10 +102,15 @@ export function summaryFacts(p: ScopePrincipal): ScopeDecision<FactFilter> {
 
 /**
  * Duty figures (履职) of which cadres: all for the township-wide roles, a
- * department head's own department's cadres; an area leader has no cadres of
- * their own, so sees none.
+ * department head's own department's cadres; everyone sees their own row (an
+ * area leader has no cadres of their own, a cadre checks their own days at the
+ * grassroots).
  */
-export function dutyVisible(p: ScopePrincipal, row: { departmentCode: string | null }): boolean {
+export function dutyVisible(p: ScopePrincipal, row: { cadreCode?: string; departmentCode: string | null }): boolean {
   if (TOWNSHIP_WIDE_ROLES.includes(p.role)) return true;
-  return p.role === 'department_head' && p.departmentCode !== null && row.departmentCode === p.departmentCode;
+  if (p.role === 'department_head' && p.departmentCode !== null && row.departmentCode === p.departmentCode) return true;
+  return p.cadreCode !== null && row.cadreCode !== undefined && row.cadreCode === p.cadreCode;
 }
+
+/** Whether `p` sees only their own duty row (so reporting reads that row alone). */
+export const dutyOwnOnly = (p: ScopePrincipal): boolean => !TOWNSHIP_WIDE_ROLES.includes(p.role) && p.role !== 'department_head';

@@ -7,6 +7,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { COUNT_RULE_CODES, DEFINITIONS_VERSION_CODES, FIGURE_CHOICES, FIGURE_DEFINITION_VERSIONS, FIGURE_NAMES, GROUP_BY, RATE_NAMES } from './figures';
 import { CASE_CATEGORIES } from './vocabulary';
+import { GRASSROOTS_DAYS_PER_WEEK, WEEK_STATUSES, WORK_KIND_NAMES, WORK_ROLES } from './work-kinds';
 
 const closed = { additionalProperties: false } as const;
 const Nullable = <T extends TSchema>(s: T) => Type.Union([s, Type.Null()]);
@@ -117,11 +118,52 @@ export const DutyFiguresSchema = Type.Object(
     householdsVisited: Type.Integer(),
     diaryEntries: Type.Integer(),
     householdFilesUpdated: Type.Integer(),
+    byRole: Type.Object(Object.fromEntries(WORK_ROLES.map((r) => [r, Type.Integer()])), { ...closed, description: 'records in the period per role (六个角色)' }),
+    byKind: Type.Object(Object.fromEntries(WORK_KIND_NAMES.map((k) => [k, Type.Integer()])), { ...closed, description: 'records in the period per kind (the table of kinds)' }),
+    grassrootsDays: Type.Integer({ description: 'days in the period with at least one record of work done at the grassroots (下基层)' }),
+    grassrootsWeeks: Type.Array(
+      Type.Object(
+        {
+          week: Type.String({ description: 'ISO week YYYY-Www, one of `grassroots.weeks`' }),
+          days: Type.Integer({ description: 'days at the grassroots in the whole week' }),
+          status: Enum(WEEK_STATUSES),
+        },
+        closed,
+      ),
+      { description: 'the grassroots-days rule, week by week, in the order of `grassroots.weeks`' },
+    ),
+    weeksMissingPlan: Type.Integer({ description: 'weeks of `grassroots.weeks` that ended with fewer days at the grassroots than the rule asks' }),
+  },
+  closed,
+);
+/** How the grassroots-days rule (每周下基层不少于3天) is judged for a period. */
+export const GrassrootsRuleSchema = Type.Object(
+  {
+    minDaysPerWeek: Type.Integer({ description: `days at the grassroots each ISO week needs (${GRASSROOTS_DAYS_PER_WEEK})` }),
+    kinds: Type.Array(Enum(WORK_KIND_NAMES), { description: 'the kinds of work done at the grassroots: a day with one of them counts' }),
+    weeks: Type.Array(
+      Type.Object(
+        {
+          week: Type.String({ description: 'ISO week YYYY-Www' }),
+          first: Type.String({ format: 'date', description: 'its Monday' }),
+          last: Type.String({ format: 'date', description: 'its Sunday' }),
+          ended: Type.Boolean({ description: 'the week is over (a week not over is `open` until it meets the rule)' }),
+        },
+        closed,
+      ),
+      { description: "the ISO weeks whose Thursday falls in the period (ISO 8601's rule for years, applied to months): each week is judged once, whole" },
+    ),
   },
   closed,
 );
 export const DutyResponse = Type.Object(
-  { period: Type.String(), first: Type.String({ format: 'date' }), last: Type.String({ format: 'date' }), items: Type.Array(DutyFiguresSchema) },
+  {
+    period: Type.String(),
+    first: Type.String({ format: 'date' }),
+    last: Type.String({ format: 'date' }),
+    grassroots: GrassrootsRuleSchema,
+    items: Type.Array(DutyFiguresSchema),
+  },
   closed,
 );
 /** One cadre's duty figures (履职) for a period, as reporting computes and the console shows them. */

@@ -1,6 +1,6 @@
 /**
- * Cadres' work records (履职): household visits, diary entries (民情日记),
- * household file updates. The case API validates a record against the
+ * Cadres' work records (履职): the work of the plan's six roles, one kind per
+ * activity (work-kinds.ts). The case API validates a record against the
  * directory it owns and hands it, with the directory facts the event needs, to
  * `workRecordWorkflow`; the worker's casework module writes the row and its
  * event in one transaction. This input is that contract, used by both sides.
@@ -9,19 +9,10 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { WorkEventType } from '../events/lifecycle';
 import './formats';
 import { Text } from './text';
+import { eventTypeOfKind, WORK_KIND_NAMES, WORK_ROLES, WorkKindSchema, type WorkKind } from './work-kinds';
 
-/** Each kind of record and the event it produces. */
-export const WORK_KINDS = {
-  visit: 'org.minqing.work.visit_logged.v1',
-  diary: 'org.minqing.work.diary_entry_added.v1',
-  household_file: 'org.minqing.work.household_file_updated.v1',
-} as const satisfies Record<string, WorkEventType>;
-export type WorkKind = keyof typeof WORK_KINDS;
-export const WORK_KIND_NAMES = Object.keys(WORK_KINDS) as WorkKind[];
-
-/** The plan's six roles a cadre works in. */
-export const WORK_ROLES = ['investigator', 'publicist', 'guide', 'service_attendant', 'civility_officer', 'other'] as const;
-export type WorkRole = (typeof WORK_ROLES)[number];
+/** Each kind of record and the event it produces (from the table of kinds, work-kinds.ts). */
+export const WORK_KINDS = Object.fromEntries(WORK_KIND_NAMES.map((k) => [k, eventTypeOfKind(k)])) as { readonly [K in WorkKind]: WorkEventType };
 
 const Code = Text({ minLength: 1, maxLength: 64 });
 const Nullable = <T extends ReturnType<typeof Type.String>>(s: T) => Type.Union([s, Type.Null()]);
@@ -33,7 +24,7 @@ export const WorkRecordInputSchema = Type.Object(
     cadreCode: Code,
     /** the cadre's department when the record was made */
     departmentCode: Nullable(Code),
-    kind: Type.Union(WORK_KIND_NAMES.map((k) => Type.Literal(k))),
+    kind: WorkKindSchema,
     /** local date the work was done */
     date: Type.String({ format: 'date' }),
     /** required for visits and household file updates */
@@ -41,11 +32,14 @@ export const WorkRecordInputSchema = Type.Object(
     /** the household's village, else the one given */
     villageCode: Nullable(Code),
     caseId: Nullable(Type.String({ format: 'uuid' })),
+    /** the kind's role (null only in records started before the roles were first-class) */
     role: Type.Union([...WORK_ROLES.map((r) => Type.Literal(r)), Type.Null()]),
     note: Text({ minLength: 1, maxLength: 5000 }),
     recordedAt: Type.String({ format: 'date-time' }),
     /** the household's links in the directory when the record was made (null without a household) */
     household: Type.Union([Type.Object({ linked: Type.Boolean(), key: Type.Boolean() }, { additionalProperties: false }), Type.Null()]),
+    /** the kind's own fields (participants, place, holiday, …: work-kinds.ts); absent for kinds without any, and in records started before them */
+    details: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]))),
   },
   { additionalProperties: false, $id: 'WorkRecordInput' },
 );

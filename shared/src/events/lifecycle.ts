@@ -7,6 +7,7 @@
  */
 import { Type, type TSchema } from '@sinclair/typebox';
 import { CategorySchema, PrioritySchema, SATISFACTIONS, StatusSchema } from '../domain/case';
+import { ACTIVITY_EVENT_FIELDS, ACTIVITY_KINDS, fieldSchema, kindRule, roleOfKind, WORK_ACTIVITY_EVENT, WORK_ROLES } from '../domain/work-kinds';
 
 const Nullable = <T extends TSchema>(s: T) => Type.Union([s, Type.Null()]);
 const Code = Type.String({ minLength: 1, maxLength: 64 });
@@ -93,9 +94,49 @@ const HouseholdWork = {
   caseId: Nullable(Type.String({ format: 'uuid' })),
 };
 
+/**
+ * The work of the six roles (work-kinds.ts) beyond the three kinds above: one
+ * type for every such kind, one flat shape naming its `kind` and `role`, with
+ * every field any of these kinds has — codes and numbers only (free text such
+ * as the place stays with the record) — null where the kind has none or the
+ * cadre left an optional one out. Which kind has which role and needs which
+ * field is said too, per kind (`allOf` of `if kind … then …`, from the table),
+ * for consumers that validate with a full JSON Schema validator.
+ */
+const ACTIVITY_FIELDS = ACTIVITY_EVENT_FIELDS;
+const takesHousehold = (k: (typeof ACTIVITY_KINDS)[number]) => kindRule(k).fields.householdCode !== undefined;
+const NOT_NULL = { not: { type: 'null' } };
+const ActivityLogged = Type.Object(
+  {
+    ...WorkBase,
+    kind: Type.Union(ACTIVITY_KINDS.map((k) => Type.Literal(k))),
+    role: Type.Union(WORK_ROLES.map((r) => Type.Literal(r))),
+    /** the household is linked to this cadre (干部联户) / a key household; null for a kind without a household */
+    linkedHousehold: Nullable(Type.Boolean()),
+    keyHousehold: Nullable(Type.Boolean()),
+    ...Object.fromEntries(ACTIVITY_FIELDS.map((f) => [f, Nullable(fieldSchema(f))])),
+  },
+  {
+    additionalProperties: false,
+    allOf: ACTIVITY_KINDS.map((k) => ({
+      if: { properties: { kind: { const: k } }, required: ['kind'] },
+      then: {
+        properties: {
+          role: { const: roleOfKind(k) },
+          ...Object.fromEntries(ACTIVITY_FIELDS.map((f) => [f, !kindRule(k).fields[f] ? { type: 'null' } : kindRule(k).fields[f] === 'required' ? NOT_NULL : {}])),
+          ...(takesHousehold(k) ? { linkedHousehold: NOT_NULL, keyHousehold: NOT_NULL } : { linkedHousehold: { type: 'null' }, keyHousehold: { type: 'null' } }),
+          // the record's village: the one named, or its household's
+          ...(kindRule(k).fields.villageCode === 'required' || kindRule(k).fields.householdCode === 'required' ? { villageCode: NOT_NULL } : {}),
+        },
+      },
+    })),
+  },
+);
+
 export const WORK_SCHEMAS = {
   'org.minqing.work.visit_logged.v1': Type.Object({ ...WorkBase, ...HouseholdWork }, { additionalProperties: false }),
   'org.minqing.work.diary_entry_added.v1': Type.Object({ ...WorkBase }, { additionalProperties: false }),
   'org.minqing.work.household_file_updated.v1': Type.Object({ ...WorkBase, ...HouseholdWork }, { additionalProperties: false }),
+  [WORK_ACTIVITY_EVENT]: ActivityLogged,
 } as const;
 export type WorkEventType = keyof typeof WORK_SCHEMAS;

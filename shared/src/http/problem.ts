@@ -169,6 +169,11 @@ function validationErrors(err: FastifyError): FieldError[] {
 export const FIELD_ERROR_CODES = [
   'required', 'too_short', 'too_long', 'too_small', 'too_large', 'too_few', 'too_many', 'bad_format', 'not_allowed',
   'unknown_property', 'wrong_type', 'unsafe_text', 'cursor_foreign', 'invalid',
+  // a work record of a kind the plan fixes a weekday for (the Friday clean-up day), on another day: params { weekday } (ISO, 5 = Friday)
+  'wrong_weekday',
+  // the ledger's checks across fields (shared/src/domain/ledger.ts): a count above the total it is part of (params { max }),
+  // age groups that do not add up to the members (params { sum, total }), a main choice not among those ticked, a population below its households (params { min })
+  'exceeds_total', 'sum_mismatch', 'not_selected', 'fewer_than_households',
 ] as const;
 export type FieldErrorCode = (typeof FIELD_ERROR_CODES)[number];
 
@@ -297,7 +302,7 @@ export const ProblemSchema = {
         properties: {
           field: { type: 'string' },
           message: { type: 'string', description: 'English, for logs; word the error from code and params' },
-          code: { type: 'string', description: 'stable error kind: required, too_short, too_long, too_small, too_large, too_few, too_many, bad_format, not_allowed, unknown_property, wrong_type, unsafe_text, cursor_foreign, invalid' },
+          code: { type: 'string', description: 'stable error kind: required, too_short, too_long, too_small, too_large, too_few, too_many, bad_format, not_allowed, unknown_property, wrong_type, unsafe_text, cursor_foreign, invalid, wrong_weekday, exceeds_total, sum_mismatch, not_selected, fewer_than_households' },
           params: { type: 'object', additionalProperties: true, description: 'what the code needs, e.g. { min: 1 }' },
         },
       },

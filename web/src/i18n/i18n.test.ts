@@ -11,6 +11,7 @@ import { STAFF_ROLES } from '@minqing/shared/access';
 import { CadreRole, COUNT_RULE_CODES, FIGURE_CHOICES, FIGURE_NAMES, RATE_NAMES, REBUILD_PHASES } from '@minqing/shared/domain';
 import { AUDIT_ACTIONS, AUDIT_SUBJECT_TYPES } from '@minqing/shared/audit';
 import { APPRAISER_GROUPS, ROSTER_ENTITIES, ROSTER_RULES } from '@minqing/shared/console-access';
+import { WEEK_STATUSES, WORK_FIELD_NAMES, WORK_FIELDS, WORK_KIND_NAMES, WORK_ROLES } from '@minqing/shared/work-kinds';
 import zhCN from './zh-CN.json';
 import en from './en.json';
 
@@ -69,6 +70,13 @@ describe('web translations', () => {
       ['figure', RATE_NAMES], ['definitions.count', [...FIGURE_NAMES, 'weightedSatisfaction']], ['definitions.rule', COUNT_RULE_CODES], ['definitions.choice', FIGURE_CHOICES],
       ['rebuild.phase', REBUILD_PHASES],
       ['appraisal.group', APPRAISER_GROUPS], ['roster.ruleName', ROSTER_RULES], ['roster.entities', ROSTER_ENTITIES],
+      // the six roles' work (issue 13): every kind, role, field and choice of the table of kinds
+      ['workKind', WORK_KIND_NAMES], ['workRole', WORK_ROLES], ['workField', WORK_FIELD_NAMES], ['duty.weekStatus', WEEK_STATUSES],
+      ...WORK_FIELD_NAMES.flatMap((f): [string, readonly string[]][] => {
+        const spec = WORK_FIELDS[f];
+        return spec.type === 'choice' ? [[`workChoice.${f}`, spec.values]] : [];
+      }),
+      ['workRecords.unit', WORK_FIELD_NAMES.filter((f) => WORK_FIELDS[f].type === 'count')],
     ];
     const missing = groups.flatMap(([group, values]) => values.filter((v) => !zh.has(`${group}.${v}`)).map((v) => `${group}.${v}`));
     expect(missing).toEqual([]);

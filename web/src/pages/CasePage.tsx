@@ -424,6 +424,14 @@ export default function CasePage() {
             <dd>{c.resident ? `${c.resident.name} · ${c.resident.phone}` : t('common.none')}</dd>
             <dt>{t('case.village')}</dt>
             <dd>{dir.village(c.villageCode) || t('common.none')}</dd>
+            {c.householdCode && (
+              <>
+                <dt>{t('ledger.open')}</dt>
+                <dd>
+                  <Link to={`/ledger/households/${encodeURIComponent(c.householdCode)}`} data-testid="case-household-ledger">{t('ledger.view')}</Link>
+                </dd>
+              </>
+            )}
             <dt>{t('case.department')}</dt>
             <dd>{dir.department(c.departmentCode) || t('common.none')}</dd>
             <dt>{t('case.assignee')}</dt>

@@ -1,5 +1,6 @@
 /**
- * A cadre's linked households (干部联户) and a quick work-record log. The form
+ * A cadre's linked households (干部联户) and a quick work-record log of the
+ * plan's six roles (kinds grouped by role, then the kind's own fields). The form
  * comes first on a phone (no scrolling past the list to reach it) and picks its
  * household by search, not from a long select. The list is searched on the
  * server and paged: every linked household, key households included, is
@@ -15,9 +16,10 @@ import { FieldError, ProblemBox } from '../components/ProblemBox';
 import { Pager, useCursorList, type CursorPage } from '../components/Pager';
 import { Loading, useEnum } from '../components/bits';
 import type { Household } from '../types';
+import { fieldsOfKind, isoWeekday, kindRule, KINDS_BY_ROLE, roleOfKind, WORK_FIELDS, type WorkField, type WorkKind } from '@minqing/shared/work-kinds';
 import { useAction } from '../useAction';
+import { HouseholdNeeds, LedgerLink, useLedgerItems } from './ledger/HouseholdNeeds';
 
-const KINDS = ['visit', 'diary', 'household_file'] as const;
 /**
  * Typing pauses this long before a search goes out: less than a keystroke's
  * interval, so a search rarely waits on it; an answer to an older term is dropped.
@@ -115,27 +117,69 @@ function HouseholdPicker({ selected, onPick }: { selected: Household | null; onP
   );
 }
 
+/** The most recent `weekday` (ISO, 1 = Monday) on or before `today` ('YYYY-MM-DD'). */
+function lastWeekday(today: string, weekday: number): string {
+  const d = new Date(`${today}T00:00:00Z`);
+  const back = (isoWeekday(today) - weekday + 7) % 7;
+  d.setUTCDate(d.getUTCDate() - back);
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * The work-record form, from the table of kinds (shared work-kinds.ts): the
+ * kind is chosen among its role's kinds (one list, grouped by the six roles),
+ * then only that kind's fields are asked for — a holiday visit its household
+ * and holiday, the Friday clean-up its village, place and people, dated the
+ * last Friday. Usable on a 360 px phone in well under a minute.
+ */
 function WorkRecordForm({ household, onHousehold }: { household: Household | null; onHousehold(h: Household | null): void }) {
   const { t } = useTranslation();
   const label = useEnum();
-  const [kind, setKind] = useState<string>('visit');
+  const me = useMe();
+  const dir = useDirectory();
+  const [kind, setKind] = useState<WorkKind>('visit');
   const [date, setDate] = useState(todayLocal());
   const [note, setNote] = useState('');
+  const [values, setValues] = useState<Partial<Record<WorkField, string>>>({});
   const { busy, problem, run } = useAction();
-  const [done, setDone] = useState(false);
+  const [done, setDone] = useState<WorkKind | null>(null);
   // One key per record: a retry or a double tap logs it once; the next record gets a new one.
   const keyRef = useRef(uuid());
+  const rule = kindRule(kind);
+  const fields = fieldsOfKind(kind);
+  const householdField = rule.fields.householdCode;
+  // The village is the household's when the kind names one.
+  const shown = fields.filter(([f]) => f !== 'householdCode' && f !== 'caseId' && !(f === 'villageCode' && householdField === 'required'));
+  // The cadre's department's villages first.
+  const villages = [...dir.villages].sort((a, b) => Number(b.departmentCode === me.departmentCode) - Number(a.departmentCode === me.departmentCode));
+  const fieldLabel = (f: WorkField) => t(`workFieldFor.${kind}.${f}`, { defaultValue: t(`workField.${f}`) });
+  const set = (f: WorkField, v: string) => setValues((prev) => ({ ...prev, [f]: v }));
+  const wrongDay = rule.weekday !== undefined && isoWeekday(date) !== rule.weekday;
+
+  function choose(next: WorkKind) {
+    setKind(next);
+    setDone(null);
+    const weekday = kindRule(next).weekday;
+    if (weekday !== undefined) setDate(lastWeekday(todayLocal(), weekday));
+  }
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setDone(false);
+    setDone(null);
     await run(async () => {
-      const body: Record<string, string> = { kind, date, note: note.trim() };
-      if (household) body.householdCode = household.code;
+      const body: Record<string, string | number> = { kind, date, note: note.trim() };
+      if (household && householdField) body.householdCode = household.code;
+      for (const [f, presence] of shown) {
+        // a required village defaults to the first offered (the department's), as the select shows it
+        const v = (values[f] ?? (f === 'villageCode' && presence === 'required' ? villages[0]?.code : undefined) ?? '').trim();
+        if (v === '') continue;
+        body[f] = WORK_FIELDS[f].type === 'count' ? Number(v) : v;
+      }
       await api('/work-records', { body, headers: { 'Idempotency-Key': keyRef.current } });
       keyRef.current = uuid();
-      setDone(true);
+      setDone(kind);
       setNote('');
+      setValues((prev) => (prev.villageCode ? { villageCode: prev.villageCode } : {}));
     });
   }
 
@@ -145,35 +189,76 @@ function WorkRecordForm({ household, onHousehold }: { household: Household | nul
       <div className="grid-2">
         <label>
           {t('field.kind')}
-          <select data-testid="field-kind" value={kind} onChange={(e) => setKind(e.target.value)}>
-            {KINDS.map((k) => (
-              <option key={k} value={k}>{label('workKind', k)}</option>
+          <select data-testid="field-kind" value={kind} onChange={(e) => choose(e.target.value as WorkKind)}>
+            {KINDS_BY_ROLE.map(({ role, kinds }) => (
+              <optgroup key={role} label={label('workRole', role)}>
+                {kinds.map((k) => (
+                  <option key={k} value={k}>{label('workKind', k)}</option>
+                ))}
+              </optgroup>
             ))}
           </select>
+          <small className="muted" data-testid="work-record-role" data-role={rule.role}>
+            {t('households.asRole', { role: label('workRole', rule.role) })}
+          </small>
         </label>
         <label>
           {t('field.date')}
           <input data-testid="field-date" type="date" value={date} max={todayLocal()} onChange={(e) => setDate(e.target.value)} />
+          {rule.weekday !== undefined && (
+            <small className={wrongDay ? 'field-error' : 'muted'} data-testid="weekday-hint">{t('households.weekdayOnly', { day: t(`sessions.weekday.${rule.weekday}`) })}</small>
+          )}
           <FieldError problem={problem} field="date" />
         </label>
       </div>
-      <div className="field">
-        <span>
-          {t('field.householdCode')}
-          {kind === 'diary' && <small className="muted"> {t('common.optional')}</small>}
-        </span>
-        <HouseholdPicker selected={household} onPick={onHousehold} />
-        <FieldError problem={problem} field="householdCode" />
-      </div>
+      {householdField && (
+        <div className="field">
+          <span>
+            {t('field.householdCode')}
+            {householdField === 'optional' && <small className="muted"> {t('common.optional')}</small>}
+          </span>
+          <HouseholdPicker selected={household} onPick={onHousehold} />
+          <FieldError problem={problem} field="householdCode" />
+        </div>
+      )}
+      {shown.length > 0 && (
+        <div className="grid-2">
+          {shown.map(([f, presence]) => {
+            const spec = WORK_FIELDS[f];
+            const optional = presence === 'optional' && <small className="muted"> {t('common.optional')}</small>;
+            return (
+              <label key={f}>
+                <span>{fieldLabel(f)}{optional}</span>
+                {f === 'villageCode' ? (
+                  <select data-testid="field-villageCode" value={values.villageCode ?? (presence === 'required' ? (villages[0]?.code ?? '') : '')} onChange={(e) => set(f, e.target.value)}>
+                    {presence === 'optional' && <option value="">{t('common.none')}</option>}
+                    {villages.map((v) => <option key={v.code} value={v.code}>{v.name}</option>)}
+                  </select>
+                ) : spec.type === 'choice' ? (
+                  <select data-testid={`field-${f}`} value={values[f] ?? ''} required={presence === 'required'} onChange={(e) => set(f, e.target.value)}>
+                    <option value="">{t('common.choose')}</option>
+                    {spec.values.map((v) => <option key={v} value={v}>{t(`workChoice.${f}.${v}`)}</option>)}
+                  </select>
+                ) : spec.type === 'count' ? (
+                  <input data-testid={`field-${f}`} type="number" inputMode="numeric" min={1} max={spec.max} step={1} value={values[f] ?? ''} required={presence === 'required'} onChange={(e) => set(f, e.target.value)} />
+                ) : (
+                  <input data-testid={`field-${f}`} type="text" maxLength={'maxLength' in spec ? spec.maxLength : undefined} value={values[f] ?? ''} required={presence === 'required'} onChange={(e) => set(f, e.target.value)} />
+                )}
+                <FieldError problem={problem} field={f} />
+              </label>
+            );
+          })}
+        </div>
+      )}
       <label>
         {t('field.note')}
-        <textarea data-testid="field-note" value={note} onChange={(e) => setNote(e.target.value)} rows={3} maxLength={5000} />
+        <textarea data-testid="field-note" value={note} onChange={(e) => setNote(e.target.value)} rows={2} maxLength={5000} />
         <FieldError problem={problem} field="note" />
       </label>
       <ProblemBox problem={problem} />
       {done && (
-        <p className="success" role="status" data-testid="work-record-done">
-          {t('households.logDone')}
+        <p className="success" role="status" data-testid="work-record-done" data-kind={done}>
+          {t('households.logDoneKind', { kind: label('workKind', done), role: label('workRole', roleOfKind(done)) })}
         </p>
       )}
       <button type="submit" className="primary big" data-testid="work-record-submit" disabled={busy}>
@@ -213,6 +298,8 @@ export default function Households() {
     [me.cadreCode, term, keyOnly],
   );
   const list = useCursorList(load, `${me.cadreCode}|${term}|${keyOnly}`);
+  // key households' needs from their files (民情档案), shown to their linked cadre under each row
+  const ledgerItems = useLedgerItems(list.items.filter((h) => h.isKey).map((h) => h.code));
 
   function logVisit(h: Household) {
     setHousehold(h);
@@ -265,10 +352,14 @@ export default function Households() {
                     <span className="mono">{maskPhone(h.phone)}</span>
                     <span>{t('households.members', { count: h.members })}</span>
                   </div>
+                  {h.isKey && <HouseholdNeeds item={ledgerItems.get(h.code)} />}
                 </div>
-                <button type="button" className="secondary" data-testid="log-visit" onClick={() => logVisit(h)}>
-                  {t('households.logVisit')}
-                </button>
+                <div className="household-actions">
+                  <LedgerLink code={h.code} />
+                  <button type="button" className="secondary" data-testid="log-visit" onClick={() => logVisit(h)}>
+                    {t('households.logVisit')}
+                  </button>
+                </div>
               </li>
             ))}
           </ul>

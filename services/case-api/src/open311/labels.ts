@@ -34,6 +34,13 @@ export function label(lang: Open311Language, group: string, value: string): stri
   return typeof v === 'string' ? v : value;
 }
 
+/** The text at a dotted key (e.g. `ledger.csv.version`), or the key itself when there is none (the ledger's CSV export words its header and choices with it). */
+export function textAt(lang: Open311Language, key: string): string {
+  let node: string | Tree | undefined = tree(lang);
+  for (const part of key.split('.')) node = typeof node === 'object' ? node[part] : undefined;
+  return typeof node === 'string' ? node : key;
+}
+
 /** English when the client prefers it to Chinese (Accept-Language q-values), else zh-CN. */
 export function languageOf(request: FastifyRequest): Open311Language {
   const header = request.headers['accept-language'];

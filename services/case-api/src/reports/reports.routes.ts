@@ -125,7 +125,11 @@ export const reportsRoutes: FastifyPluginAsyncTypebox<{ reporting: ReportingClie
     return sendFile(reply, file);
   });
 
-  const duty = op('dutyFigures', 'Duty performance (履职) per cadre from their own work records; a department head sees their department\'s cadres, an area leader none');
+  const duty = op(
+    'dutyFigures',
+    'Duty performance (履职) per cadre from their own work records: per role (六个角色) and kind, and the grassroots-days rule (每周下基层不少于3天) week by week with who misses it; '
+      + 'the township-wide roles see every cadre of the roster, a department head their department\'s, everyone else their own row',
+  );
   app.get('/reports/duty', {
     ...duty,
     schema: { ...duty.schema, querystring: DutyQuery, response: { 200: DutyResponse, ...problemResponses(400, ...PROBLEMS) } },

@@ -1,32 +1,19 @@
 /**
- * /api/v1/work-records — cadres record their grassroots work (履职): household
- * visits, public-condition diary entries (民情日记), household file updates.
+ * /api/v1/work-records — cadres record their grassroots work (履职): the work
+ * of the plan's six roles, one kind per activity (shared work-kinds.ts).
  * Thin: the service checks the record against the directory and hands it to
  * the worker (workflow), which writes the record and its event in one
  * transaction; duty figures come from these records only, never from location
  * tracking.
  */
 import { Type, type FastifyPluginAsyncTypebox, type TSchema } from '@fastify/type-provider-typebox';
-import { PageAnswer, PageQuery, problemResponses, WORK_KIND_NAMES, WORK_ROLES, Code, Text } from '@minqing/shared';
+import { DETAIL_FIELDS, fieldSchema, PageAnswer, PageQuery, problemResponses, WorkKindSchema, WorkRecordBodySchema, WorkRoleSchema, Code, type WorkRecordBody } from '@minqing/shared';
 import { principalOf } from '../auth/auth.hook';
 import { idempotencyHeaders } from '../routes/headers';
 import type { LifecycleService } from '../lifecycle.service';
-import type { WorkRecordBody, WorkService } from './work.service';
+import type { WorkService } from './work.service';
 
-const Body = Type.Object(
-  {
-    kind: Type.Union(WORK_KIND_NAMES.map((k) => Type.Literal(k))),
-    date: Type.String({ format: 'date', description: 'local date the work was done' }),
-    householdCode: Type.Optional(Code()),
-    villageCode: Type.Optional(Code()),
-    caseId: Type.Optional(Type.String({ format: 'uuid' })),
-    role: Type.Optional(Type.Union(WORK_ROLES.map((r) => Type.Literal(r)))),
-    note: Text({ minLength: 1, maxLength: 5000 }),
-  },
-  { additionalProperties: false },
-);
-
-const Kind = Type.Union(WORK_KIND_NAMES.map((k) => Type.Literal(k)));
+const Kind = WorkKindSchema;
 const Logged = Type.Object({ id: Type.String({ format: 'uuid' }), kind: Kind, date: Type.String({ format: 'date' }) }, { additionalProperties: false });
 const Nullable = <T extends TSchema>(s: T) => Type.Union([s, Type.Null()]);
 const WorkRecordItem = Type.Object(
@@ -38,8 +25,9 @@ const WorkRecordItem = Type.Object(
     householdCode: Nullable(Type.String()),
     villageCode: Nullable(Type.String()),
     caseId: Nullable(Type.String({ format: 'uuid' })),
-    role: Nullable(Type.String()),
+    role: Type.Unsafe<string>({ ...WorkRoleSchema, description: "the kind's role (六个角色)" }),
     note: Type.String(),
+    details: Type.Object(Object.fromEntries(DETAIL_FIELDS.map((f) => [f, Type.Optional(fieldSchema(f))])), { additionalProperties: false, description: "the kind's own fields that were given (participants, place, holiday, …)" }),
     recordedAt: Type.Unsafe<Date | string>(Type.String({ format: 'date-time' })),
   },
   { additionalProperties: false },
@@ -51,10 +39,10 @@ export const workRoutes: FastifyPluginAsyncTypebox<{ work: WorkService; lifecycl
     config: { authorize: (request) => lifecycle.actor(principalOf(request)) },
     schema: {
       operationId: 'logWorkRecord',
-      summary: 'Log a household visit, a diary entry or a household file update (by the signed-in cadre)',
+      summary: "Log a work record of one of the six roles (六个角色) — a visit, a survey, a training, a holiday visit, the Friday clean-up, a mediation, … — by the signed-in cadre; which fields a kind takes is the table of kinds (shared work-kinds.ts)",
       tags: ['work records'],
       headers: idempotencyHeaders('never logs the record twice'),
-      body: Body,
+      body: WorkRecordBodySchema,
       response: {
         201: Logged,
         200: { ...Logged, description: 'replay: the record this Idempotency-Key logged earlier' },
@@ -73,7 +61,17 @@ export const workRoutes: FastifyPluginAsyncTypebox<{ work: WorkService; lifecycl
       operationId: 'listWorkRecords',
       summary: "A cadre's work records in a date range: your own, or a cadre's whose duty figures you see (township-wide roles: anyone's; a department head: the department's cadres')",
       tags: ['work records'],
-      querystring: Type.Object({ cadre: Code(), from: Type.Optional(Type.String({ format: 'date' })), to: Type.Optional(Type.String({ format: 'date' })), ...PageQuery() }, { additionalProperties: false }),
+      querystring: Type.Object(
+        {
+          cadre: Code(),
+          from: Type.Optional(Type.String({ format: 'date' })),
+          to: Type.Optional(Type.String({ format: 'date' })),
+          role: Type.Optional(WorkRoleSchema),
+          kind: Type.Optional(WorkKindSchema),
+          ...PageQuery(),
+        },
+        { additionalProperties: false },
+      ),
       response: { 200: PageAnswer(WorkRecordItem), ...problemResponses(400, 401, 403) },
     },
   }, async (request) => {

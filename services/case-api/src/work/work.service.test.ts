@@ -44,6 +44,7 @@ const households: Record<string, HouseholdLinks> = {
 const repository = {
   household: async (code: string) => households[code] ?? null,
   cadreDepartment: async (code: string) => (code === 'C1' ? 'D1' : null),
+  villageExists: async (code: string) => ['V1', 'V2', 'V3'].includes(code),
   list: async () => ({ items: [], nextCursor: null }),
 } as unknown as WorkRepository;
 
@@ -87,7 +88,8 @@ describe('WorkService.log', () => {
   it('a diary entry needs no household; the given village is kept', async () => {
     const { fake, svc } = service();
     const { record } = await svc.log({ code: 'C7', role: 'staff' }, { kind: 'diary', date: '2026-11-19', villageCode: 'V3', note: '民情日记' });
-    expect(fake.started.get(workRecordWorkflowId(record.id))!.input).toMatchObject({ householdCode: null, villageCode: 'V3', departmentCode: null, household: null, role: null });
+    // issue 13: the role is the kind's (the diary is 调查员 work), no longer left empty
+    expect(fake.started.get(workRecordWorkflowId(record.id))!.input).toMatchObject({ householdCode: null, villageCode: 'V3', departmentCode: null, household: null, role: 'investigator' });
   });
 
   it("refuses a date after today in the township's calendar, a visit without a household, an unknown household", async () => {
@@ -97,6 +99,28 @@ describe('WorkService.log', () => {
     const unknown = await problem(svc.log(actor, { ...visit, householdCode: 'nope' }));
     expect(unknown.status).toBe(422);
     expect(unknown.message).toContain('nope does not exist');
+    expect(fake.started.size).toBe(0);
+  });
+
+  it("the six roles' kinds (issue 13): the kind's role and its own fields go to the workflow", async () => {
+    const { fake, svc } = service();
+    const { record } = await svc.log(actor, { kind: 'cleanup_day', date: '2026-11-20', villageCode: 'V1', place: '背街小巷', participants: 25, note: '清扫' });
+    expect(fake.started.get(workRecordWorkflowId(record.id))!.input).toMatchObject({
+      kind: 'cleanup_day', role: 'civility_officer', villageCode: 'V1', householdCode: null, household: null, details: { place: '背街小巷', participants: 25 },
+    });
+    const holiday = await svc.log(actor, { kind: 'holiday_visit', date: '2026-11-20', householdCode: 'HH-linked-key', holiday: 'new_year', note: '慰问' });
+    expect(fake.started.get(workRecordWorkflowId(holiday.record.id))!.input).toMatchObject({ role: 'service_attendant', villageCode: 'V1', household: { linked: true, key: true }, details: { holiday: 'new_year' } });
+  });
+
+  it('refuses a record wrong for its kind with one 422 naming every field and its code, before anything starts', async () => {
+    const { fake, svc } = service();
+    const wrong = await problem(svc.log(actor, { kind: 'cleanup_day', date: '2026-11-19', place: '背街小巷', holiday: 'new_year', role: 'mediator', note: '清扫' }));
+    expect(wrong.status).toBe(422);
+    expect((wrong.extensions.errors as { field: string; code: string }[]).map((e) => `${e.field}:${e.code}`).sort()).toEqual([
+      'body/date:wrong_weekday', 'body/holiday:unknown_property', 'body/participants:required', 'body/role:not_allowed', 'body/villageCode:required',
+    ]);
+    const nowhere = await problem(svc.log(actor, { kind: 'mediation', date: '2026-11-20', villageCode: 'V404', participants: 2, outcome: 'settled', note: '调解' }));
+    expect(nowhere.extensions).toMatchObject({ errors: [{ field: 'body/villageCode', code: 'invalid' }] });
     expect(fake.started.size).toBe(0);
   });
 

@@ -11,20 +11,23 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type Client } from '@temporalio/client';
 import {
   PAGE_LIMIT_DEFAULT, assertSafeText, canonicalHash, DEFAULT_CALENDAR, DependencyUnavailableError, deriveWorkRecordId, DomainError, dutyVisible, ForbiddenError, IdempotencyKeyReusedError, isTemporalUnavailable,
-  localDateOf, ProblemType, workRecordWorkflowId,
-  type Actor, type BusinessCalendar, type Principal, type WorkKind, type WorkRecordInput, type WorkRecordResult, type WorkRole,
+  detailsOf, localDateOf, ProblemType, roleOfKind, workRecordFieldErrors, workRecordWorkflowId,
+  type Actor, type BusinessCalendar, type Principal, type WorkFieldError, type WorkKind, type WorkRecordBody, type WorkRecordInput, type WorkRecordResult, type WorkRole,
 } from '@minqing/shared';
 import type { workRecordWorkflow } from '@minqing/workflows/work/workflows';
 import type { WorkRepository } from './work.repository';
 
-export interface WorkRecordBody {
-  kind: WorkKind;
-  date: string;
-  householdCode?: string;
-  villageCode?: string;
-  caseId?: string;
+export type { WorkRecordBody } from '@minqing/shared';
+
+/** A page of a cadre's records: a date range, one role or one kind. */
+export interface ListQuery {
+  cadre: string;
+  from?: string;
+  to?: string;
   role?: WorkRole;
-  note: string;
+  kind?: WorkKind;
+  limit?: number;
+  cursor?: string;
 }
 
 export interface LoggedWorkRecord {
@@ -34,7 +37,14 @@ export interface LoggedWorkRecord {
 }
 
 function invalid(field: string, message: string): DomainError {
-  return new DomainError(ProblemType.validation, 422, 'Invalid work record', `${field} ${message}`, { errors: [{ field: `body/${field}`, message }] });
+  return invalidAll([{ field, message, code: 'invalid', params: {} }]);
+}
+
+/** One 422 naming every field that is wrong for the record's kind (with codes, so the console words them). */
+function invalidAll(errors: (Omit<WorkFieldError, 'code'> & { code: string })[]): DomainError {
+  return new DomainError(ProblemType.validation, 422, 'Invalid work record', errors.map((e) => `${e.field} ${e.message}`).join('; '), {
+    errors: errors.map((e) => ({ field: `body/${e.field}`, message: e.message, code: e.code, params: e.params })),
+  });
 }
 
 class TimedOut extends Error {}
@@ -58,9 +68,13 @@ export class WorkService {
     const now = this.deps.now?.() ?? new Date();
     const today = localDateOf(now, this.deps.calendar ?? DEFAULT_CALENDAR);
     if (Number.isNaN(Date.parse(`${b.date}T00:00:00Z`)) || b.date > today) throw invalid('date', 'must be a real date, not in the future');
-    if (b.kind !== 'diary' && !b.householdCode) throw invalid('householdCode', 'is required for visits and household file updates');
+    // Which fields the kind takes and needs, its role, its weekday: the table of kinds (shared work-kinds.ts).
+    const wrong = workRecordFieldErrors(b);
+    if (wrong.length) throw invalidAll(wrong);
     const household = b.householdCode ? await this.deps.repository.household(b.householdCode) : null;
     if (b.householdCode && !household) throw invalid('householdCode', `${b.householdCode} does not exist`);
+    if (!household && b.villageCode && !(await this.deps.repository.villageExists(b.villageCode))) throw invalid('villageCode', `${b.villageCode} does not exist`);
+    const details = detailsOf(b);
 
     const requestHash = canonicalHash({ cadre: actor.code, ...b });
     const recordId = deriveWorkRecordId(actor.code, opts.idempotencyKey);
@@ -73,10 +87,11 @@ export class WorkService {
       householdCode: b.householdCode ?? null,
       villageCode: household?.villageCode ?? b.villageCode ?? null,
       caseId: b.caseId ?? null,
-      role: b.role ?? null,
+      role: roleOfKind(b.kind),
       note: b.note,
       recordedAt: now.toISOString(),
       household: household ? { linked: household.cadreCode === actor.code, key: household.isKey } : null,
+      ...(Object.keys(details).length ? { details } : {}),
     };
     const workflowId = workRecordWorkflowId(recordId);
     try {
@@ -101,8 +116,11 @@ export class WorkService {
     }
   }
 
-  list(q: { cadre: string; from?: string; to?: string; limit?: number; cursor?: string }) {
-    return this.deps.repository.list({ cadre: q.cadre, from: q.from ?? null, to: q.to ?? null, limit: q.limit ?? PAGE_LIMIT_DEFAULT, ...(q.cursor !== undefined ? { cursor: q.cursor } : {}) });
+  list(q: ListQuery) {
+    return this.deps.repository.list({
+      cadre: q.cadre, from: q.from ?? null, to: q.to ?? null, role: q.role ?? null, kind: q.kind ?? null, limit: q.limit ?? PAGE_LIMIT_DEFAULT,
+      ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
+    });
   }
 
   /**
@@ -111,7 +129,7 @@ export class WorkService {
    * township-wide roles anyone's, a department head their department's cadres',
    * an area leader none but their own. 403 otherwise.
    */
-  async listFor(p: Principal, q: { cadre: string; from?: string; to?: string; limit?: number; cursor?: string }) {
+  async listFor(p: Principal, q: ListQuery) {
     if (q.cadre !== p.cadreCode && !dutyVisible(p, { departmentCode: await this.deps.repository.cadreDepartment(q.cadre) })) {
       throw new ForbiddenError(`the work records of ${q.cadre} are outside your role and links (${p.role})`);
     }

@@ -134,7 +134,7 @@ describe('the outbox writer, through each casework write', () => {
     const db = new FakeClient();
     expect(await insertWorkRecord(db.asClient, target, visit)).toBe(true);
     expect(db.queries[0]!.sql).toContain('INSERT INTO casework.work_records');
-    expect(db.queries[0]!.params).toEqual([recordId, 'C1', 'visit', '2026-11-20', 'HH-1', 'V1', null, 'investigator', '入户走访', at]);
+    expect(db.queries[0]!.params).toEqual([recordId, 'C1', 'visit', '2026-11-20', 'HH-1', 'V1', null, 'investigator', '入户走访', at, '{}']);
     const [eventId, outboxCaseId, , type, event] = db.outbox()[0]!.params as [string, string | null, string, string, Record<string, unknown>];
     expect({ eventId, outboxCaseId, type }).toEqual({ eventId: recordId, outboxCaseId: null, type: 'org.minqing.work.visit_logged.v1' });
     expect(event).toMatchObject({ id: recordId, subject: recordId, partitionkey: 'cadre:C1', time: at });
@@ -145,6 +145,19 @@ describe('the outbox writer, through each casework write', () => {
 
     expect(await insertWorkRecord(db.asClient, target, visit)).toBe(false);
     expect(db.outbox()).toHaveLength(1);
+  });
+
+  it('a holiday visit (服务员, issue 13): its details in the row, the activity event with its kind and role, the free text kept out', async () => {
+    const db = new FakeClient();
+    const holiday: WorkRecordInput = { ...visit, kind: 'holiday_visit', role: 'service_attendant', details: { holiday: 'spring_festival' } };
+    expect(await insertWorkRecord(db.asClient, target, holiday)).toBe(true);
+    expect(db.queries[0]!.params.at(-1)).toBe('{"holiday":"spring_festival"}');
+    const [, , , type, event] = db.outbox()[0]!.params as [string, null, string, string, { data: Record<string, unknown> }];
+    expect(type).toBe('org.minqing.work.activity_logged.v1');
+    expect(event.data).toMatchObject({ kind: 'holiday_visit', role: 'service_attendant', householdCode: 'HH-1', linkedHousehold: true, holiday: 'spring_festival', participants: null });
+    expect(event.data).not.toHaveProperty('place');
+    expect(validateEventData(type, event.data)).toBeNull();
+    expect(JSON.stringify(event)).not.toContain('入户走访'); // the note stays with the record
   });
 
   it('a diary entry carries no household fields, even when it names a household', async () => {

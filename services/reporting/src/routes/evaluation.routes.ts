@@ -7,8 +7,8 @@
  */
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
-  COMPOSITE_DEFINITIONS, CompositeResponse, FIGURE_DEFINITIONS, DEFAULT_CALENDAR, DutyQuery, DutyResponse, dutyVisible, EnterAppraisalBody, EvaluationPeriodQuery, AppraisalsResponse, periodDates, problemResponses,
-  startOfLocalDate,
+  COMPOSITE_DEFINITIONS, CompositeResponse, FIGURE_DEFINITIONS, DEFAULT_CALENDAR, DutyQuery, DutyResponse, dutyOwnOnly, dutyVisible, EnterAppraisalBody, EvaluationPeriodQuery, AppraisalsResponse,
+  GRASSROOTS_DAYS_PER_WEEK, GRASSROOTS_KINDS, localDateOf, periodDates, problemResponses, ruleWeeks, startOfLocalDate,
 } from '@minqing/shared';
 import type { EvaluationRepository } from '../evaluation.repository';
 import type { FiguresRepository } from '../figures.repository';
@@ -22,7 +22,10 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ evaluation: Evaluatio
   app.get('/reports/duty', {
     schema: {
       operationId: 'dutyFigures',
-      summary: 'Duty performance (履职) per cadre from their own work records: days with grassroots work per week (the plan asks ≥ 3), visits to linked and key households, diary entries, household files',
+      summary:
+        'Duty performance (履职) per cadre from their own work records: records per role (六个角色) and kind, the grassroots-days rule (每周下基层不少于3天) week by week '
+        + 'with who misses it — every cadre of the roster, those who recorded nothing too —, visits to linked and key households, diary entries, household files. '
+        + "A manager sees their scope; everyone else their own row",
       tags: ['reports'],
       querystring: DutyQuery,
       response: { 200: DutyResponse, ...problemResponses(400, ...AUTH_PROBLEMS) },
@@ -30,8 +33,18 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ evaluation: Evaluatio
   }, async (request) => {
     const p = principalOf(request);
     const { first, last } = periodDates(request.query.period);
-    const items = (await evaluation.duty(first, last, request.query.cadre)).filter((row) => dutyVisible(p, row));
-    return { period: request.query.period, first, last, items };
+    const today = localDateOf(new Date(), DEFAULT_CALENDAR);
+    // Who sees only their own row has it read alone (and nothing when they ask for someone else's).
+    const own = dutyOwnOnly(p);
+    const cadre = own ? p.cadreCode : request.query.cadre;
+    const asked = !own || request.query.cadre === undefined || request.query.cadre === p.cadreCode;
+    const items = cadre === null || !asked ? [] : (await evaluation.duty(first, last, { cadre, roster: true, today })).filter((row) => dutyVisible(p, row));
+    const grassroots = {
+      minDaysPerWeek: GRASSROOTS_DAYS_PER_WEEK,
+      kinds: GRASSROOTS_KINDS,
+      weeks: ruleWeeks(first, last).map((w) => ({ ...w, ended: w.last < today })),
+    };
+    return { period: request.query.period, first, last, grassroots, items };
   });
 
   app.post('/reports/appraisals', {
