@@ -82,8 +82,8 @@ describe('daily work in the Chinese console', () => {
     for (const notACandidate of ['孙丽娟', '张建国', '刘志强', '宝音', '王书记']) expect(everyone).not.toContain(notACandidate);
     // search by name
     await head.getByTestId('candidate-search').fill('赵淑珍');
-    // (the test database holds other runs' townships, each with a 赵淑珍, and the demo township's 赵 cadres:
-    // the search leaves only 赵淑珍s; page on with 显示更多 until this township's is offered)
+    // (the test database holds other runs' townships, each with a 赵淑珍: the search leaves only
+    // 赵淑珍s; page on with 显示更多 until this township's is offered)
     await eventually(async () => {
       const names = await picker.locator('[data-testid="candidate"]').allTextContents();
       if (names.length === 0 || !names.every((x) => x.startsWith('赵淑珍'))) return false;
