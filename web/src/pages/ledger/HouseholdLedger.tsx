@@ -3,41 +3,24 @@
  * linked cadre — as a form that saves a new version (and counts as the cadre's
  * 档案更新), and the history of versions with what changed in each.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { EMPTY_HOUSEHOLD_LEDGER, type HouseholdLedgerData, type HouseholdLedgerView } from '@minqing/shared/ledger';
-import { api, isAbort, problemOf, type Problem } from '../../api';
 import { useDirectory } from '../../directory';
 import { ProblemBox } from '../../components/ProblemBox';
 import { Loading } from '../../components/bits';
-import { LedgerForm, LedgerHistory, LedgerView, VersionLine, type SaveAnswer } from './parts';
+import { LedgerForm, LedgerHistory, LedgerView, VersionLine, useLedgerRecord, type SaveAnswer } from './parts';
 
 export default function HouseholdLedger() {
   const { t } = useTranslation();
   const dir = useDirectory();
   const { code = '' } = useParams();
-  const [view, setView] = useState<HouseholdLedgerView | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const { view, problem, reload } = useLedgerRecord<HouseholdLedgerView>(`/ledger/households/${encodeURIComponent(code)}`);
   const [editing, setEditing] = useState(false);
   const [saved, setSaved] = useState<SaveAnswer | null>(null);
   const [reloadKey, setReloadKey] = useState(0);
 
-  const load = useCallback(
-    (signal?: AbortSignal) =>
-      api<HouseholdLedgerView>(`/ledger/households/${encodeURIComponent(code)}`, { signal })
-        .then((v) => {
-          setView(v);
-          setProblem(null);
-        })
-        .catch((err: unknown) => !isAbort(err) && setProblem(problemOf(err))),
-    [code],
-  );
-  useEffect(() => {
-    const ctl = new AbortController();
-    void load(ctl.signal);
-    return () => ctl.abort();
-  }, [load]);
 
   if (problem && !view) {
     return (
@@ -96,7 +79,7 @@ export default function HouseholdLedger() {
                 setSaved(answer);
                 setEditing(false);
                 setReloadKey((k) => k + 1);
-                void load();
+                reload();
                 window.scrollTo({ top: 0 });
               }}
             />

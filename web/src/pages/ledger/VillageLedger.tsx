@@ -4,15 +4,14 @@
  * infrastructure needs) — kept by the linked department's head and the area
  * leader — and its history.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { DIFFICULTY_TYPES, EMPTY_VILLAGE_LEDGER, NEED_TYPES, SUPPORT_TYPES, type VillageLedgerView } from '@minqing/shared/ledger';
-import { api, isAbort, problemOf, type Problem } from '../../api';
 import { useDirectory } from '../../directory';
 import { ProblemBox } from '../../components/ProblemBox';
 import { Loading } from '../../components/bits';
-import { LedgerForm, LedgerHistory, LedgerView, VersionLine, useLedgerWords, type SaveAnswer } from './parts';
+import { LedgerForm, LedgerHistory, LedgerView, VersionLine, useLedgerRecord, useLedgerWords, type SaveAnswer } from './parts';
 
 function Counts({ title, list, counts }: { title: string; list: 'support' | 'difficulty' | 'need'; counts: Record<string, number> }) {
   const w = useLedgerWords();
@@ -34,28 +33,12 @@ export default function VillageLedger() {
   const { t, i18n } = useTranslation();
   const dir = useDirectory();
   const { code = '' } = useParams();
-  const [view, setView] = useState<VillageLedgerView | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const { view, problem, reload } = useLedgerRecord<VillageLedgerView>(`/ledger/villages/${encodeURIComponent(code)}`);
   const [editing, setEditing] = useState(false);
   const [saved, setSaved] = useState<SaveAnswer | null>(null);
   const [reloadKey, setReloadKey] = useState(0);
   const num = (n: number) => n.toLocaleString(i18n.language);
 
-  const load = useCallback(
-    (signal?: AbortSignal) =>
-      api<VillageLedgerView>(`/ledger/villages/${encodeURIComponent(code)}`, { signal })
-        .then((v) => {
-          setView(v);
-          setProblem(null);
-        })
-        .catch((err: unknown) => !isAbort(err) && setProblem(problemOf(err))),
-    [code],
-  );
-  useEffect(() => {
-    const ctl = new AbortController();
-    void load(ctl.signal);
-    return () => ctl.abort();
-  }, [load]);
 
   if (problem && !view) {
     return (
@@ -137,7 +120,7 @@ export default function VillageLedger() {
                   setSaved(answer);
                   setEditing(false);
                   setReloadKey((k) => k + 1);
-                  void load();
+                  reload();
                   window.scrollTo({ top: 0 });
                 }}
               />

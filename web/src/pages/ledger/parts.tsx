@@ -4,13 +4,13 @@
  * form, the save with the version it was edited from, the history with what
  * changed between versions, and field errors worded by the record's own labels.
  */
-import { useCallback, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   CHANGE_NOTE_MAX, HouseholdLedgerDataSchema, LEDGER_CHOICES, LEDGER_FIELD_CHOICES, NOTES_MAX, SECTION_NOTE_MAX, VillageLedgerDataSchema,
   type LedgerChoiceList, type LedgerData, type LedgerKind, type LedgerVersion,
 } from '@minqing/shared/ledger';
-import { api, type Problem } from '../../api';
+import { api, isAbort, problemOf, type Problem } from '../../api';
 import { Pager, useCursorList, type CursorPage } from '../../components/Pager';
 import { fieldMessage, normalizeField, ProblemBox } from '../../components/ProblemBox';
 import { Loading } from '../../components/bits';
@@ -75,6 +75,32 @@ export function setLeaf<T extends LedgerData>(data: T, path: string, value: Leaf
 }
 
 /** The labels of the ledger's fields, sections and choices, and a value worded for reading. */
+/**
+ * A ledger record's page data: loaded from `path` (again when it changes, the
+ * answer to an older path dropped), and `reload()` after a save. The problem
+ * stays beside the last view, so a failed reload keeps the page on screen.
+ */
+export function useLedgerRecord<T>(path: string): { view: T | null; problem: Problem | null; reload: () => void } {
+  const [view, setView] = useState<T | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const load = useCallback(
+    (signal?: AbortSignal) =>
+      api<T>(path, { signal })
+        .then((v) => {
+          setView(v);
+          setProblem(null);
+        })
+        .catch((err: unknown) => !isAbort(err) && setProblem(problemOf(err))),
+    [path],
+  );
+  useEffect(() => {
+    const ctl = new AbortController();
+    void load(ctl.signal);
+    return () => ctl.abort();
+  }, [load]);
+  return { view, problem, reload: () => void load() };
+}
+
 export function useLedgerWords() {
   const { t, i18n } = useTranslation();
   const field = (kind: LedgerKind, path: string) => t(`ledger.field.${kind}.${path}`);
