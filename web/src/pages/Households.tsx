@@ -19,6 +19,7 @@ import type { Household } from '../types';
 import { fieldsOfKind, isoWeekday, kindRule, KINDS_BY_ROLE, roleOfKind, WORK_FIELDS, type WorkField, type WorkKind } from '@minqing/shared/work-kinds';
 import { useAction } from '../useAction';
 import { HouseholdNeeds, LedgerLink, useLedgerItems } from './ledger/HouseholdNeeds';
+import { useDebounced } from '../useDebounced';
 
 /**
  * Typing pauses this long before a search goes out: less than a keystroke's
@@ -26,16 +27,6 @@ import { HouseholdNeeds, LedgerLink, useLedgerItems } from './ledger/HouseholdNe
  */
 const SEARCH_DEBOUNCE_MS = 60;
 const PAGE = 50;
-
-/** `value` once it has not changed for `ms`. */
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return v;
-}
 
 /** The household of a work record, found by name, address or phone among the cadre's linked households. */
 function HouseholdPicker({ selected, onPick }: { selected: Household | null; onPick(h: Household | null): void }) {

@@ -6,7 +6,7 @@
  * whether a file exists, paged; and the villages' ledgers. The CSV export is
  * offered to the roles that may export (shared LEDGER_OPERATIONS).
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { LEDGER_OPERATIONS, type HouseholdLedgerItem, type VillageLedgerItem } from '@minqing/shared/ledger';
@@ -18,18 +18,10 @@ import { ProblemBox } from '../../components/ProblemBox';
 import { Loading } from '../../components/bits';
 import { useFormat } from '../../format';
 import { useLedgerWords } from './parts';
+import { useDebounced } from '../../useDebounced';
 
 const PAGE = 30;
 const DEBOUNCE_MS = 150;
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return v;
-}
 
 function HouseholdRows({ village, setVillage, mayExport }: { village: string; setVillage(v: string): void; mayExport: boolean }) {
   const { t, i18n } = useTranslation();
