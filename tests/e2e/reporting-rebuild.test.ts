@@ -111,8 +111,13 @@ describe('signed-off reports', () => {
   it('a rebuild under load keeps answering from the complete projection, refuses sign-offs, and swaps in the same figures plus the load', async () => {
     // The department head's view: the summary counts only our department's cases (other test files add their own).
     const head = async () => ({ authorization: `Bearer ${await serviceToken({ username: t.head, role: 'department_head', cadreCode: t.head, departmentCode: t.dept, areaCodes: [] })}` });
-    const ourSummary = async () => (await http('GET', reports(`/summary?from=${encodeURIComponent(since)}`), undefined, await head())).json;
-    const townshipSummary = async () => (await http('GET', reports('/summary'))).json;
+    /** a summary that must answer (a reader is never the one failed while the tables are swapped) */
+    const answered = (r: Awaited<ReturnType<typeof http>>) => {
+      expect(r.status, r.text).toBe(200);
+      return r.json;
+    };
+    const ourSummary = async () => answered(await http('GET', reports(`/summary?from=${encodeURIComponent(since)}`), undefined, await head()));
+    const townshipSummary = async () => answered(await http('GET', reports('/summary')));
     const ours = (groups: { key: string; counts: Record<string, number> }[]) => groups.find((g) => g.key === t.dept)!;
     const frozenBefore = (await http('GET', reports(`/frozen/${frozenId}`))).json;
     expect(frozenBefore.amendment).toMatchObject({ amended: false, changes: [] });

@@ -113,6 +113,36 @@ describe('the shadow projection of a rebuild', () => {
     )).rejects.toThrow(/foreign key/);
     expect(await count(LIVE_SCHEMA, 'frozen_reports')).toBe(1);
   });
+
+  it('lets a reader that locks the tables in another order finish, and swaps in after it', async () => {
+    const shadow = new ShadowProjection(pool);
+    await shadow.create();
+    await pool.query(`INSERT INTO ${SHADOW_SCHEMA}.processed_events SELECT * FROM ${LIVE_SCHEMA}.processed_events`);
+    await pool.query(`INSERT INTO ${SHADOW_SCHEMA}.case_facts SELECT * FROM ${LIVE_SCHEMA}.case_facts`);
+    await opened(SHADOW_SCHEMA, randomUUID());
+    const liveCasesNow = await count(LIVE_SCHEMA, 'case_facts');
+    // A reader (like the summary: case_facts first, then processed_events) holds case_facts …
+    const reader = await pool.connect();
+    try {
+      await reader.query('BEGIN');
+      const cases = Number((await reader.query('SELECT count(*) AS n FROM reporting.case_facts')).rows[0].n);
+      // … while the swap, which locks processed_events first, waits for it.
+      const swapped = shadow.swap(quiet);
+      const swapWaits = async () =>
+        (await pool.query(`SELECT 1 FROM pg_locks WHERE NOT granted AND mode = 'AccessExclusiveLock' AND relation = 'reporting.case_facts'::regclass`)).rowCount === 1;
+      await vi.waitFor(async () => expect(await swapWaits()).toBe(true), { timeout: 10_000, interval: 5 });
+      // Now the reader asks for processed_events: it gets an answer, not a deadlock error.
+      const events = Number((await reader.query('SELECT count(*) AS n FROM reporting.processed_events')).rows[0].n);
+      await reader.query('COMMIT');
+      expect(cases).toBe(liveCasesNow);
+      expect(events).toBe(liveCasesNow);
+      // And the swap, having waited for the reader, goes through.
+      expect(await swapped).toMatchObject({ liveCases: liveCasesNow, shadowCases: liveCasesNow + 1, missingCases: 0 });
+      expect(await count(LIVE_SCHEMA, 'case_facts')).toBe(liveCasesNow + 1);
+    } finally {
+      reader.release();
+    }
+  });
 });
 
 describe('the projection generation', () => {

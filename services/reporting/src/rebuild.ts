@@ -36,6 +36,13 @@ const IDENT = /^[a-z_][a-z0-9_]*$/;
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const qualified = (schema: string, table: string) => `${schema}.${table}`;
 
+/** SQLSTATE of a lock wait that ran out of `lock_timeout` */
+const LOCK_NOT_AVAILABLE = '55P03';
+/** Longest wait for one table's lock in a swap attempt: well under half PostgreSQL's deadlock check (1 s by default). */
+const SWAP_LOCK_WAIT_MS = 200;
+/** How long a swap keeps trying to get its locks before the rebuild fails (the live projection stays as it was). */
+const SWAP_DEADLINE_MS = 60_000;
+
 function tables(): readonly string[] {
   for (const t of PROJECTION_TABLES) if (!IDENT.test(t)) throw new Error(`not a plain table name: ${t}`);
   return PROJECTION_TABLES;
@@ -172,10 +179,28 @@ export class ShadowProjection {
    * In ONE transaction: lock the live tables (readers wait the moment it takes),
    * check the shadow, and swap it in. Throws, changing nothing, when the check fails.
    */
-  async swap(logger: Logger): Promise<ShadowCheck> {
+  async swap(logger: Logger, opts: { lockWaitMs?: number; deadlineMs?: number } = {}): Promise<ShadowCheck> {
     const names = tables();
+    const lockWaitMs = opts.lockWaitMs ?? SWAP_LOCK_WAIT_MS;
+    const deadline = Date.now() + (opts.deadlineMs ?? SWAP_DEADLINE_MS);
+    // A reader's query locks the tables it names one after another, in its own order; the swap
+    // locks them all in another. Were the swap to wait on a reader while holding a table that
+    // reader waits for, PostgreSQL would break the deadlock after a second by failing one of
+    // them — perhaps a manager's figures. So the swap never waits long with locks held: it
+    // gives up well within the deadlock check, lets the readers finish, and tries again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.swapOnce(logger, names, lockWaitMs);
+      } catch (err) {
+        if ((err as { code?: string }).code !== LOCK_NOT_AVAILABLE || Date.now() > deadline) throw err;
+        await new Promise((r) => setTimeout(r, Math.min(lockWaitMs * attempt, 1000) * Math.random()));
+      }
+    }
+  }
+
+  private async swapOnce(logger: Logger, names: readonly string[], lockWaitMs: number): Promise<ShadowCheck> {
     const check = await inTransaction(this.pool, async (tx) => {
-      await tx.query(`SET LOCAL lock_timeout = '15s'`);
+      await tx.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(lockWaitMs))}`);
       await tx.query(`LOCK TABLE ${names.map((t) => qualified(LIVE_SCHEMA, t)).join(', ')} IN ACCESS EXCLUSIVE MODE`);
       const c = await this.compare(tx);
       const problems = checkProblems(c);
