@@ -113,7 +113,8 @@ export async function startServices(args: {
           const proc = launch({
             name,
             command: process.execPath,
-            argv: ['--import', 'tsx', path.join(repoRoot, SERVICE_ENTRIES[name])],
+            // MINQING_SERVICE_NODE_ARGS: extra node options for the services, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile a bench
+            argv: [...serviceNodeArgs(), '--import', 'tsx', path.join(repoRoot, SERVICE_ENTRIES[name])],
             cwd: repoRoot,
             env,
             logFile: path.join(args.logDir, `${name}.log`),
@@ -130,4 +131,9 @@ export async function startServices(args: {
     throw err;
   }
   return { apiUrl: urls['case-api'], reportingUrl: urls.reporting, workerUrl: urls['case-worker'], sandboxUrl: urls['notify-sandbox'] || null, processes, stop };
+}
+
+/** Extra node options for every service process (MINQING_SERVICE_NODE_ARGS, split on spaces): a profiler, a heap limit. */
+function serviceNodeArgs(): string[] {
+  return (process.env.MINQING_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
 }
