@@ -52,12 +52,29 @@ describe('notifications in the console', () => {
     await page.getByTestId('notification-bell').click();
     await page.waitForURL(/\/notifications$/);
     const item = page.getByTestId('notification').filter({ hasText: opened.trackingCode });
-    await expect.poll(() => item.count()).toBe(1);
+    await expect.poll(() => item.count(), { timeout: 15_000 }).toBe(1);
     expect(await item.textContent()).toContain(`诉求 ${opened.trackingCode} 已分派给您`);
     await screenshot(page, 'notifications-list');
     await item.getByTestId('notification-read').click();
     await item.getByTestId('notification-read').waitFor({ state: 'detached' });
     await expect.poll(async () => ((await count.count()) ? Number(await count.textContent()) : 0)).toBe(before - 1);
+    await page.context().close();
+  });
+
+  it('words an extension to decide in working days, as the cadre asked for it', async () => {
+    const move = async (path: string, actor: string, body: unknown = {}) => {
+      const r = await http('POST', api(`/cases/${opened.id}/${path}`), body, { 'x-actor': actor });
+      expect(r.status, r.text).toBe(200);
+    };
+    await move('accept', t.cadre1);
+    // two working days of the default calendar (08:30–12:00, 13:30–17:30: 450 minutes a day)
+    await move('extensions', t.cadre1, { minutes: 900, reason: '需上级审批' });
+    await tokenFor(t.head);
+    const page = await pageAs(browser, e.apiUrl, t.head, TEST_STAFF_PASSWORD);
+    await page.goto(`${e.apiUrl}/notifications`);
+    const item = page.getByTestId('notification').filter({ hasText: opened.trackingCode });
+    await expect.poll(() => item.count(), { timeout: 30_000 }).toBe(1);
+    expect(await item.textContent()).toContain(`诉求 ${opened.trackingCode}：申请延期 2 个工作日（办理），待您审批`);
     await page.context().close();
   });
 

@@ -128,7 +128,7 @@ describe('notifications driven by the case events', () => {
     await sleep(1000);
     expect((await inApp(t.cadre1, c.id)).map((n) => n.code).sort()).toEqual(['assigned', 'extension_decided']);
     const [request] = await inApp(t.head, c.id);
-    expect(request).toMatchObject({ code: 'extension_request', read: false, params: { trackingCode: c.trackingCode, minutes: 120 } });
+    expect(request).toMatchObject({ code: 'extension_request', read: false, params: { trackingCode: c.trackingCode, minutes: 120, priority: 'normal' } });
 
     // The same event once more on the topic (a redelivery): nothing new anywhere.
     const opened = await findMessage(e.KAFKA_BROKERS, e.caseEventsTopic, (m) => header(m, 'ce_subject') === c.id && header(m, 'ce_type') === 'org.minqing.case.opened.v1');

@@ -11,6 +11,7 @@ import { api, problemOf, withQuery, type Problem } from '../api';
 import { ProblemBox } from '../components/ProblemBox';
 import { Loading } from '../components/bits';
 import { useFormat } from '../format';
+import { durationUnitOf, useMinutesPerWorkingDay } from '../moves';
 import type { StaffNotification } from '@minqing/shared/domain';
 
 interface NotificationPage {
@@ -26,6 +27,7 @@ const changed = () => window.dispatchEvent(new Event('minqing:notifications-chan
 export default function Notifications() {
   const { t } = useTranslation();
   const f = useFormat();
+  const minutesPerWorkingDay = useMinutesPerWorkingDay();
   const [items, setItems] = useState<StaffNotification[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [unread, setUnread] = useState(0);
@@ -73,12 +75,24 @@ export default function Notifications() {
     }
   }
 
-  /** The notice in words: its code's text with its params (a phase and a yes/no worded too). */
+  /**
+   * An extension's length as it was asked (moves.ts): working days for a normal case, hours for an
+   * urgent one; minutes only for a notice from before the case's priority went along.
+   */
+  const amount = (minutes: number, priority: unknown) => {
+    if (typeof priority !== 'string') return t('notifications.amount.minutes', { n: minutes });
+    const unit = durationUnitOf(priority, minutesPerWorkingDay);
+    const n = Math.round((minutes / unit.minutes) * 10) / 10;
+    return unit.unit === 'hour' ? t('notifications.amount.hours', { n }) : t('notifications.amount.workingDays', { n });
+  };
+
+  /** The notice in words: its code's text with its params (a phase, a yes/no and a length worded too). */
   const text = (n: StaffNotification) => {
     const p = n.params;
     const phase = typeof p.phase === 'string' ? t(`notifications.phase.${p.phase}`, { defaultValue: p.phase }) : '';
     const decision = p.approved === true ? t('notifications.approved') : p.approved === false ? t('notifications.declined') : '';
-    return t(`notifications.code.${n.code}`, { ...p, phase, decision, defaultValue: n.code });
+    const length = typeof p.minutes === 'number' ? amount(p.minutes, p.priority) : '';
+    return t(`notifications.code.${n.code}`, { ...p, phase, decision, amount: length, defaultValue: n.code });
   };
 
   return (

@@ -99,10 +99,10 @@ export class Notifier {
   async record(eventId: string, type: string, data: Record<string, unknown>): Promise<number> {
     const caseId = typeof data.caseId === 'string' ? data.caseId : null;
     if (!caseId) return 0;
-    const { rows } = await this.opts.pool.query(`SELECT tracking_code, resident_phone, resident_email FROM casework.cases WHERE id = $1`, [caseId]);
+    const { rows } = await this.opts.pool.query(`SELECT tracking_code, priority, resident_phone, resident_email FROM casework.cases WHERE id = $1`, [caseId]);
     // The event is published after its case row committed, so a missing row is a case we cannot reach: nothing to send.
     if (!rows[0]) return 0;
-    const planned = planDeliveries({ type, data } as never, { trackingCode: rows[0].tracking_code, phone: rows[0].resident_phone, email: rows[0].resident_email }, new Set(this.channels.keys()));
+    const planned = planDeliveries({ type, data } as never, { trackingCode: rows[0].tracking_code, priority: rows[0].priority, phone: rows[0].resident_phone, email: rows[0].resident_email }, new Set(this.channels.keys()));
     let inserted = 0;
     for (const p of planned) {
       const r = await this.opts.pool.query(

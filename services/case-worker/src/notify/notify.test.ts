@@ -7,7 +7,7 @@ import { RESIDENT_TEMPLATES, renderResident } from './templates';
 import { PermanentDeliveryError, SmsGatewayChannel } from './channels';
 
 const ALL = new Set(['sms', 'email', 'inapp'] as const);
-const contact = { trackingCode: 'MQ-AAAA-BBBB', phone: '13800000000', email: 'w@example.org' };
+const contact = { trackingCode: 'MQ-AAAA-BBBB', priority: 'normal', phone: '13800000000', email: 'w@example.org' };
 const base = { caseId: '00000000-0000-4000-8000-000000000001', assigneeCode: 'cadre-1' };
 
 describe('planDeliveries', () => {
@@ -32,6 +32,10 @@ describe('planDeliveries', () => {
     const esc = planDeliveries({ type: 'org.minqing.case.escalated.v1', data: { ...base, phase: 'sign_for', level: 2, escalatedToCode: 'leader-1', dueAt: '2026-12-02T00:00:00Z' } } as never, contact, ALL);
     expect(esc).toEqual([{ recipient: 'staff:leader-1', channel: 'inapp', code: 'escalation', params: { trackingCode: 'MQ-AAAA-BBBB', phase: 'sign_for', level: 2, dueAt: '2026-12-02T00:00:00Z' } }]);
     expect(planDeliveries({ type: 'org.minqing.case.extension_requested.v1', data: { ...base, phase: 'resolve', minutes: 60, deciderCode: null } } as never, contact, ALL)).toEqual([]);
+    // the case's priority goes along, so the console can word the extension in working days or, for an urgent case, hours
+    expect(planDeliveries({ type: 'org.minqing.case.extension_requested.v1', data: { ...base, phase: 'resolve', minutes: 120, deciderCode: 'head-1' } } as never, { ...contact, priority: 'urgent' }, ALL)).toEqual([
+      { recipient: 'staff:head-1', channel: 'inapp', code: 'extension_request', params: { trackingCode: 'MQ-AAAA-BBBB', phase: 'resolve', minutes: 120, priority: 'urgent' } },
+    ]);
   });
 
   it('ignores events nobody is told of', () => {

@@ -19,6 +19,8 @@ export interface PlannedDelivery {
 
 export interface CaseContact {
   trackingCode: string;
+  /** the case's priority: the console words an extension in working days, or in hours for an urgent case */
+  priority: string;
   phone: string | null;
   email: string | null;
 }
@@ -28,7 +30,7 @@ const MOBILE = /^1[3-9]\d{9}$/;
 type Data = Record<string, unknown>;
 type Rule =
   | { audience: 'resident'; code: ResidentNotice }
-  | { audience: 'staff'; code: StaffNotice; to: (d: Data) => unknown; params?: (d: Data) => PlannedDelivery['params'] };
+  | { audience: 'staff'; code: StaffNotice; to: (d: Data) => unknown; params?: (d: Data, c: CaseContact) => PlannedDelivery['params'] };
 
 const RULES: Record<string, Rule> = {
   'org.minqing.case.opened.v1': { audience: 'resident', code: 'receipt' },
@@ -47,11 +49,11 @@ const RULES: Record<string, Rule> = {
   },
   'org.minqing.case.extension_requested.v1': {
     audience: 'staff', code: 'extension_request', to: (d) => d.deciderCode,
-    params: (d) => ({ phase: String(d.phase), minutes: Number(d.minutes) }),
+    params: (d, c) => ({ phase: String(d.phase), minutes: Number(d.minutes), priority: c.priority }),
   },
   'org.minqing.case.extension_decided.v1': {
     audience: 'staff', code: 'extension_decided', to: (d) => d.assigneeCode,
-    params: (d) => ({ phase: String(d.phase), approved: Boolean(d.approved), minutes: Number(d.minutes) }),
+    params: (d, c) => ({ phase: String(d.phase), approved: Boolean(d.approved), minutes: Number(d.minutes), priority: c.priority }),
   },
 };
 
@@ -71,7 +73,7 @@ export function planDeliveries(event: Pick<CloudEvent, 'type' | 'data'>, contact
   }
   const to = rule.to(data);
   if (typeof to !== 'string' || !to) return [];
-  return [{ recipient: `staff:${to}`, channel: 'inapp', code: rule.code, params: { ...base, ...(rule.params?.(data) ?? {}) } }];
+  return [{ recipient: `staff:${to}`, channel: 'inapp', code: rule.code, params: { ...base, ...(rule.params?.(data, contact) ?? {}) } }];
 }
 
 /** Delay before attempt `attempt + 1` after `attempt` failures: base · 2^(attempt-1), capped, with ±20 % jitter. */
