@@ -15,6 +15,7 @@ function service(failure: Error) {
     actors: { find: async (code: string) => ({ code, role: 'hall_staff' }) } as unknown as ActorRepository,
     caseExists: async () => true,
     assertCanSee: async () => undefined,
+    maxReturnsOf: async () => 2,
   });
 }
 
@@ -44,7 +45,7 @@ describe('LifecycleService.move: the directory facts of whom a case is given to'
       find: async (code: string) => (cadres[code] ? { code, role: cadres[code].role } : null),
       assigneeFacts: async (code: string) => (cadres[code] ? { code, departmentCode: cadres[code].departmentCode, departmentHead: cadres[code].head } : null),
     } as unknown as ActorRepository;
-    return { sent, svc: new LifecycleService({ temporal, actors, caseExists: async () => true, assertCanSee: async () => undefined }) };
+    return { sent, svc: new LifecycleService({ temporal, actors, caseExists: async () => true, assertCanSee: async () => undefined, maxReturnsOf: async () => 2 }) };
   }
 
   it('a reassignment carries the new cadre’s department and its head, read from the directory; the actor is the session’s', async () => {
@@ -59,5 +60,25 @@ describe('LifecycleService.move: the directory facts of whom a case is given to'
     await svc.move('c', 'reviewReturn', principal, { decision: 'force_dispatch', note: 'x' });
     expect(sent.map((a) => a.assignee)).toEqual([{ code: 'judge-1', departmentCode: 'judicial', departmentHead: 'head-judicial' }, undefined]);
     await expect(svc.move('c', 'reassignCase', principal, { assigneeCode: 'ghost', note: 'x' })).rejects.toMatchObject({ status: 422 });
+  });
+});
+
+describe('LifecycleService.allowedMoves: the moves offered on the case page', () => {
+  const assignee = { username: 'cadre-1', role: 'staff', cadreCode: 'cadre-1', departmentCode: 'civil', areaCodes: [] } as never;
+  const assigned = { id: 'c', status: 'assigned', assigneeCode: 'cadre-1', escalation: null, returnsCount: 1, pendingExtension: null, satisfaction: null, paused: false, dueAt: null } as never;
+  /** policies by version, as published: one that allows a single return, one that allows three */
+  const caps: Record<string, number> = { 'sla-once': 1, 'sla-thrice': 3 };
+  const svc = new LifecycleService({
+    temporal: {} as Client,
+    actors: { find: async (code: string) => ({ code, role: 'staff' }) } as unknown as ActorRepository,
+    caseExists: async () => true,
+    assertCanSee: async () => undefined,
+    maxReturnsOf: async (version) => caps[version ?? ''] ?? 2,
+  });
+
+  it('offer a return only while the policy the case started with allows one more', async () => {
+    expect(await svc.allowedMoves(assignee, { ...(assigned as object), slaPolicyVersion: 'sla-thrice' } as never)).toContain('returnCase');
+    expect(await svc.allowedMoves(assignee, { ...(assigned as object), slaPolicyVersion: 'sla-once' } as never)).not.toContain('returnCase');
+    expect(await svc.allowedMoves(assignee, { ...(assigned as object), slaPolicyVersion: 'sla-once' } as never)).toContain('acceptCase');
   });
 });

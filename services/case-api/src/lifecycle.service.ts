@@ -7,7 +7,7 @@
 import { ActivityFailure, ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import { type Principal, DependencyUnavailableError, isTemporalUnavailable, DomainError, NotFoundError, ProblemType } from '@minqing/shared';
 import * as m from '@minqing/workflows';
-import { allowedMoves, assigneesGiven, CaseStatus, DEFAULT_SLA_POLICY, MOVES, type AssigneeFacts, type CaseView, type MoveName, type MoveState } from '@minqing/shared/domain';
+import { allowedMoves, assigneesGiven, CaseStatus, MOVES, type AssigneeFacts, type CaseView, type MoveName, type MoveState } from '@minqing/shared/domain';
 import type { ActorRepository } from './actor.repository';
 
 export class NotRosterStaffError extends DomainError {
@@ -42,6 +42,8 @@ export class LifecycleService {
       caseExists: (id: string) => Promise<boolean>;
       /** 403 unless the principal may see the case (404 when there is none) */
       assertCanSee: (p: Principal, caseId: string) => Promise<void>;
+      /** the returns a case may make under the SLA policy it started with (its `slaPolicyVersion`) */
+      maxReturnsOf: (slaPolicyVersion: string | null) => Promise<number>;
     },
   ) {}
 
@@ -73,7 +75,7 @@ export class LifecycleService {
       assigneeCode: c.assigneeCode,
       escalation: c.escalation,
       returnsCount: c.returnsCount,
-      maxReturns: DEFAULT_SLA_POLICY.maxReturns,
+      maxReturns: await this.deps.maxReturnsOf(c.slaPolicyVersion),
       // A returned case keeps its assignee until the review: that is who returned it.
       pendingReturn: c.status === CaseStatus.returned && c.assigneeCode ? { byCode: c.assigneeCode } : null,
       pendingExtension: c.pendingExtension,

@@ -37,6 +37,8 @@ export class SlaPolicyVersionTakenError extends DomainError {
 
 export class SlaPolicyStore {
   private cached: PublishedPolicy = { policy: DEFAULT_SLA_POLICY, publishedAt: null, publishedBy: null };
+  /** published versions read so far, by name */
+  private readonly published = new Map<string, SlaPolicy>();
   constructor(private readonly deps: { pool: Pool; calendar?: BusinessCalendar }) {}
 
   get calendar(): BusinessCalendar {
@@ -56,6 +58,17 @@ export class SlaPolicyStore {
     return this.cached;
   }
 
+  /** A version as published (versions never change, so each is read once); the built-in one for null or the built-in name. */
+  async byVersion(version: string | null): Promise<SlaPolicy> {
+    if (version === null || version === DEFAULT_SLA_POLICY.version) return DEFAULT_SLA_POLICY;
+    const known = this.published.get(version);
+    if (known) return known;
+    const rows = await this.rows<{ policy: SlaPolicy }>('SELECT policy FROM directory.sla_policies WHERE version = $1', [version]);
+    if (!rows[0]) return DEFAULT_SLA_POLICY; // a case from a database the policy was not kept in: what it most likely started with
+    this.published.set(version, rows[0].policy);
+    return rows[0].policy;
+  }
+
   /** Every version, newest first (the built-in one last, as the first the township had). */
   async versions(): Promise<{ version: string; publishedAt: string | null; publishedBy: string | null }[]> {
     const rows = await this.rows<{ version: string; published_at: Date; published_by: string }>('SELECT version, published_at, published_by FROM directory.sla_policies ORDER BY seq DESC');
@@ -63,9 +76,9 @@ export class SlaPolicyStore {
   }
 
   /** Rows of a read; none while the table is not there yet (an API not yet migrated keeps the built-in policy). */
-  private async rows<R extends object>(sql: string): Promise<R[]> {
+  private async rows<R extends object>(sql: string, params: unknown[] = []): Promise<R[]> {
     try {
-      return (await this.deps.pool.query<R & pg.QueryResultRow>(sql)).rows;
+      return (await this.deps.pool.query<R & pg.QueryResultRow>(sql, params)).rows;
     } catch (err) {
       if ((err as { code?: string }).code === '42P01') return [];
       throw err;
