@@ -28,6 +28,8 @@ RUN set -eu; \
 FROM ${NODE_IMAGE}
 WORKDIR /app
 ENV CI=true
+# A Chinese font for the evaluation sheet's PDF export (reporting, issue 13): Debian's WenQuanYi Micro Hei.
+RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends fonts-wqy-microhei && rm -rf /var/lib/apt/lists/*
 
 COPY --from=manifests /manifests/ ./
 # All dependencies, dev ones included: tsx (a root devDependency) runs the services.

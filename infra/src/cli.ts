@@ -18,6 +18,7 @@ import { givenEndpoints, startStack } from './stack';
 import { startServices } from './services';
 import { DEMO_ASSESSOR, DEMO_PASSWORD, loadDemoData } from './demo';
 import { DEMO_CODES } from './demo-township';
+import { ensurePdfFont } from './system';
 import { buildWeb, ensureChromium } from './web';
 
 const envPort = (name: string, def: number): number => {
@@ -70,6 +71,7 @@ async function start(): Promise<void> {
   const ports = mainPorts();
   say('minqing', `data in ${dir}`);
   buildWeb();
+  ensurePdfFont();
   // The Web UI decodes the (encrypted) payloads through the case API's codec endpoint.
   const codecEndpoint = `http://127.0.0.1:${ports.services.api}/api/v1/codec`;
   const stack = await startStack({ dataDir: dir, ports: ports.stack, ephemeral: false, given: givenEndpoints(), temporalCodecEndpoint: codecEndpoint });
@@ -164,6 +166,7 @@ async function test(extra: string[]): Promise<number> {
   fs.rmSync(results, { force: true });
   buildWeb();
   ensureChromium();
+  ensurePdfFont();
   say('test', 'unit, integration and browser tests (vitest)');
   const code = await runInherit(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}`, ...extra]);
   try {

@@ -10,6 +10,10 @@ import { fieldsOfKind, GRASSROOTS_KINDS, isoWeekOf, kindRule, roleOfKind, WORK_F
 import { say } from './log';
 import { DEMO_CODES, generateTownship } from './demo-township';
 import { loadDemoLedger } from './demo-ledger';
+import { loadDemoInspections } from './demo-inspections';
+import { loadDemoPlans } from './demo-plans';
+import { loadDemoAttendance } from './demo-market-days';
+import { demoCaseHelps, demoCaseRetag, demoWorkHelps } from './demo-four-helps';
 
 /**
  * What residents ask, per category: five requests each, taken in turn (case i is
@@ -150,6 +154,15 @@ export async function loadDemoData(apiUrl: string, count = 40): Promise<void> {
   // The public-condition ledger (issue 13): resumable, so it runs on every start (a cadre's save is their 档案更新).
   const ledgerVersions = await loadDemoLedger(apiUrl, township, as);
   if (ledgerVersions) say('demo', `${ledgerVersions} ledger versions saved (民情台帐: key households' files and village ledgers)`);
+  // Market-day attendance (双定, issue 13): resumable too, the last four weeks' market days.
+  const attended = await loadDemoAttendance(apiUrl, township, todayThere(), as, DEMO_ASSESSOR, call);
+  if (attended) say('demo', `${attended} market-day attendance records (乌兰 and 三段地 duty rosters)`);
+  // Inspections (一听二看三查, issue 13) and the previous quarter's signed-off evaluation sheet (评先选优): resumable too.
+  const inspected = await loadDemoInspections(apiUrl, township, todayThere(), as, DEMO_ASSESSOR, call);
+  if (inspected.inspections || inspected.signed) say('demo', `${inspected.inspections} inspections recorded${inspected.signed ? `, evaluation sheet ${inspected.signed} signed off` : ''}`);
+  // Plans (片区工作计划, 年度服务计划; issue 13): resumable too, this year's plans with items in every state.
+  const planItems = await loadDemoPlans(apiUrl, township, todayThere(), as, call);
+  if (planItems) say('demo', `${planItems} plan items added to this year's area and department plans`);
 
   const existing = await call('GET', `${apiUrl}/api/v1/cases?limit=1`, undefined, admin);
   if (existing.json.total > 0) {
@@ -174,6 +187,8 @@ export async function loadDemoData(apiUrl: string, count = 40): Promise<void> {
       resident: { name: h.headName, phone: h.phone ?? '13800000000' },
       villageCode: h.villageCode,
       householdCode: h.code,
+      // 四帮四促 (issue 13): most cases tagged at intake
+      ...(demoCaseHelps(i, req.category).length ? { helps: demoCaseHelps(i, req.category) } : {}),
     }, { ...(await as(post.opener)), 'idempotency-key': `demo-case-${i}` });
     if (res.status !== 201 && res.status !== 200) throw new Error(`demo case ${i}: ${res.status} ${JSON.stringify(res.json)}`);
     opened.push({ id: res.json.id, i, post });
@@ -193,6 +208,12 @@ export async function loadDemoData(apiUrl: string, count = 40): Promise<void> {
     if (!c?.assigneeCode || stage === 0) continue;
     const cadre = await as(c.assigneeCode);
     await call('POST', `${apiUrl}/api/v1/cases/${id}/accept`, {}, cadre);
+    // the handling cadre retags some (a second revision in the case's 四帮四促 history)
+    const retag = demoCaseRetag(i, c.category);
+    if (retag) {
+      const res = await call('PUT', `${apiUrl}/api/v1/cases/${id}/helps`, { helps: retag, revision: demoCaseHelps(i, c.category).length ? 1 : 0 }, { ...cadre, 'idempotency-key': `demo-case-helps-${i}` });
+      if (res.status !== 200) throw new Error(`demo case ${i} tags: ${res.status} ${JSON.stringify(res.json)}`);
+    }
     if (stage === 1) continue;
     await call('POST', `${apiUrl}/api/v1/cases/${id}/start`, {}, cadre);
     await call('POST', `${apiUrl}/api/v1/cases/${id}/resolve`, { reply: '已按政策办理并答复群众。' }, cadre);
@@ -257,7 +278,7 @@ const ROLE_NOTES: Record<WorkRole, string> = {
 export interface DemoWorkRecord {
   cadre: string;
   key: string;
-  body: Record<string, string | number>;
+  body: Record<string, string | number | string[]>;
 }
 
 /**
@@ -294,7 +315,10 @@ export function demoWorkPlan(township: ReturnType<typeof generateTownship>, toda
           if (date > today) continue;
         }
         const household = (kind === 'holiday_visit' ? caredFor : mine)[(ci + w * 3 + j) % mine.length]!;
-        const body: Record<string, string | number> = { kind, date, note: ROLE_NOTES[roleOfKind(kind)] };
+        const body: Record<string, string | number | string[]> = { kind, date, note: ROLE_NOTES[roleOfKind(kind)] };
+        // 四帮四促 (issue 13): two records in three tagged
+        const helps = demoWorkHelps(kind, ci + w + j);
+        if (helps.length) body.helps = helps;
         for (const [field] of fieldsOfKind(kind)) {
           const spec = WORK_FIELDS[field];
           if (field === 'householdCode') body[field] = household.code;

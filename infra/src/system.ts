@@ -5,6 +5,7 @@
  * says what to install.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { PDF_FONT_PACKAGE, pdfFontCandidates } from '@minqing/shared';
 import { fail, say } from './log';
 import { isRoot } from './paths';
 
@@ -34,4 +35,18 @@ export function ensureTool(component: string, check: { cmd: string; args: string
     if (works(check.cmd, check.args)) return;
   }
   fail(component, `${what} is needed to ${purpose}. Install it (Debian: apt-get install -y ${aptPackages.join(' ')}) or point minqing at an existing engine (see README).`);
+}
+
+/**
+ * A CJK font for the evaluation sheet's PDF (shared/src/pdf-fonts.ts): installed with apt when
+ * none is there and we are root; otherwise a warning, and the PDF export answers 503 saying so.
+ */
+export function ensurePdfFont(): void {
+  const files = pdfFontCandidates().map((f) => f.file);
+  const check = { cmd: 'sh', args: ['-c', files.map((f) => `test -f '${f.replace(/'/g, '')}'`).join(' || ')], name: 'a Chinese font for PDF exports' };
+  try {
+    ensureTool('reporting', check, [PDF_FONT_PACKAGE], 'write the evaluation sheet as PDF');
+  } catch (err) {
+    say('reporting', `${(err as Error).message} — everything else works; the PDF export answers 503 until one is installed`);
+  }
 }

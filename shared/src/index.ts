@@ -9,3 +9,4 @@ export * from './domain/index';
 export * from './events/index';
 export * from './http/index';
 export * from './service-token';
+export * from './pdf-fonts';

@@ -82,6 +82,11 @@ describe('work records', () => {
           { week: '2026-W48', days: 0, status: 'missed' },
         ],
         weeksMissingPlan: 3,
+        // issue 13: market-day duty (双定): on no session's roster
+        marketDays: { rostered: 0, attended: 0, absent: 0 },
+        // issue 13: not inspected (一听二看三查) in the period, and no plan item of theirs due or done
+        inspection: null,
+        plans: { due: 0, doneOnTime: 0, doneLate: 0, overdue: 0, done: 0 },
       },
     ]);
   });

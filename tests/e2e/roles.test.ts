@@ -71,6 +71,20 @@ const MAY: Record<string, readonly Role[]> = {
   searchHouseholdLedgers: ALL, listVillageLedgers: ALL, exportLedger: but('hall_staff'),
   // hot topics and the month's topic (issue 13, 每月一题): read by managers and the assessment group within their scope; taken up by the township leadership
   'hot topics': DASHBOARD, takeUpHotTopic: ['township_leader', 'admin'],
+  // market-day sessions (issue 13, 双定): a day's report and dates for every role (which session's day: the roster, the area, the managers);
+  // attendance by roster staff and the assessment group (whose: the service's call); the month's report and export for those who judge duty
+  listSessionDates: ALL, sessionDayReport: ALL, recordSessionAttendance: but('admin'), sessionMonthReport: DASHBOARD, exportSessionReport: DASHBOARD,
+  // inspections (issue 13, 一听二看三查): recorded by the assessment group, read by the township-wide roles; the evaluation sheet (评先选优) read by them, signed off by the assessment group and administrators
+  recordInspection: ['assessment'], listInspections: WIDE,
+  evaluationSheet: WIDE, listEvaluationSheets: WIDE, getEvaluationSheet: WIDE, exportEvaluationSheet: WIDE, signEvaluationSheet: SIGN_OFF,
+  // 四帮四促 (issue 13): a case's tags for whoever may see it (the fixture case: the township-wide roles), set by the roles that work on
+  // cases who may see it (not sent: a write); the report by period and area for the dashboard roles, each within their scope
+  getCaseHelps: WIDE, caseHelpsHistory: WIDE, setCaseHelps: ['township_leader', 'admin'], fourHelpsReport: DASHBOARD, fourHelpsCases: DASHBOARD,
+  // plans (issue 13, 片区 work plans and departments' annual service plans): read by every role within its scope; a plan and its items' terms
+  // kept by its owner (the area leader, the department head; administrators for them); progress by whoever owns an item (any roster staff)
+  listPlans: ALL, getPlan: ALL, listPlanItems: ALL, planItemHistory: ALL,
+  createPlan: ['department_head', 'area_leader', 'admin'], addPlanItem: ['department_head', 'area_leader', 'admin'], updatePlanItem: ['department_head', 'area_leader', 'admin'],
+  recordPlanProgress: but('assessment'),
   cases: ALL, directory: ALL, policy: ALL,
 };
 /** Answered without a session. */

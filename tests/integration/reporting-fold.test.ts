@@ -140,6 +140,40 @@ function workRecord(type: Extract<EventType, `org.minqing.work.${string}`>): Clo
   });
 }
 
+/** A cadre's attendance at a market-day session (双定, issue 13): a later record for the same day corrects an earlier one. */
+function attendance(): CloudEvent {
+  const attendanceId = randomUUID();
+  const absent = rand() < 0.3;
+  const data = {
+    attendanceId, sessionCode: 'market-wulan', villageCode: 'v1', date: pick(['2026-11-18', '2026-11-25']), cadreCode: pick(['c1', 'c2']), departmentCode: 'd-c1',
+    status: absent ? 'absent' : 'arrived', reason: absent ? 'sick_leave' : null, recordedBy: 'c1', onBehalf: false, recordedAt: '2026-11-25T02:00:00.000Z',
+  };
+  return buildEvent({ id: attendanceId, source: '/test', type: 'org.minqing.work.session_attendance_recorded.v1', subject: attendanceId, partitionkey: `cadre:${data.cadreCode}`, time: data.recordedAt, data: data as never });
+}
+
+/** An inspection of a cadre by the assessment group (一听二看三查, issue 13). */
+function inspection(): CloudEvent {
+  const inspectionId = randomUUID();
+  const data = {
+    inspectionId, cadreCode: pick(['c1', 'c2']), departmentCode: 'd-c1', date: '2026-11-24', listenScore: 90, lookScore: 80, checkScore: 85, score: 85, grade: 'good',
+    ledgerRecordsReviewed: 2, diaryEntriesReviewed: 1, householdsChecked: 1, recordedAt: '2026-11-24T03:00:00.000Z',
+  };
+  return buildEvent({ id: inspectionId, source: '/test', type: 'org.minqing.inspection.recorded.v1', subject: inspectionId, partitionkey: `cadre:${data.cadreCode}`, time: data.recordedAt, data: data as never });
+}
+
+/** A revision of a plan item (片区工作计划 / 年度服务计划, issue 13): the item as it stands after it. */
+function planItem(revision: number): CloudEvent {
+  const itemId = randomUUID();
+  const planId = randomUUID();
+  const data = {
+    planId, planKind: 'department', year: 2026, areaCode: null, departmentCode: 'd-c1', itemId, revision, change: revision === 1 ? 'created' : 'progress',
+    status: revision === 1 ? 'planned' : 'done', previousStatus: revision === 1 ? null : 'planned', ownerCode: pick(['c1', 'c2']), ownerDepartmentCode: 'd-c1',
+    dueDate: '2026-11-30', doneOn: revision === 1 ? null : '2026-11-24', villageCodes: ['v1'], actorCode: 'c1', at: '2026-11-24T03:00:00.000Z',
+  };
+  const id = randomUUID();
+  return buildEvent({ id, source: '/test', type: 'org.minqing.plan.item_changed.v1', subject: itemId, partitionkey: `plan:${planId}`, time: data.at, data: data as never });
+}
+
 describe('the set-based projection of a chunk', () => {
   const histories = Array.from({ length: 60 }, history);
   const works = (['org.minqing.work.visit_logged.v1', 'org.minqing.work.diary_entry_added.v1', 'org.minqing.work.household_file_updated.v1', 'org.minqing.work.activity_logged.v1'] as const).map(workRecord);
@@ -147,6 +181,9 @@ describe('the set-based projection of a chunk', () => {
   const inOrder: Delivery[] = [];
   for (let i = 0; histories.some((h) => i < h.length); i++) for (const h of histories) if (h[i]) inOrder.push({ event: h[i]!, pos: { topic: 'case-events', partition: 0, offset: String(inOrder.length) } });
   for (const event of works) inOrder.push({ event, pos: { topic: 'case-events', partition: 0, offset: String(inOrder.length) } });
+  for (let i = 0; i < 4; i++) inOrder.push({ event: attendance(), pos: { topic: 'case-events', partition: 0, offset: String(inOrder.length) } });
+  for (let i = 0; i < 3; i++) inOrder.push({ event: inspection(), pos: { topic: 'case-events', partition: 0, offset: String(inOrder.length) } });
+  for (let i = 1; i <= 2; i++) inOrder.push({ event: planItem(i), pos: { topic: 'case-events', partition: 0, offset: String(inOrder.length) } });
 
   it('gives from a chunk of every event shuffled and delivered twice the rows of each event applied alone, in order', async () => {
     expect(inOrder.length).toBeGreaterThan(400);
@@ -154,6 +191,9 @@ describe('the set-based projection of a chunk', () => {
     const expected = await rows(LIVE_SCHEMA);
     expect(expected.case_facts).toHaveLength(60);
     expect(expected.escalations.length + expected.callbacks.length + expected.work_facts.length).toBeGreaterThan(20);
+    expect(expected.attendance_facts).toHaveLength(4);
+    expect(expected.inspection_facts).toHaveLength(3);
+    expect(expected.plan_facts).toHaveLength(2);
 
     await new ShadowProjection(pool).create();
     const twice = [...inOrder, ...inOrder];

@@ -89,3 +89,52 @@ export async function expectedDuty(db: Db, cadre: string, first: string, last: s
     weeksMissingPlan: grassrootsWeeks.filter((w) => w.status === 'missed').length,
   };
 }
+
+/**
+ * One cadre's market-day duty (双定, issue 13) for first..last from the
+ * case-worker's own table (casework.session_attendance) and the directory
+ * alone: rostered = the days up to `today` that fall on the weekday of a
+ * session whose roster has the cadre, less the calendar's `holidays`; attended
+ * and absent = the days whose latest record (by recorded_at) says so.
+ */
+export async function expectedMarketDays(db: Db, cadre: string, first: string, last: string, today: string, holidays: readonly string[]): Promise<{ rostered: number; attended: number; absent: number }> {
+  const rostered = await db.query(
+    `SELECT count(*)::int AS n
+       FROM directory.session_duty d JOIN directory.sessions s ON s.code = d.session_code
+       CROSS JOIN generate_series($2::date, LEAST($3::date, $4::date), interval '1 day') AS day
+      WHERE d.cadre_code = $1 AND extract(isodow FROM day) = s.weekday AND NOT (to_char(day, 'YYYY-MM-DD') = ANY($5::text[]))`,
+    [cadre, first, last, today, holidays],
+  );
+  const latest = await db.query(
+    `SELECT count(*) FILTER (WHERE status = 'arrived')::int AS attended, count(*) FILTER (WHERE status = 'absent')::int AS absent
+       FROM casework.session_attendance a
+      WHERE a.cadre_code = $1 AND a.session_date BETWEEN $2 AND $3
+        AND NOT EXISTS (SELECT 1 FROM casework.session_attendance b
+                         WHERE b.session_code = a.session_code AND b.session_date = a.session_date AND b.cadre_code = a.cadre_code
+                           AND (b.recorded_at, b.id) > (a.recorded_at, a.id))`,
+    [cadre, first, last],
+  );
+  return { rostered: rostered.rows[0].n, attended: latest.rows[0].attended, absent: latest.rows[0].absent };
+}
+
+/**
+ * A cadre's inspection result (一听二看三查) for first..last from the
+ * case-worker's own table (casework.inspections) alone: how many, the mean of
+ * the part scores' mean per inspection rounded to whole points, averaged and
+ * rounded to a tenth, graded by the plan's thresholds — written out here in
+ * SQL, not taken from shared code — and the last date; null when not inspected.
+ */
+export async function expectedInspection(db: Db, cadre: string, first: string, last: string): Promise<{ count: number; score: number; grade: string; lastDate: string } | null> {
+  const { rows } = await db.query(
+    `WITH each AS (
+       SELECT inspected_on, round((listen_score + look_score + check_score) / 3.0) AS score
+         FROM casework.inspections WHERE cadre_code = $1 AND inspected_on BETWEEN $2 AND $3
+     ), result AS (SELECT count(*)::int AS count, round(avg(score), 1)::float AS score, to_char(max(inspected_on), 'YYYY-MM-DD') AS last_date FROM each)
+     SELECT count, score, last_date,
+            CASE WHEN score >= 90 THEN 'excellent' WHEN score >= 75 THEN 'good' WHEN score >= 60 THEN 'pass' ELSE 'fail' END AS grade
+       FROM result WHERE count > 0`,
+    [cadre, first, last],
+  );
+  const r = rows[0];
+  return r ? { count: r.count, score: r.score, grade: r.grade, lastDate: r.last_date } : null;
+}

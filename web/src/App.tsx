@@ -51,6 +51,9 @@ const loaders = {
   '/dashboard': screen(() => import('./pages/Dashboard')),
   '/definitions': screen(() => import('./pages/Definitions')),
   '/hot-topics': screen(() => import('./pages/HotTopics')),
+  // plans (片区工作计划, 年度服务计划): the list and one plan's page, one chunk (pages/Plans.tsx picks by the route's planId)
+  '/plans': screen(() => import('./pages/Plans')),
+  '/four-helps': screen(() => import('./pages/FourHelps')),
   '/track': screen(() => import('./pages/Track')),
   '/accounts': screen(() => import('./pages/Accounts')),
   '/account': screen(() => import('./pages/Account')),
@@ -60,7 +63,10 @@ const loaders = {
   '/duty': screen(() => import('./pages/Duty')),
   '/appraisals': screen(() => import('./pages/Appraisals')),
   '/composite': screen(() => import('./pages/Composite')),
+  '/inspections': screen(() => import('./pages/Inspections')),
+  '/evaluation': screen(() => import('./pages/Evaluation')),
   '/sessions': screen(() => import('./pages/Sessions')),
+  '/sessions/report': screen(() => import('./pages/SessionReport')),
   '/roster': screen(() => import('./pages/Roster')),
   '/sla-policy': screen(() => import('./pages/SlaPolicy')),
 };
@@ -81,6 +87,8 @@ const Queue = loaders['/queue'].Screen;
 const Dashboard = loaders['/dashboard'].Screen;
 const Definitions = loaders['/definitions'].Screen;
 const HotTopics = loaders['/hot-topics'].Screen;
+const Plans = loaders['/plans'].Screen;
+const FourHelps = loaders['/four-helps'].Screen;
 const Track = loaders['/track'].Screen;
 const Accounts = loaders['/accounts'].Screen;
 const Account = loaders['/account'].Screen;
@@ -90,7 +98,10 @@ const Open311Keys = loaders['/open311-keys'].Screen;
 const Duty = loaders['/duty'].Screen;
 const Appraisals = loaders['/appraisals'].Screen;
 const Composite = loaders['/composite'].Screen;
+const Inspections = loaders['/inspections'].Screen;
+const Evaluation = loaders['/evaluation'].Screen;
 const Sessions = loaders['/sessions'].Screen;
+const SessionReport = loaders['/sessions/report'].Screen;
 const Roster = loaders['/roster'].Screen;
 const SlaPolicy = loaders['/sla-policy'].Screen;
 
@@ -130,6 +141,9 @@ export function App() {
             <Route path="/dashboard" element={<Dashboard />} />
             <Route path="/definitions" element={<Definitions />} />
             <Route path="/hot-topics" element={<HotTopics />} />
+            <Route path="/plans" element={<Plans />} />
+            <Route path="/plans/:planId" element={<Plans />} />
+            <Route path="/four-helps" element={<FourHelps />} />
             <Route path="/accounts" element={<Accounts />} />
             <Route path="/account" element={<Account />} />
             <Route path="/audit" element={<Audit />} />
@@ -138,7 +152,10 @@ export function App() {
             <Route path="/duty" element={<Duty />} />
             <Route path="/appraisals" element={<Appraisals />} />
             <Route path="/composite" element={<Composite />} />
+            <Route path="/inspections" element={<Inspections />} />
+            <Route path="/evaluation" element={<Evaluation />} />
             <Route path="/sessions" element={<Sessions />} />
+            <Route path="/sessions/report" element={<SessionReport />} />
             <Route path="/roster" element={<Roster />} />
             <Route path="/sla-policy" element={<SlaPolicy />} />
             <Route path="*" element={<NotFound />} />

@@ -11,6 +11,9 @@ import { DASHBOARD_ROLES, MANAGER_ROLES, STAFF_ROLES, type StaffRole } from '@mi
 import { AUDIT_READER_ROLES } from '@minqing/shared/audit';
 import { REPORT_OPERATIONS, ROSTER_OPERATIONS } from '@minqing/shared/console-access';
 import { HOT_TOPIC_OPERATIONS } from '@minqing/shared/hot-topics';
+import { INSPECTION_OPERATIONS } from '@minqing/shared/inspection';
+import { SESSION_OPERATIONS } from '@minqing/shared/market-days';
+import { PLAN_OPERATIONS } from '@minqing/shared/plans';
 
 export interface ScreenRule {
   /** who may use the screen */
@@ -37,11 +40,21 @@ export const SCREENS: Readonly<Record<string, ScreenRule>> = {
   '/definitions': { roles: DASHBOARD_ROLES },
   // issue 13: hot topics and this month's topic (每月一题), reached from the dashboard; taking one up is the township leadership's (HOT_TOPIC_OPERATIONS)
   '/hot-topics': { roles: HOT_TOPIC_OPERATIONS.listHotTopics },
+  // issue 13: 四帮四促 by period and area, for the dashboard roles (the reporting operation it calls)
+  '/four-helps': { roles: REPORT_OPERATIONS.fourHelpsReport, nav: 'nav.fourHelps' },
   // issue 11: evaluation screens gated by the reporting operations they call, roster and policy by theirs
   '/duty': { roles: REPORT_OPERATIONS.dutyFigures, nav: 'nav.duty' },
   '/appraisals': { roles: REPORT_OPERATIONS.listAppraisals, nav: 'nav.appraisals' },
   '/composite': { roles: REPORT_OPERATIONS.compositeScores, nav: 'nav.composite' },
+  // issue 13: 一听二看三查 inspections (entered by the assessment group, read by the township-wide roles) and the evaluation sheet (评先选优)
+  '/inspections': { roles: INSPECTION_OPERATIONS.listInspections, nav: 'nav.inspections' },
+  '/evaluation': { roles: REPORT_OPERATIONS.evaluationSheet, nav: 'nav.evaluation' },
   '/sessions': { roles: STAFF_ROLES, nav: 'nav.sessions' },
+  // issue 13: plans (片区工作计划, 年度服务计划) — every role reads what its scope allows (PLAN_OPERATIONS); '/plans/' covers a plan's page
+  '/plans': { roles: PLAN_OPERATIONS.listPlans, nav: 'nav.plans' },
+  '/plans/': { roles: PLAN_OPERATIONS.getPlan },
+  // issue 13: the month's market-day report (attendance, cases), reached from /sessions; for those who judge duty (SESSION_OPERATIONS)
+  '/sessions/report': { roles: SESSION_OPERATIONS.sessionMonthReport },
   '/roster': { roles: ROSTER_OPERATIONS.directoryRuleCheck, nav: 'nav.roster' },
   '/sla-policy': { roles: MANAGER_ROLES, nav: 'nav.slaPolicy' },
   '/accounts': { roles: ADMIN, nav: 'nav.accounts' },

@@ -5,3 +5,7 @@
  */
 export { caseWorkflow } from './case/workflows';
 export { workRecordWorkflow } from './work/workflows';
+export { inspectionWorkflow } from './inspection/workflows';
+export { sessionAttendanceWorkflow } from './market-days/workflows';
+export { caseHelpsWorkflow } from './four-helps/workflows';
+export { planItemWorkflow } from './plans/workflows';

@@ -26,6 +26,12 @@ import { WorkService } from './work/work.service';
 import { LedgerRepository } from './ledger/ledger.repository';
 import { LedgerService } from './ledger/ledger.service';
 import { ledgerRoutes } from './ledger/ledger.routes';
+import { InspectionRepository } from './inspections/inspection.repository';
+import { InspectionService } from './inspections/inspection.service';
+import { inspectionRoutes } from './inspections/inspection.routes';
+import { PlansRepository } from './plans/plans.repository';
+import { PlansService } from './plans/plans.service';
+import { plansRoutes } from './plans/plans.routes';
 import { CASEWORK_READ_RELATIONS } from './schemas';
 import { directoryRoutes } from './directory/directory.routes';
 import { DirectoryRepository } from './directory/directory.repository';
@@ -57,7 +63,13 @@ import { open311Routes } from './open311/open311.routes';
 import { HotTopicsRepository } from './hot-topics/hot-topics.repository';
 import { HotTopicsService } from './hot-topics/hot-topics.service';
 import { hotTopicsRoutes } from './hot-topics/hot-topics.routes';
+import { SessionsRepository } from './sessions/sessions.repository';
+import { SessionsService } from './sessions/sessions.service';
+import { sessionsRoutes } from './sessions/sessions.routes';
 import { jiebaTerms } from './hot-topics/terms';
+import { FourHelpsRepository } from './four-helps/four-helps.repository';
+import { FourHelpsService } from './four-helps/four-helps.service';
+import { fourHelpsRoutes } from './four-helps/four-helps.routes';
 
 export interface ApiDeps {
   pool: Pool;
@@ -133,7 +145,10 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   });
   await app.register(authRoutes, { prefix: '/api/v1', auth, audit, sessionTtlMinutes, secureCookie: deps.secureCookie ?? true });
   await app.register(auditRoutes, { prefix: '/api/v1', audit });
-  await app.register(casesRoutes, { prefix: '/api/v1', service, access, lifecycle, audit });
+  // a case opened at a market-day session is tied to it (the session the opener is on duty at today, by default)
+  const sessionsRepository = new SessionsRepository(deps.pool);
+  const sessions = new SessionsService({ repository: sessionsRepository, temporal: deps.temporal, taskQueue: deps.taskQueue });
+  await app.register(casesRoutes, { prefix: '/api/v1', service, access, lifecycle, audit, sessions });
   await app.register(directoryRoutes, { prefix: '/api/v1', service: new DirectoryService(new DirectoryRepository(deps.pool)), audit });
   await app.register(policyRoutes, { prefix: '/api/v1', policies, audit });
   await app.register(queuesRoutes, { prefix: '/api/v1', queues: new QueueRepository(deps.pool), access, service, changes });
@@ -144,8 +159,22 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   // The public-condition ledger (民情台帐): a cadre's save of a household record is their work record, through `work`.
   const ledger = new LedgerService({ repository: new LedgerRepository(deps.pool), work, actors: new ActorRepository(deps.pool), logger: deps.logger });
   await app.register(ledgerRoutes, { prefix: '/api/v1', ledger, audit });
+  // The assessment group's inspections (一听二看三查, issue 13): checked here, written with their event by the worker.
+  const inspections = new InspectionService({ temporal: deps.temporal, taskQueue: deps.taskQueue, repository: new InspectionRepository(deps.pool) });
+  await app.register(inspectionRoutes, { prefix: '/api/v1', inspections, audit });
+  // Plans (片区工作计划, 年度服务计划; issue 13): kept in the directory schema, each item revision's event written by the worker.
+  const plans = new PlansService({ repository: new PlansRepository(deps.pool), temporal: deps.temporal, taskQueue: deps.taskQueue, logger: deps.logger });
+  await app.register(plansRoutes, { prefix: '/api/v1', plans });
   // Hot topics and the month's topic (每月一题, issue 13): keywords by jieba, loaded on first use.
+  // Market-day sessions (双定 — 定时服务, issue 13): attendance checked here, written with its event by the worker; the session report.
+  await app.register(sessionsRoutes, { prefix: '/api/v1', sessions, repository: sessionsRepository, audit });
   await app.register(hotTopicsRoutes, { prefix: '/api/v1', hotTopics: new HotTopicsService({ store: new HotTopicsRepository(deps.pool), terms: jiebaTerms }), audit });
+  // 四帮四促 tags of a case (issue 13): checked here, written with their event by the worker (caseHelpsWorkflow).
+  const fourHelps = new FourHelpsService({
+    temporal: deps.temporal, taskQueue: deps.taskQueue, repository: new FourHelpsRepository(deps.pool),
+    getCase: (id) => service.getCase(id), assertCanSee: (p, c) => access.assertCanSee(p, c), actor: (p) => lifecycle.actor(p),
+  });
+  await app.register(fourHelpsRoutes, { prefix: '/api/v1', helps: fourHelps, audit });
   const notifications = new NotificationsRepository(deps.pool);
   await app.register(trackRoutes, { prefix: '/api/v1', pool: deps.pool, service, lifecycle, guard: new TrackGuard(counters), audit, notifications });
   await app.register(notificationsRoutes, { prefix: '/api/v1', notifications, service, access, audit });

@@ -15,4 +15,4 @@ export const DIRECTORY_MIGRATIONS_DIR = new URL('../migrations', import.meta.url
  * The `casework` relations this service reads (the read model, the timeline,
  * work records): the case-worker owns and migrates them; /readyz waits for them.
  */
-export const CASEWORK_READ_RELATIONS = ['casework.cases', 'casework.case_timeline', 'casework.work_records', 'casework.activity_failures', 'casework.notification_deliveries', 'casework.staff_notifications'];
+export const CASEWORK_READ_RELATIONS = ['casework.cases', 'casework.case_timeline', 'casework.work_records', 'casework.session_attendance', 'casework.activity_failures', 'casework.notification_deliveries', 'casework.staff_notifications', 'casework.inspections', 'casework.case_helps'];

@@ -12,7 +12,7 @@ import type { FastifyInstance } from 'fastify';
 
 export const DEFAULT_WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
 /** Client-side routes of the console (web/src). */
-export const CONSOLE_PATHS = ['/', '/sign-in', '/intake', '/inbox', '/cases/:id', '/households', '/ledger', '/ledger/households/:code', '/ledger/villages/:code', '/queue', '/dashboard', '/hot-topics', '/track', '/accounts', '/account', '/audit', '/definitions', '/open311-keys', '/notifications', '/duty', '/appraisals', '/composite', '/sessions', '/roster', '/sla-policy'];
+export const CONSOLE_PATHS = ['/', '/sign-in', '/intake', '/inbox', '/cases/:id', '/households', '/ledger', '/ledger/households/:code', '/ledger/villages/:code', '/queue', '/dashboard', '/hot-topics', '/four-helps', '/track', '/accounts', '/account', '/audit', '/definitions', '/open311-keys', '/notifications', '/duty', '/appraisals', '/composite', '/inspections', '/evaluation', '/sessions', '/sessions/report', '/plans', '/plans/:planId', '/roster', '/sla-policy'];
 
 export async function registerWeb(app: FastifyInstance, webDir: string): Promise<boolean> {
   if (!fs.existsSync(path.join(webDir, 'index.html'))) {

@@ -21,6 +21,10 @@ function activities(fail: Error) {
       recordCaseOpened: async () => { throw fail; },
       recordTransition: async () => { throw fail; },
       recordWorkRecord: async () => { throw fail; },
+      recordInspection: async () => { throw fail; },
+      recordSessionAttendance: async () => { throw fail; },
+      recordCaseHelps: async () => { throw fail; },
+      recordPlanItemEvent: async () => { throw fail; },
       recordActivityFailure: async (f) => { recorded.push(f); },
     },
   });

@@ -12,14 +12,14 @@
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Logger, Pool } from '@minqing/shared';
-import type { CaseActivities, WorkActivities } from '@minqing/workflows';
+import type { CaseActivities, CaseHelpsActivities, InspectionActivities, MarketDayActivities, PlanActivities, WorkActivities } from '@minqing/workflows';
 import { permanentDataError, type Casework } from './casework/index';
 import { RoutingRepository } from './routing.repository';
 
 export interface ActivityDeps {
   pool: Pool;
   logger: Logger;
-  casework: Pick<Casework, 'recordCaseOpened' | 'recordTransition' | 'recordWorkRecord' | 'recordActivityFailure'>;
+  casework: Pick<Casework, 'recordCaseOpened' | 'recordTransition' | 'recordWorkRecord' | 'recordInspection' | 'recordSessionAttendance' | 'recordCaseHelps' | 'recordPlanItemEvent' | 'recordActivityFailure'>;
   routing?: Pick<RoutingRepository, 'route'>;
 }
 
@@ -36,7 +36,7 @@ function activityInfo(fallback: string): { workflowId: string; workflowType: str
   }
 }
 
-export function createActivities(deps: ActivityDeps): CaseActivities & WorkActivities {
+export function createActivities(deps: ActivityDeps): CaseActivities & WorkActivities & InspectionActivities & MarketDayActivities & CaseHelpsActivities & PlanActivities {
   const routing = deps.routing ?? new RoutingRepository(deps.pool);
 
   /** Runs `fn`; a permanent data error is recorded and becomes a non-retryable failure. */
@@ -89,6 +89,30 @@ export function createActivities(deps: ActivityDeps): CaseActivities & WorkActiv
     async recordWorkRecord(input) {
       const inserted = await guarded('recordWorkRecord', () => deps.casework.recordWorkRecord(input));
       deps.logger.info({ recordId: input.recordId, cadre: input.cadreCode, kind: input.kind, inserted }, 'work record recorded');
+      return { inserted };
+    },
+
+    async recordInspection(input) {
+      const inserted = await guarded('recordInspection', () => deps.casework.recordInspection(input));
+      deps.logger.info({ inspectionId: input.inspectionId, cadre: input.cadreCode, inserted }, 'inspection recorded');
+      return { inserted };
+    },
+
+    async recordSessionAttendance(input) {
+      const inserted = await guarded('recordSessionAttendance', () => deps.casework.recordSessionAttendance(input));
+      deps.logger.info({ attendanceId: input.attendanceId, session: input.sessionCode, cadre: input.cadreCode, inserted }, 'session attendance recorded');
+      return { inserted };
+    },
+
+    async recordCaseHelps(input) {
+      const outcome = await guarded('recordCaseHelps', () => deps.casework.recordCaseHelps(input));
+      deps.logger.info({ caseId: input.caseId, revision: input.revision, outcome }, 'case 四帮四促 tags recorded');
+      return { inserted: outcome === 'inserted', conflict: outcome === 'conflict' };
+    },
+
+    async recordPlanItemEvent(input) {
+      const inserted = await guarded('recordPlanItemEvent', () => deps.casework.recordPlanItemEvent(input));
+      deps.logger.info({ eventId: input.eventId, plan: input.data.planId, item: input.data.itemId, revision: input.data.revision, inserted }, 'plan item event recorded');
       return { inserted };
     },
   };

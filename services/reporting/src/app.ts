@@ -8,9 +8,14 @@ import { FiguresRepository } from './figures.repository';
 import { FrozenRepository } from './frozen.repository';
 import { frozenRoutes, type RebuildControl } from './routes/frozen.routes';
 import { evaluationRoutes } from './routes/evaluation.routes';
+import { planFiguresRoutes } from './routes/plans.routes';
+import { evaluationSheetRoutes } from './routes/evaluation-sheet.routes';
+import { SheetRepository } from './evaluation.sheet';
 import { EvaluationRepository } from './evaluation.repository';
 import { ScopeRepository } from './scope.repository';
 import { installServiceAuth } from './service-auth';
+import { FourHelpsRepository } from './four-helps.repository';
+import { fourHelpsRoutes } from './routes/four-helps.routes';
 
 export interface ReportingDeps {
   pool: Pool;
@@ -49,7 +54,11 @@ export async function buildApp(deps: ReportingDeps): Promise<FastifyInstance> {
   });
   const figures = new FiguresRepository(deps.pool);
   await app.register(reportsRoutes, { prefix: '/api/v1', repository: new ReportRepository(deps.pool), figures, scope: new ScopeRepository(deps.pool) });
-  await app.register(evaluationRoutes, { prefix: '/api/v1', evaluation: new EvaluationRepository(deps.pool), figures });
+  const evaluation = new EvaluationRepository(deps.pool);
+  await app.register(evaluationRoutes, { prefix: '/api/v1', evaluation, figures });
+  await app.register(planFiguresRoutes, { prefix: '/api/v1', evaluation });
+  await app.register(evaluationSheetRoutes, { prefix: '/api/v1', pool: deps.pool, evaluation, figures, sheets: new SheetRepository(deps.pool), rebuild: deps.rebuild });
+  await app.register(fourHelpsRoutes, { prefix: '/api/v1', fourHelps: new FourHelpsRepository(deps.pool) });
   await app.register(frozenRoutes, { prefix: '/api/v1', figures, frozen: new FrozenRepository(deps.pool), rebuild: deps.rebuild });
   return app;
 }

@@ -16,7 +16,7 @@
  * statement per event used to do.
  */
 import {
-  CaseStatus, roleOfKind, WORK_ACTIVITY_EVENT, WORK_KIND_NAMES, WORK_KINDS,
+  CASE_HELPS_TAGGED_EVENT, CaseStatus, helpsText, INSPECTION_RECORDED_EVENT, PLAN_ITEM_CHANGED_EVENT, roleOfKind, SESSION_ATTENDANCE_EVENT, WORK_ACTIVITY_EVENT, WORK_KIND_NAMES, WORK_KINDS,
   type CloudEvent, type EventDataOf, type EventType, type LifecycleEventType, type PoolClient, type WorkEventType, type WorkKind,
 } from '@minqing/shared';
 
@@ -33,10 +33,12 @@ import {
  * tables (Rebuilder.upgradeIfOutdated), the live figures answering meanwhile.
  * 2: every callback and resolution kept (callbacks, resolutions) for figures-2026.2.
  * 3: every work fact has its role (the six roles' work, issue 13).
+ * 4: market-day attendance (attendance_facts), inspections (一听二看三查, inspection_facts) and the other issue-13 facts;
+ *    四帮四促 tags on case_facts (helps, helps_revision) and work_facts (helps); plan item revisions (plan_facts).
  */
-export const PROJECTION_GENERATION = 3;
+export const PROJECTION_GENERATION = 4;
 
-export const PROJECTION_TABLES = ['processed_events', 'case_facts', 'escalations', 'work_facts', 'callbacks', 'resolutions'] as const;
+export const PROJECTION_TABLES = ['processed_events', 'case_facts', 'escalations', 'work_facts', 'callbacks', 'resolutions', 'attendance_facts', 'inspection_facts', 'plan_facts'] as const;
 
 /** PostgreSQL types of the columns a batch writes (the element type of the array each column travels in). */
 type PgType = 'uuid' | 'text' | 'timestamptz' | 'date' | 'boolean' | 'integer' | 'bigint';
@@ -80,6 +82,9 @@ export interface CaseFacts {
   reopens: number;
   max_escalation_level: number;
   last_seq: number;
+  /** 四帮四促 tags now (comma-joined codes in the plan's order, shared helpsText; null = none) and their revision (0 = never tagged) */
+  helps: string | null;
+  helps_revision: number;
 }
 export const CASE_FACTS: Columns<CaseFacts> = {
   case_id: 'uuid', tracking_code: 'text', category: 'text', priority: 'text', channel: 'text', service_point_code: 'text',
@@ -87,7 +92,7 @@ export const CASE_FACTS: Columns<CaseFacts> = {
   department_code: 'text', area_code: 'text', routed_at: 'timestamptz', accepted_at: 'timestamptz', accepted_on_time: 'boolean',
   minutes_to_accept: 'integer', resolved_at: 'timestamptz', resolved_on_time: 'boolean', minutes_to_resolve: 'integer',
   followed_up_at: 'timestamptz', satisfaction: 'text', closed_at: 'timestamptz', returns: 'integer', reopens: 'integer',
-  max_escalation_level: 'integer', last_seq: 'integer',
+  max_escalation_level: 'integer', last_seq: 'integer', helps: 'text', helps_revision: 'integer',
 };
 
 /** `(every column but the key) = ROW(u.…)`: an existing row of case_facts takes the values of the row `u`. */
@@ -102,10 +107,39 @@ const ESCALATIONS: Columns<EscalationRow> = {
 export interface WorkRow {
   event_id: string; cadre_code: string; department_code: string | null; village_code: string | null; kind: string; role: string; work_date: string;
   household_code: string | null; linked_household: boolean | null; key_household: boolean | null;
+  /** 四帮四促 tags (comma-joined codes, shared helpsText; null = none) */
+  helps: string | null;
 }
 const WORK_FACTS: Columns<WorkRow> = {
   event_id: 'uuid', cadre_code: 'text', department_code: 'text', village_code: 'text', kind: 'text', role: 'text', work_date: 'date',
-  household_code: 'text', linked_household: 'boolean', key_household: 'boolean',
+  household_code: 'text', linked_household: 'boolean', key_household: 'boolean', helps: 'text',
+};
+/** One row per market-day attendance event (双定 — 定时服务); the latest per session, date and cadre counts. */
+export interface AttendanceRow {
+  event_id: string; session_code: string; village_code: string; session_date: string; cadre_code: string; department_code: string | null;
+  status: string; reason: string | null; recorded_by: string; on_behalf: boolean; recorded_at: string;
+}
+const ATTENDANCE_FACTS: Columns<AttendanceRow> = {
+  event_id: 'uuid', session_code: 'text', village_code: 'text', session_date: 'date', cadre_code: 'text', department_code: 'text',
+  status: 'text', reason: 'text', recorded_by: 'text', on_behalf: 'boolean', recorded_at: 'timestamptz',
+};
+/** One row per plan item revision (片区工作计划, 年度服务计划): the item as it stood after it; the latest revision per item counts. */
+export interface PlanFactRow {
+  event_id: string; plan_id: string; plan_kind: string; plan_year: number; area_code: string | null; department_code: string | null; item_id: string; revision: number;
+  owner_code: string; owner_department_code: string | null; due_date: string; status: string; done_on: string | null; at: string;
+}
+const PLAN_FACTS: Columns<PlanFactRow> = {
+  event_id: 'uuid', plan_id: 'uuid', plan_kind: 'text', plan_year: 'integer', area_code: 'text', department_code: 'text', item_id: 'uuid', revision: 'integer',
+  owner_code: 'text', owner_department_code: 'text', due_date: 'date', status: 'text', done_on: 'date', at: 'timestamptz',
+};
+/** One row per inspection (一听二看三查) of a cadre by the assessment group. */
+export interface InspectionRow {
+  event_id: string; cadre_code: string; department_code: string | null; inspected_on: string; listen_score: number; look_score: number; check_score: number;
+  score: number; grade: string; ledger_records: number; diary_entries: number; households_checked: number;
+}
+const INSPECTION_FACTS: Columns<InspectionRow> = {
+  event_id: 'uuid', cadre_code: 'text', department_code: 'text', inspected_on: 'date', listen_score: 'integer', look_score: 'integer', check_score: 'integer',
+  score: 'integer', grade: 'text', ledger_records: 'integer', diary_entries: 'integer', households_checked: 'integer',
 };
 /** One row per callback (回访) or per resolution, with whom the case was attributed to at that moment. */
 interface AttributedRow { event_id: string; case_id: string; at: string; assignee_code: string | null; department_code: string | null; area_code: string | null; village_code: string | null }
@@ -134,6 +168,9 @@ export class Fold {
   readonly work: WorkRow[] = [];
   readonly callbacks: CallbackRow[] = [];
   readonly resolutions: ResolutionRow[] = [];
+  readonly attendance: AttendanceRow[] = [];
+  readonly inspections: InspectionRow[] = [];
+  readonly plans: PlanFactRow[] = [];
 
   /** `rows`: the current case_facts rows of the chunk's cases (a case without one has none yet). */
   constructor(rows: readonly CaseFacts[]) {
@@ -234,6 +271,7 @@ const workRecord: FoldOf<WorkEventType> = (fold, event) => {
     household_code: household?.householdCode ?? null,
     linked_household: (household?.linkedHousehold as boolean | undefined) ?? null,
     key_household: (household?.keyHousehold as boolean | undefined) ?? null,
+    helps: helpsText(d.helps),
   });
 };
 
@@ -247,6 +285,17 @@ export const PROJECTION: Projection = {
       status: CaseStatus.submitted, assignee_code: null, department_code: null, area_code: null, routed_at: null, accepted_at: null,
       accepted_on_time: null, minutes_to_accept: null, resolved_at: null, resolved_on_time: null, minutes_to_resolve: null,
       followed_up_at: null, satisfaction: null, closed_at: null, returns: 0, reopens: 0, max_escalation_level: 0, last_seq: 1,
+      // 四帮四促 tags given at intake are the tags' revision 1
+      helps: helpsText(d.helps), helps_revision: d.helps?.length ? 1 : 0,
+    });
+  },
+  // A later revision of the tags replaces an earlier one (a redelivered older revision changes nothing).
+  [CASE_HELPS_TAGGED_EVENT]: (fold, event) => {
+    const d = event.data;
+    fold.update(d.caseId, (r) => {
+      if (d.revision <= r.helps_revision) return;
+      r.helps = helpsText(d.helps);
+      r.helps_revision = d.revision;
     });
   },
 
@@ -254,6 +303,28 @@ export const PROJECTION: Projection = {
   'org.minqing.work.diary_entry_added.v1': workRecord,
   'org.minqing.work.household_file_updated.v1': workRecord,
   [WORK_ACTIVITY_EVENT]: workRecord,
+  [INSPECTION_RECORDED_EVENT]: (fold, event) => {
+    const d = event.data;
+    fold.inspections.push({
+      event_id: event.id, cadre_code: d.cadreCode, department_code: d.departmentCode, inspected_on: d.date, listen_score: d.listenScore, look_score: d.lookScore,
+      check_score: d.checkScore, score: d.score, grade: d.grade, ledger_records: d.ledgerRecordsReviewed, diary_entries: d.diaryEntriesReviewed, households_checked: d.householdsChecked,
+    });
+  },
+  // Every revision kept; the figures read each item's latest (by revision), so the order events arrive in does not matter.
+  [PLAN_ITEM_CHANGED_EVENT]: (fold, event) => {
+    const d = event.data;
+    fold.plans.push({
+      event_id: event.id, plan_id: d.planId, plan_kind: d.planKind, plan_year: d.year, area_code: d.areaCode, department_code: d.departmentCode, item_id: d.itemId,
+      revision: d.revision, owner_code: d.ownerCode, owner_department_code: d.ownerDepartmentCode, due_date: d.dueDate, status: d.status, done_on: d.doneOn, at: d.at,
+    });
+  },
+  [SESSION_ATTENDANCE_EVENT]: (fold, event) => {
+    const d = event.data;
+    fold.attendance.push({
+      event_id: event.id, session_code: d.sessionCode, village_code: d.villageCode, session_date: d.date, cadre_code: d.cadreCode, department_code: d.departmentCode,
+      status: d.status, reason: d.reason, recorded_by: d.recordedBy, on_behalf: d.onBehalf, recorded_at: d.recordedAt,
+    });
+  },
 
   'org.minqing.case.routed.v1': lifecycle((fold, d) => set(fold, d, (r) => { r.routed_at ??= d.at; })),
   // The first sign-for counts for the response figures.
@@ -356,12 +427,17 @@ const WRITE = (() => {
   escalated AS (INSERT INTO escalations (${cols(ESCALATIONS)}) SELECT * FROM ${rowsOf(ESCALATIONS)} ON CONFLICT DO NOTHING),
   worked AS (INSERT INTO work_facts (${cols(WORK_FACTS)}) SELECT * FROM ${rowsOf(WORK_FACTS)} ON CONFLICT DO NOTHING),
   called AS (INSERT INTO callbacks (${cols(CALLBACKS)}) SELECT * FROM ${rowsOf(CALLBACKS)} ON CONFLICT DO NOTHING),
-  resolved AS (INSERT INTO resolutions (${cols(RESOLUTIONS)}) SELECT * FROM ${rowsOf(RESOLUTIONS)} ON CONFLICT DO NOTHING)
+  resolved AS (INSERT INTO resolutions (${cols(RESOLUTIONS)}) SELECT * FROM ${rowsOf(RESOLUTIONS)} ON CONFLICT DO NOTHING),
+  attended AS (INSERT INTO attendance_facts (${cols(ATTENDANCE_FACTS)}) SELECT * FROM ${rowsOf(ATTENDANCE_FACTS)} ON CONFLICT DO NOTHING),
+  inspected AS (INSERT INTO inspection_facts (${cols(INSPECTION_FACTS)}) SELECT * FROM ${rowsOf(INSPECTION_FACTS)} ON CONFLICT DO NOTHING),
+  planned AS (INSERT INTO plan_facts (${cols(PLAN_FACTS)}) SELECT * FROM ${rowsOf(PLAN_FACTS)} ON CONFLICT DO NOTHING)
   SELECT 1`;
 })();
 const writeParams = (fold: Fold) => [
   ...columnsOf(CASE_FACTS, fold.createdFacts()), ...columnsOf(CASE_FACTS, fold.changedFacts()), ...columnsOf(ESCALATIONS, fold.escalations),
   ...columnsOf(WORK_FACTS, fold.work), ...columnsOf(CALLBACKS, fold.callbacks), ...columnsOf(RESOLUTIONS, fold.resolutions),
+  ...columnsOf(ATTENDANCE_FACTS, fold.attendance), ...columnsOf(INSPECTION_FACTS, fold.inspections),
+  ...columnsOf(PLAN_FACTS, fold.plans),
 ];
 
 /** Write what the fold made, in one statement, inside the caller's transaction. */

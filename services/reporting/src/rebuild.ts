@@ -30,7 +30,7 @@ export const SHADOW_SCHEMA = 'reporting_rebuild';
 export const RETIRED_SCHEMA = 'reporting_retired';
 
 /** Tables of the reporting schema that are not projections of the topic: a rebuild never touches them. */
-export const KEPT_TABLES = ['frozen_reports', 'appraisals', 'dead_letters', 'projection_meta', 'pgmigrations'] as const;
+export const KEPT_TABLES = ['frozen_reports', 'evaluation_sheets', 'appraisals', 'dead_letters', 'projection_meta', 'pgmigrations'] as const;
 
 const IDENT = /^[a-z_][a-z0-9_]*$/;
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;

@@ -46,6 +46,12 @@ export const AUDIT_ACTIONS = [
   'ledger.export',
   // hot topics (issue 13): a month's topic taken up (每月一题), or changed with a reason
   'monthly_topic.take_up',
+  // 四帮四促 (issue 13): a case's tags set or changed after intake
+  'case.helps_set',
+  // inspections (issue 13): the assessment group recorded an inspection of a cadre (一听二看三查)
+  'inspection.record',
+  // market-day sessions (issue 13): the month's report exported (cadres' names and attendance)
+  'sessions.export',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -53,7 +59,7 @@ export const AUDIT_OUTCOMES = ['success', 'failure'] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
 /** What an entry is about. */
-export const AUDIT_SUBJECT_TYPES = ['account', 'case', 'household', 'directory', 'report', 'open311_key', 'sla_policy', 'village', 'monthly_topic'] as const;
+export const AUDIT_SUBJECT_TYPES = ['account', 'case', 'household', 'directory', 'report', 'open311_key', 'sla_policy', 'village', 'monthly_topic', 'inspection', 'session'] as const;
 export type AuditSubjectType = (typeof AUDIT_SUBJECT_TYPES)[number];
 
 /** Who reads the audit trail: administrators and the assessment group. */

@@ -7,6 +7,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import './formats';
 import { Code as CodeString, Text } from './text';
 import { NOTICE_LANGUAGES } from './notifications';
+import { FourHelpsSchema } from './four-helps';
 
 import { CASE_CATEGORIES, CaseStatus, CasePriority, IntakeChannel, type CaseCategory } from './vocabulary';
 
@@ -46,6 +47,7 @@ export const OpenCaseBodySchema = Type.Object(
     ),
     villageCode: Type.Optional(Code('village (嘎查村) or community (社区) code')),
     householdCode: Type.Optional(Code('household code from the directory')),
+    helps: Type.Optional({ ...FourHelpsSchema, description: '四帮四促 tags (optional; the category suggests one, the clerk chooses)' }),
     duplicateConfirmed: Type.Optional(
       Type.Array(Type.String({ format: 'uuid' }), {
         maxItems: 10,

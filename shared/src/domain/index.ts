@@ -25,3 +25,8 @@ export * from './notifications';
 export * from './open311';
 export * from './duplicates';
 export * from './hot-topics';
+export * from './four-helps';
+export * from './market-days';
+export * from './inspection';
+export * from './plans';
+export * from './evaluation-sheet';

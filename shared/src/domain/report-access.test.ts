@@ -23,6 +23,11 @@ describe('who may use which reporting operation', () => {
     listFigureDefinitions: ['department_head', 'area_leader', 'township_leader', 'assessment', 'admin'],
     // issue 13: every role — a cadre (or hall staff, an area leader) sees their own row, the grassroots-days rule for themselves
     dutyFigures: ['hall_staff', 'cadre', 'department_head', 'area_leader', 'township_leader', 'assessment', 'admin'],
+    // issue 13: 四帮四促 by period and area, the dashboard roles (a manager their department's or areas')
+    fourHelpsReport: ['department_head', 'area_leader', 'township_leader', 'assessment', 'admin'],
+    fourHelpsCases: ['department_head', 'area_leader', 'township_leader', 'assessment', 'admin'],
+    // issue 13: plan figures, the dashboard roles (a department head their department's plan, an area leader their areas')
+    planFigures: ['department_head', 'area_leader', 'township_leader', 'assessment', 'admin'],
     exportFigures: ['township_leader', 'assessment', 'admin'],
     compositeScores: ['township_leader', 'assessment', 'admin'],
     listAppraisals: ['township_leader', 'assessment', 'admin'],
@@ -34,6 +39,11 @@ describe('who may use which reporting operation', () => {
     listDeadLetters: ['township_leader', 'assessment', 'admin'],
     rebuildStatus: ['township_leader', 'assessment', 'admin'],
     rebuildReports: ['admin'],
+    evaluationSheet: ['township_leader', 'assessment', 'admin'],
+    listEvaluationSheets: ['township_leader', 'assessment', 'admin'],
+    getEvaluationSheet: ['township_leader', 'assessment', 'admin'],
+    exportEvaluationSheet: ['township_leader', 'assessment', 'admin'],
+    signEvaluationSheet: ['assessment', 'admin'],
   };
 
   it('names every operation once', () => {

@@ -28,6 +28,11 @@ export const REPORT_OPERATIONS = {
   listFigureDefinitions: DASHBOARD_ROLES,
   // everyone: the managers their scope (dutyVisible), every other role its own row — a cadre checks their own grassroots days
   dutyFigures: STAFF_ROLES,
+  // 四帮四促 by period and area: the managers their department's or areas' (summaryFacts), the township-wide roles all
+  fourHelpsReport: DASHBOARD_ROLES,
+  fourHelpsCases: DASHBOARD_ROLES,
+  // plan figures (片区工作计划, 年度服务计划; issue 13): a department head their department's plan, an area leader their areas', the township-wide roles all
+  planFigures: DASHBOARD_ROLES,
   exportFigures: TOWNSHIP_WIDE_ROLES,
   compositeScores: TOWNSHIP_WIDE_ROLES,
   listAppraisals: TOWNSHIP_WIDE_ROLES,
@@ -39,6 +44,12 @@ export const REPORT_OPERATIONS = {
   listDeadLetters: TOWNSHIP_WIDE_ROLES,
   rebuildStatus: TOWNSHIP_WIDE_ROLES,
   rebuildReports: ['admin'],
+  // the evaluation sheet per period (评先选优, issue 13): read by the township-wide roles, signed off by the assessment group
+  evaluationSheet: TOWNSHIP_WIDE_ROLES,
+  listEvaluationSheets: TOWNSHIP_WIDE_ROLES,
+  getEvaluationSheet: TOWNSHIP_WIDE_ROLES,
+  exportEvaluationSheet: TOWNSHIP_WIDE_ROLES,
+  signEvaluationSheet: SIGN_OFF_ROLES,
 } as const satisfies Record<string, readonly StaffRole[]>;
 export type ReportOperation = keyof typeof REPORT_OPERATIONS;
 export const REPORT_OPERATION_IDS = Object.keys(REPORT_OPERATIONS) as ReportOperation[];

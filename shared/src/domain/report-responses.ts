@@ -7,6 +7,8 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { COUNT_RULE_CODES, DEFINITIONS_VERSION_CODES, FIGURE_CHOICES, FIGURE_DEFINITION_VERSIONS, FIGURE_NAMES, GROUP_BY, RATE_NAMES } from './figures';
 import { CASE_CATEGORIES } from './vocabulary';
+import { InspectionGradeSchema } from './inspection';
+import { PlanDutySchema } from './plans';
 import { GRASSROOTS_DAYS_PER_WEEK, WEEK_STATUSES, WORK_KIND_NAMES, WORK_ROLES } from './work-kinds';
 
 const closed = { additionalProperties: false } as const;
@@ -133,6 +135,27 @@ export const DutyFiguresSchema = Type.Object(
       { description: 'the grassroots-days rule, week by week, in the order of `grassroots.weeks`' },
     ),
     weeksMissingPlan: Type.Integer({ description: 'weeks of `grassroots.weeks` that ended with fewer days at the grassroots than the rule asks' }),
+    marketDays: Type.Object(
+      {
+        rostered: Type.Integer({ description: "occurrences in the period, up to today, of the market-day sessions whose duty roster has the cadre now; a holiday's cancelled market is none" }),
+        attended: Type.Integer({ description: 'of those occurrences (and any other in the period), the ones whose latest attendance record is arrived' }),
+        absent: Type.Integer({ description: 'the ones whose latest attendance record is absent (with its reason)' }),
+      },
+      { ...closed, description: '双定 — 定时服务: market-day duty attended of rostered (issue 13); not recorded = rostered − attended − absent' },
+    ),
+    inspection: Type.Union([
+      Type.Object(
+        {
+          count: Type.Integer({ minimum: 1, description: 'inspections of the cadre dated in the period' }),
+          score: Type.Number({ minimum: 0, maximum: 100, description: 'the mean of their scores' }),
+          grade: InspectionGradeSchema,
+          lastDate: Type.String({ format: 'date' }),
+        },
+        closed,
+      ),
+      Type.Null(),
+    ], { description: '一听二看三查: the assessment group’s inspections of the cadre in the period (shared inspection.ts); null when not inspected' }),
+    plans: PlanDutySchema,
   },
   closed,
 );

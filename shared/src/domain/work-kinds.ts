@@ -20,6 +20,7 @@
  */
 import { Type, type TSchema } from '@sinclair/typebox';
 import { Code, Text } from './text';
+import { FourHelpsSchema, type FourHelp } from './four-helps';
 
 /** The six roles, in the plan's order. */
 export const WORK_ROLES = ['investigator', 'publicist', 'guide', 'service_attendant', 'civility_officer', 'mediator'] as const;
@@ -167,6 +168,7 @@ export const WorkRecordBodySchema = Type.Object(
     role: Type.Optional(Type.Union(WORK_ROLES.map((r) => Type.Literal(r)), { description: "the kind's role (六个角色); optional, as the kind decides it — when sent it must be the kind's" })),
     note: Text({ minLength: 1, maxLength: 5000 }),
     ...Object.fromEntries(WORK_FIELD_NAMES.map((f) => [f, Type.Optional(fieldSchema(f))])),
+    helps: Type.Optional(FourHelpsSchema),
   },
   { additionalProperties: false },
 );
@@ -180,6 +182,8 @@ export type WorkRecordBody = {
   householdCode?: string;
   villageCode?: string;
   caseId?: string;
+  /** 四帮四促 tags (optional) */
+  helps?: FourHelp[];
 } & Partial<Record<DetailField, string | number>>;
 
 /** A record's details: the values of its kind's detail fields that were given. */

@@ -9,6 +9,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { WorkEventType } from '../events/lifecycle';
 import './formats';
 import { Text } from './text';
+import { FourHelpsSchema } from './four-helps';
 import { eventTypeOfKind, WORK_KIND_NAMES, WORK_ROLES, WorkKindSchema, type WorkKind } from './work-kinds';
 
 /** Each kind of record and the event it produces (from the table of kinds, work-kinds.ts). */
@@ -40,6 +41,8 @@ export const WorkRecordInputSchema = Type.Object(
     household: Type.Union([Type.Object({ linked: Type.Boolean(), key: Type.Boolean() }, { additionalProperties: false }), Type.Null()]),
     /** the kind's own fields (participants, place, holiday, …: work-kinds.ts); absent for kinds without any, and in records started before them */
     details: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]))),
+    /** 四帮四促 tags (absent: none, and in records started before them) */
+    helps: Type.Optional(FourHelpsSchema),
   },
   { additionalProperties: false, $id: 'WorkRecordInput' },
 );

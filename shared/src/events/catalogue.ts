@@ -7,6 +7,10 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { CategorySchema, ChannelSchema, PrioritySchema } from '../domain/case';
 import { LIFECYCLE_SCHEMAS, WORK_SCHEMAS } from './lifecycle';
+import { INSPECTION_SCHEMAS } from './inspection';
+import { MARKET_DAY_SCHEMAS } from './market-days';
+import { FOUR_HELPS_SCHEMAS, HelpsField } from './four-helps';
+import { PLAN_SCHEMAS } from './plans';
 
 const Nullable = <T extends TSchema>(s: T) => Type.Union([s, Type.Null()]);
 
@@ -22,6 +26,8 @@ export const CaseOpenedV1 = Type.Object(
     householdCode: Nullable(Type.String()),
     openedAt: Type.String({ format: 'date-time' }),
     openedBy: Nullable(Type.String()),
+    /** 四帮四促 tags given at intake (absent: none, and in events from before them) */
+    helps: HelpsField,
   },
   { additionalProperties: false },
 );
@@ -36,6 +42,10 @@ export const EVENT_SCHEMAS = {
   [EventType.caseOpenedV1]: CaseOpenedV1,
   ...LIFECYCLE_SCHEMAS,
   ...WORK_SCHEMAS,
+  ...INSPECTION_SCHEMAS,
+  ...MARKET_DAY_SCHEMAS,
+  ...FOUR_HELPS_SCHEMAS,
+  ...PLAN_SCHEMAS,
 } as const satisfies Record<string, TSchema>;
 
 export type EventType = keyof typeof EVENT_SCHEMAS;

@@ -22,9 +22,9 @@ function plain(schema: TSchema): Record<string, unknown> {
 }
 
 function describeType(type: EventType): string {
-  const [, , family, move, version] = /^org\.minqing\.(case|work)\.([a-z_]+)\.(v\d+)$/.exec(type) ?? [];
+  const [, , family, move, version] = /^org\.minqing\.(case|work|inspection|plan)\.([a-z_]+)\.(v\d+)$/.exec(type) ?? [];
   if (!family || !move || !version) return `Data of ${type} events.`;
-  const what = family === 'case' ? 'a case' : "a cadre's work record";
+  const what = family === 'case' ? 'a case' : family === 'work' ? "a cadre's work record" : family === 'plan' ? "a plan's item (片区工作计划 / 年度服务计划)" : "the assessment group's inspection of a cadre (一听二看三查)";
   return `Data of the ${move.replace(/_/g, ' ')} event of ${what}, version ${version}. No personal data.`;
 }
 
@@ -66,9 +66,9 @@ function headersSchema(baseUrl: string, type: EventType): Record<string, unknown
       ce_id: { type: 'string', description: 'stable per event; consumers deduplicate by it' },
       ce_source: { type: 'string', description: 'the producing service, e.g. /minqing/case-worker' },
       ce_type: { type: 'string', const: type },
-      ce_subject: { type: 'string', description: 'the case id (case events) or the work record id (work events)' },
+      ce_subject: { type: 'string', description: 'the case id (case events), the work record id (work events) or the inspection id (inspection events)' },
       ce_time: { type: 'string', format: 'date-time' },
-      ce_partitionkey: { type: 'string', description: 'equals the message key: the case id, or the cadre code for work events' },
+      ce_partitionkey: { type: 'string', description: 'equals the message key: the case id, or `cadre:<code>` for work and inspection events' },
       ce_dataschema: {
         type: 'string',
         enum: [dataSchemaUrl(baseUrl, type), legacyDataSchemaUrn(type)],

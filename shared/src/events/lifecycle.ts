@@ -6,6 +6,7 @@
  * case; move-specific fields come on top. No personal data.
  */
 import { Type, type TSchema } from '@sinclair/typebox';
+import { FourHelpSchema, FOUR_HELPS } from '../domain/four-helps';
 import { CategorySchema, PrioritySchema, SATISFACTIONS, StatusSchema } from '../domain/case';
 import { ACTIVITY_EVENT_FIELDS, ACTIVITY_KINDS, fieldSchema, kindRule, roleOfKind, WORK_ACTIVITY_EVENT, WORK_ROLES } from '../domain/work-kinds';
 
@@ -85,6 +86,8 @@ const WorkBase = {
   date: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
   role: Nullable(Type.String({ maxLength: 32 })),
   recordedAt: Type.String({ format: 'date-time' }),
+  /** 四帮四促 tags of the record (absent: none, and in events from before them) */
+  helps: Type.Optional(Type.Array(FourHelpSchema, { uniqueItems: true, maxItems: FOUR_HELPS.length, description: '四帮四促 tags; absent = none' })),
 };
 const HouseholdWork = {
   householdCode: Code,

@@ -13,6 +13,7 @@ import { useFormat } from '../format';
 import { Pager, useCursorList, type CursorPage } from './Pager';
 import { ProblemBox } from './ProblemBox';
 import { Loading, useEnum } from './bits';
+import { HelpsTags } from './FourHelps';
 
 export interface WorkRecordItem {
   id: string;
@@ -24,6 +25,8 @@ export interface WorkRecordItem {
   caseId: string | null;
   note: string;
   details: Partial<Record<DetailField, string | number>>;
+  /** 四帮四促 tags */
+  helps?: string[];
   recordedAt: string;
 }
 
@@ -91,6 +94,7 @@ export function WorkRecordList({ cadreCode, from, to, testid = 'work-records' }:
               {DETAIL_FIELDS.filter((d) => r.details[d] !== undefined).map((d) => (
                 <span key={d} data-detail={d}>{detail(d, r.details[d]!)}</span>
               ))}
+              <HelpsTags helps={r.helps} testid="work-record-helps" />
             </div>
             <p className="note">{r.note}</p>
           </li>

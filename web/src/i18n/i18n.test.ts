@@ -9,6 +9,7 @@ import {
 } from '@minqing/shared/vocabulary';
 import { STAFF_ROLES } from '@minqing/shared/access';
 import { CadreRole, COUNT_RULE_CODES, FIGURE_CHOICES, FIGURE_NAMES, RATE_NAMES, REBUILD_PHASES } from '@minqing/shared/domain';
+import { FOUR_HELPS } from '@minqing/shared/four-helps';
 import { AUDIT_ACTIONS, AUDIT_SUBJECT_TYPES } from '@minqing/shared/audit';
 import { APPRAISER_GROUPS, ROSTER_ENTITIES, ROSTER_RULES } from '@minqing/shared/console-access';
 import { WEEK_STATUSES, WORK_FIELD_NAMES, WORK_FIELDS, WORK_KIND_NAMES, WORK_ROLES } from '@minqing/shared/work-kinds';
@@ -77,6 +78,8 @@ describe('web translations', () => {
         return spec.type === 'choice' ? [[`workChoice.${f}`, spec.values]] : [];
       }),
       ['workRecords.unit', WORK_FIELD_NAMES.filter((f) => WORK_FIELDS[f].type === 'count')],
+      // 四帮四促 (issue 13): every help, short and in the plan's words
+      ['fourHelps.help', FOUR_HELPS], ['fourHelps.full', FOUR_HELPS],
     ];
     const missing = groups.flatMap(([group, values]) => values.filter((v) => !zh.has(`${group}.${v}`)).map((v) => `${group}.${v}`));
     expect(missing).toEqual([]);

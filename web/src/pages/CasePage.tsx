@@ -15,6 +15,7 @@ import type { CaseDetail, MoveResult, TimelineItem } from '../types';
 import { useAction } from '../useAction';
 import { CasePicker } from '../components/CasePicker';
 import { useMe } from '../auth';
+import { CaseHelpsPanel } from '../components/CaseHelps';
 
 /** Hall staff record that the resident wants no (or again) SMS and e-mail about this case (PUT /cases/{id}/notifications). */
 function ResidentMessages({ caseId }: { caseId: string }) {
@@ -401,6 +402,8 @@ export default function CasePage() {
       </section>
 
       {me.role === 'hall_staff' && <ResidentMessages caseId={c.id} />}
+
+      <CaseHelpsPanel caseId={c.id} />
 
       <div className="case-grid">
         <section className="panel">

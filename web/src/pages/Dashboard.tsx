@@ -268,6 +268,7 @@ export default function Dashboard() {
         <h1>{t('dashboard.title')}</h1>
         <div className="toolbar">
           <Link to="/hot-topics" data-testid="hot-topics-link">{t('hotTopics.dashboardLink')}</Link>
+          <Link to="/four-helps" data-testid="four-helps-link">{t('fourHelps.dashboardLink')}</Link>
           <button type="button" className="secondary" data-testid="dashboard-refresh" onClick={() => setRefresh((x) => x + 1)} disabled={loading}>
             {loading ? t('common.loading') : t('common.refresh')}
           </button>

@@ -121,6 +121,9 @@ export default function Duty() {
                     <th>{t('duty.householdsVisited')}</th>
                     <th>{t('duty.diaryEntries')}</th>
                     <th>{t('duty.householdFilesUpdated')}</th>
+                    <th>{t('duty.marketDays')}</th>
+                    <th>{t('duty.inspection')}</th>
+                    <th>{t('duty.planItems')}</th>
                     <th>{t('duty.records')}</th>
                   </tr>
                 </thead>
@@ -156,6 +159,19 @@ export default function Duty() {
                       <td data-label={t('duty.householdsVisited')}><span className="cell">{num(r.householdsVisited)}</span></td>
                       <td data-label={t('duty.diaryEntries')}><span className="cell">{num(r.diaryEntries)}</span></td>
                       <td data-label={t('duty.householdFilesUpdated')} data-testid="duty-household-files"><span className="cell">{num(r.householdFilesUpdated)}</span></td>
+                      <td data-label={t('duty.marketDays')} data-testid="duty-market-days" data-attended={r.marketDays.attended} data-rostered={r.marketDays.rostered}>
+                        <span className="cell">{t('duty.marketDaysLine', { attended: num(r.marketDays.attended), rostered: num(r.marketDays.rostered), absent: num(r.marketDays.absent) })}</span>
+                      </td>
+                      <td data-label={t('duty.inspection')} data-testid="duty-inspection" data-inspected={r.inspection ? 'yes' : 'no'} data-grade={r.inspection?.grade ?? ''}>
+                        <span className="cell">
+                          {r.inspection
+                            ? t('duty.inspected', { grade: t(`inspection.grade.${r.inspection.grade}`), score: num(r.inspection.score, 1), count: r.inspection.count })
+                            : t('inspection.notInspected')}
+                        </span>
+                      </td>
+                      <td data-label={t('duty.planItems')} data-testid="duty-plan-items" data-done={r.plans.done} data-due={r.plans.due} data-overdue={r.plans.overdue}>
+                        <span className="cell">{t('duty.planItemsLine', { done: num(r.plans.done), due: num(r.plans.due), overdue: num(r.plans.overdue) })}</span>
+                      </td>
                       <td data-label={t('duty.records')}>
                         <span className="cell">
                           <button type="button" className="link" data-testid="duty-show-records" aria-pressed={recordsShown === r.cadreCode} onClick={() => setShownCadre(r.cadreCode)}>

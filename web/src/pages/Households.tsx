@@ -18,6 +18,8 @@ import { Loading, useEnum } from '../components/bits';
 import type { Household } from '../types';
 import { fieldsOfKind, isoWeekday, kindRule, KINDS_BY_ROLE, roleOfKind, WORK_FIELDS, type WorkField, type WorkKind } from '@minqing/shared/work-kinds';
 import { useAction } from '../useAction';
+import { HelpsPicker } from '../components/FourHelps';
+import type { FourHelp } from '@minqing/shared/four-helps';
 import { HouseholdNeeds, LedgerLink, useLedgerItems } from './ledger/HouseholdNeeds';
 import { useDebounced } from '../useDebounced';
 
@@ -132,6 +134,8 @@ function WorkRecordForm({ household, onHousehold }: { household: Household | nul
   const [date, setDate] = useState(todayLocal());
   const [note, setNote] = useState('');
   const [values, setValues] = useState<Partial<Record<WorkField, string>>>({});
+  // 四帮四促 tags of the record (optional)
+  const [helps, setHelps] = useState<FourHelp[]>([]);
   const { busy, problem, run } = useAction();
   const [done, setDone] = useState<WorkKind | null>(null);
   // One key per record: a retry or a double tap logs it once; the next record gets a new one.
@@ -158,7 +162,8 @@ function WorkRecordForm({ household, onHousehold }: { household: Household | nul
     e.preventDefault();
     setDone(null);
     await run(async () => {
-      const body: Record<string, string | number> = { kind, date, note: note.trim() };
+      const body: Record<string, string | number | FourHelp[]> = { kind, date, note: note.trim() };
+      if (helps.length) body.helps = helps;
       if (household && householdField) body.householdCode = household.code;
       for (const [f, presence] of shown) {
         // a required village defaults to the first offered (the department's), as the select shows it
@@ -170,6 +175,7 @@ function WorkRecordForm({ household, onHousehold }: { household: Household | nul
       keyRef.current = uuid();
       setDone(kind);
       setNote('');
+      setHelps([]);
       setValues((prev) => (prev.villageCode ? { villageCode: prev.villageCode } : {}));
     });
   }
@@ -246,6 +252,7 @@ function WorkRecordForm({ household, onHousehold }: { household: Household | nul
         <textarea data-testid="field-note" value={note} onChange={(e) => setNote(e.target.value)} rows={2} maxLength={5000} />
         <FieldError problem={problem} field="note" />
       </label>
+      <HelpsPicker value={helps} onChange={setHelps} testid="work-helps" />
       <ProblemBox problem={problem} />
       {done && (
         <p className="success" role="status" data-testid="work-record-done" data-kind={done}>

@@ -16,7 +16,10 @@ import { DueTime, StatusBadge, useEnum } from '../components/bits';
 import { CATEGORIES, FOLLOW_UP_METHODS, PRIORITIES, SATISFACTIONS, type CaseListItem, type CreatedCase, type Household } from '../types';
 import { useAction } from '../useAction';
 import { MOVES } from '../moves';
+import { HelpsPicker } from '../components/FourHelps';
+import { SUGGESTED_HELP, type FourHelp } from '@minqing/shared/four-helps';
 import { CASE_STATUSES } from '@minqing/shared/vocabulary';
+import { IntakePlacePicker, useIntakePlace } from './sessions/IntakePlace';
 
 interface Draft {
   category: string;
@@ -402,6 +405,10 @@ export default function Intake() {
   const me = useMe();
   const label = useEnum();
   const [draft, setDraft] = useState<Draft>(emptyDraft);
+  // issue 13: a case taken in at the community's market-day session is tied to it (the session by default on its day)
+  const intakePlace = useIntakePlace();
+  // 四帮四促 tags (optional): the category's suggestion is marked, the clerk ticks what applies
+  const [helps, setHelps] = useState<FourHelp[]>([]);
   const { busy, problem, setProblem, run } = useAction();
   const [created, setCreated] = useState<CreatedCase | null>(null);
   const [refreshKey, setRefreshKey] = useState(0);
@@ -433,18 +440,19 @@ export default function Intake() {
     const body: Record<string, unknown> = {
       category: draft.category,
       priority: draft.priority,
-      channel: me.channel ?? 'hall',
+      channel: intakePlace.place ? 'market_day' : (me.channel ?? 'hall'),
       title: draft.title.trim(),
       description: draft.description.trim(),
       // A resident without a phone (none in the roster, none given) still gets a case: no SMS then.
       resident: { name: draft.residentName.trim(), ...(phone ? { phone } : {}) },
     };
-    if (me.servicePoint) body.servicePointCode = me.servicePoint.code;
+    if (me.servicePoint) body.servicePointCode = intakePlace.place ?? me.servicePoint.code;
     if (draft.household) {
       body.villageCode = draft.household.villageCode;
       body.householdCode = draft.household.code;
     }
     if (confirmed?.length) body.duplicateConfirmed = confirmed.map((c) => c.id);
+    if (helps.length) body.helps = helps;
     await run(async () => {
       try {
         setCreated(await api<CreatedCase>('/cases', { body, headers: { 'Idempotency-Key': keyRef.current } }));
@@ -490,6 +498,7 @@ export default function Intake() {
   function newCase() {
     setCreated(null);
     setDraft(emptyDraft);
+    setHelps([]);
     setDuplicates(null);
     setProblem(null);
     keyRef.current = uuid();
@@ -545,8 +554,10 @@ export default function Intake() {
             <textarea data-testid="description" value={draft.description} onChange={(e) => set('description', e.target.value)} required rows={4} maxLength={5000} />
             <FieldError problem={problem} field="description" />
           </label>
+          <HelpsPicker value={helps} onChange={setHelps} suggested={SUGGESTED_HELP[draft.category as keyof typeof SUGGESTED_HELP] ?? null} testid="intake-helps" />
+          <IntakePlacePicker sessions={intakePlace.sessions} place={intakePlace.place} onChange={intakePlace.setPlace} />
           <div className="channel-line">
-            {t('field.channel')}: <strong data-testid="channel" data-channel={me.channel ?? 'hall'}>{label('channel', me.channel ?? 'hall')}</strong>
+            {t('field.channel')}: <strong data-testid="channel" data-channel={intakePlace.place ? 'market_day' : (me.channel ?? 'hall')}>{label('channel', intakePlace.place ? 'market_day' : (me.channel ?? 'hall'))}</strong>
             {me.servicePoint && <span className="muted"> · {me.servicePoint.name}</span>}
           </div>
           <ProblemBox problem={problem} />

@@ -3,7 +3,11 @@
  * (the roster's duty list, by name and department), and the cases opened at
  * the session the user picks — the case list filtered by the session as the
  * place a case was opened (listCases `servicePoint`), within what the user may
- * see, searchable and paged.
+ * see, searchable and paged. Issue 13: the chosen session's market day —
+ * the latest on or before today, or an earlier / later one — with the duty
+ * roster's attendance, where a rostered cadre records their own (on a phone)
+ * and a manager on a cadre's behalf, and the cases opened there that day; the
+ * month's report of every session is /sessions/report.
  */
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
@@ -13,8 +17,12 @@ import { useDirectory } from '../directory';
 import { Pager, useCursorList, type CursorPage } from '../components/Pager';
 import { ProblemBox } from '../components/ProblemBox';
 import { Loading, StatusBadge, useEnum } from '../components/bits';
-import { useFormat } from '../format';
+import { todayLocal, useFormat } from '../format';
 import type { CaseListItem } from '../types';
+import { useMe } from '../auth';
+import { screenAllows } from '../screens';
+import { addWeeks, lastOccurrence, SessionDay } from './sessions/SessionDay';
+import { mayReadSessionDay } from '@minqing/shared/market-days';
 
 interface Session {
   code: string;
@@ -73,9 +81,34 @@ function SessionCases({ session }: { session: Session }) {
   );
 }
 
+/** The chosen session's market day: the latest held on or before today, stepping a week back or on. */
+function MarketDay({ session }: { session: Session }) {
+  const { t } = useTranslation();
+  const me = useMe();
+  const dir = useDirectory();
+  const today = todayLocal();
+  const latest = lastOccurrence(session.weekday, today);
+  const [date, setDate] = useState(latest);
+  // whether the day is the user's to read (the shared rule, asked before any call): its roster, its area's leader, the managers, the community's station
+  const village = dir.villages.find((v) => v.code === session.villageCode);
+  const station = me.servicePoint ? (dir.servicePoints.find((p) => p.code === me.servicePoint!.code) as { villageCode?: string | null } | undefined) : undefined;
+  const readable = !village && dir.villages.length === 0 ? null : mayReadSessionDay(me, { duty: session.dutyCadreCodes, areaCode: village?.areaCode ?? null, villageCode: session.villageCode }, station?.villageCode ?? null);
+  return (
+    <>
+      <div className="session-day-nav" data-testid="session-day-nav">
+        <button type="button" className="secondary" data-testid="session-day-earlier" onClick={() => setDate((d) => addWeeks(d, -1))}>{t('sessionReport.earlier')}</button>
+        <input type="date" data-testid="session-day-date" aria-label={t('sessionReport.date')} value={date} max={latest} step={7} onChange={(e) => e.target.value && setDate(lastOccurrence(session.weekday, e.target.value))} />
+        <button type="button" className="secondary" data-testid="session-day-later" disabled={date >= latest} onClick={() => setDate((d) => addWeeks(d, 1))}>{t('sessionReport.later')}</button>
+      </div>
+      {readable === null ? <Loading /> : readable ? <SessionDay code={session.code} date={date} /> : <p className="muted small" data-testid="session-day-outside">{t('sessionReport.outside')}</p>}
+    </>
+  );
+}
+
 export default function Sessions() {
   const { t } = useTranslation();
   const dir = useDirectory();
+  const me = useMe();
   const [sessions, setSessions] = useState<Session[] | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [open, setOpen] = useState<string | null>(null);
@@ -93,6 +126,7 @@ export default function Sessions() {
     <div className="page sessions">
       <div className="page-head">
         <h1>{t('sessions.title')}</h1>
+        {screenAllows('/sessions/report', me.role) && <Link to="/sessions/report" data-testid="session-report-link">{t('sessionReport.title')}</Link>}
       </div>
       <ProblemBox problem={problem} />
       {!sessions && !problem && <Loading />}
@@ -121,6 +155,7 @@ export default function Sessions() {
           ))}
         </div>
       )}
+      {chosen && <MarketDay key={`day-${chosen.code}`} session={chosen} />}
       {chosen && <SessionCases key={chosen.code} session={chosen} />}
     </div>
   );

@@ -12,6 +12,9 @@ import {
   DependencyUnavailableError, DomainError, ProblemType, REPORTING_AUDIENCE,
   type CompositeResponse, type DeadLettersResponse, type DutyResponse, type FigureCasesResponse, type FigureDefinitionsResponse, type FiguresResponse, type AppraisalsResponse, type FrozenReportListResponse, type ReportSummarySchema,
   type DeadLettersQuery, type FrozenReportListQuery, type DutyQuery, type EnterAppraisalBody, type EvaluationPeriodQuery, type ExportFiguresQuery, type ExportFrozenQuery, type FigureCasesQuery,
+  type EvaluationSheetAnswer, type EvaluationSheetExportQuery, type EvaluationSheetListAnswer, type EvaluationSheetListQuery, type EvaluationSheetQuery, type SignedSheetCreatedSchema, type SignedSheetSchema, type SignEvaluationSheetBody,
+  type FourHelpsCasesQuery, type FourHelpsCasesResponse, type FourHelpsQuery, type FourHelpsReport,
+  type PlanFiguresQuery, type PlanFiguresResponse,
   type FiguresQuery, type FreezeReportBody, type Logger, type Principal, type ScopePrincipal, type ServiceTokenSigner, type SummaryQuery,
 } from '@minqing/shared';
 
@@ -61,6 +64,16 @@ export class ReportingClient {
   deadLetters = (p: Principal, q: DeadLettersQuery) => this.json<Static<typeof DeadLettersResponse>>(p, 'GET', '/reports/dead-letters', q);
   rebuildStatus = (p: Principal) => this.json(p, 'GET', '/reports/rebuild', {});
   rebuild = (p: Principal) => this.json(p, 'POST', '/reports/rebuild', {});
+  // the evaluation sheet per period (评先选优)
+  evaluationSheet = (p: Principal, q: EvaluationSheetQuery) => this.json<Static<typeof EvaluationSheetAnswer>>(p, 'GET', '/reports/evaluation', q);
+  signEvaluationSheet = (p: Principal, body: SignEvaluationSheetBody) => this.json<Static<typeof SignedSheetCreatedSchema>>(p, 'POST', '/reports/evaluation/sign-off', {}, body);
+  listEvaluationSheets = (p: Principal, q: EvaluationSheetListQuery) => this.json<Static<typeof EvaluationSheetListAnswer>>(p, 'GET', '/reports/evaluation/sheets', q);
+  getEvaluationSheet = (p: Principal, id: string) => this.json<Static<typeof SignedSheetSchema>>(p, 'GET', `/reports/evaluation/sheets/${encodeURIComponent(id)}`, {});
+  exportEvaluationSheet = (p: Principal, id: string, q: EvaluationSheetExportQuery) => this.file(p, `/reports/evaluation/sheets/${encodeURIComponent(id)}/export`, q);
+  // 四帮四促 by period and area
+  fourHelps = (p: Principal, q: FourHelpsQuery) => this.json<FourHelpsReport>(p, 'GET', '/reports/four-helps', q);
+  planFigures = (p: Principal, q: PlanFiguresQuery) => this.json<PlanFiguresResponse>(p, 'GET', '/reports/plans', q);
+  fourHelpsCases = (p: Principal, q: FourHelpsCasesQuery) => this.json<FourHelpsCasesResponse>(p, 'GET', '/reports/four-helps/cases', q);
 
   /** A JSON answer, typed as reporting's OpenAPI document declares it (reporting validates its own output). */
   private async json<T = ReportingJson>(p: Principal, method: 'GET' | 'POST', path: string, query: Query, body?: unknown): Promise<T> {

@@ -19,6 +19,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   CompositeResponse, DeadLettersQuery, DeadLettersResponse, DutyQuery, DutyResponse, EnterAppraisalBody, EvaluationPeriodQuery, EXPORT_MEDIA_TYPES, EXPORT_RESPONSE,
   ExportFiguresQuery, ExportFrozenQuery, FigureCasesQuery, FigureCasesResponse, FigureDefinitionsResponse, FiguresQuery, FiguresResponse, FreezeReportBody, FrozenReportParams, AppraisalsResponse, FrozenReportListQuery, FrozenReportListResponse, FrozenReportSchema, FrozenReportWithAmendment, RebuildStatusSchema,
+  EVALUATION_EXPORT_MEDIA_TYPES, EVALUATION_EXPORT_RESPONSE, EvaluationSheetAnswer, EvaluationSheetExportQuery, EvaluationSheetListAnswer, EvaluationSheetListQuery, EvaluationSheetParams, EvaluationSheetQuery, SignedSheetCreatedSchema, SignedSheetSchema, SignEvaluationSheetBody,
+  FourHelpsCasesQuerySchema, FourHelpsCasesResponseSchema, FourHelpsQuerySchema, FourHelpsReportSchema, type FourHelpsCasesQuery,
+  PlanFiguresQuery, PlanFiguresResponse,
   countedNextCursor, CursorParam, filterFingerprint, problemResponses, REPORT_OPERATIONS, startOffset, ReportSummarySchema, SummaryQuery, type Principal, type ReportOperation,
 } from '@minqing/shared';
 import { principalOf } from '../auth/auth.hook';
@@ -104,6 +107,33 @@ export const reportsRoutes: FastifyPluginAsyncTypebox<{ reporting: ReportingClie
       ...page,
       items: page.items.map((i) => (titles.has(i.caseId) ? { ...i, title: titles.get(i.caseId)! } : i)),
       nextCursor: countedNextCursor('figure-cases', page.items.length, page.total, offset, fp),
+    };
+  });
+
+  const fourHelps = op('fourHelpsReport', "四帮四促 by period and area: per help, the cases opened and resolved in the period that carry it and the work records dated in it; by area, or by village within one area or village. A manager below the township counts their department's or areas'");
+  app.get('/reports/four-helps', {
+    ...fourHelps,
+    schema: { ...fourHelps.schema, querystring: FourHelpsQuerySchema, response: { 200: FourHelpsReportSchema, ...problemResponses(400, ...PROBLEMS) } },
+  }, async (request) => reporting.fourHelps(principalOf(request), request.query));
+
+  const planFigures = op('planFigures', "Plan figures (片区工作计划, 年度服务计划): per plan, its items due in the period — done on time, done late, overdue, open, dropped — and the completion rate; a department head their department's plan, an area leader their areas', the township-wide roles all");
+  app.get('/reports/plans', {
+    ...planFigures,
+    schema: { ...planFigures.schema, querystring: PlanFiguresQuery, response: { 200: PlanFiguresResponse, ...problemResponses(400, ...PROBLEMS) } },
+  }, async (request) => reporting.planFigures(principalOf(request), request.query));
+
+  const fourHelpsCases = op('fourHelpsCases', 'The cases behind one 四帮四促 count (opened or resolved in the period, carrying the help), of one group when asked; newest opened first, paged');
+  app.get('/reports/four-helps/cases', {
+    ...fourHelpsCases,
+    schema: { ...fourHelpsCases.schema, querystring: withCursor(FourHelpsCasesQuerySchema), response: { 200: withNextCursor(FourHelpsCasesResponseSchema), ...problemResponses(400, ...PROBLEMS) } },
+  }, async (request) => {
+    const { q, offset, fp } = offsetOfCursor('four-helps-cases', request.query as FourHelpsCasesQuery & { cursor?: string });
+    const page = await reporting.fourHelpsCases(principalOf(request), q);
+    const titles = caseTitles ? await caseTitles([...new Set(page.items.map((i) => i.caseId))]) : new Map<string, string>();
+    return {
+      ...page,
+      items: page.items.map((i) => (titles.has(i.caseId) ? { ...i, title: titles.get(i.caseId)! } : i)),
+      nextCursor: countedNextCursor('four-helps-cases', page.items.length, page.total, offset, fp),
     };
   });
 
@@ -197,6 +227,49 @@ export const reportsRoutes: FastifyPluginAsyncTypebox<{ reporting: ReportingClie
   }, async (request, reply) => {
     const file = await reporting.exportFrozen(principalOf(request), request.params.id, request.query);
     await audited(request, 'report.export', `frozen-report/${request.params.id}`, { format: request.query.format });
+    return sendFile(reply, file);
+  });
+
+  // The evaluation sheet per period (评先选优, issue 13).
+  const sheet = op('evaluationSheet', 'The evaluation sheet of a period (评先选优): per cadre and per department the service figures, duty, democratic appraisal, inspection (一听二看三查) and composite, with its latest sign-off — township-wide roles');
+  app.get('/reports/evaluation', {
+    ...sheet,
+    schema: { ...sheet.schema, querystring: EvaluationSheetQuery, response: { 200: EvaluationSheetAnswer, ...problemResponses(400, ...PROBLEMS) } },
+  }, async (request) => reporting.evaluationSheet(principalOf(request), request.query));
+
+  const signSheet = op('signEvaluationSheet', 'Sign off the evaluation sheet of a period (frozen: later events show as an amendment), signed by the signed-in user — the assessment group and administrators');
+  app.post('/reports/evaluation/sign-off', {
+    ...signSheet,
+    schema: { ...signSheet.schema, body: SignEvaluationSheetBody, response: { 201: SignedSheetCreatedSchema, ...problemResponses(400, ...PROBLEMS, 409) } },
+  }, async (request, reply) => {
+    const saved = await reporting.signEvaluationSheet(principalOf(request), request.body);
+    await audited(request, 'report.freeze', `evaluation-sheet/${saved.id}`, { period: request.body.period });
+    return reply.code(201).header('location', `/api/v1/reports/evaluation/sheets/${saved.id}`).send(saved);
+  });
+
+  const listSheets = op('listEvaluationSheets', 'Signed-off evaluation sheets, newest first, of one period when asked — township-wide roles');
+  app.get('/reports/evaluation/sheets', {
+    ...listSheets,
+    schema: { ...listSheets.schema, querystring: EvaluationSheetListQuery, response: { 200: EvaluationSheetListAnswer, ...problemResponses(400, ...PROBLEMS) } },
+  }, async (request) => reporting.listEvaluationSheets(principalOf(request), request.query));
+
+  const getSheet = op('getEvaluationSheet', 'A signed-off evaluation sheet as frozen, with what later events changed as an amendment — township-wide roles');
+  app.get('/reports/evaluation/sheets/:id', {
+    ...getSheet,
+    schema: { ...getSheet.schema, params: EvaluationSheetParams, response: { 200: SignedSheetSchema, ...problemResponses(400, ...PROBLEMS, 404, 409) } },
+  }, async (request) => reporting.getEvaluationSheet(principalOf(request), request.params.id));
+
+  const exportSheet = op('exportEvaluationSheet', 'A signed-off evaluation sheet as XLSX or PDF (Chinese text embedded) — township-wide roles');
+  app.get('/reports/evaluation/sheets/:id/export', {
+    ...exportSheet,
+    exposeHeadRoute: false, // a HEAD would count as an export
+    schema: {
+      ...exportSheet.schema, params: EvaluationSheetParams, querystring: EvaluationSheetExportQuery, produces: Object.values(EVALUATION_EXPORT_MEDIA_TYPES),
+      response: { 200: EVALUATION_EXPORT_RESPONSE, ...problemResponses(400, ...PROBLEMS, 404) },
+    },
+  }, async (request, reply) => {
+    const file = await reporting.exportEvaluationSheet(principalOf(request), request.params.id, request.query);
+    await audited(request, 'report.export', `evaluation-sheet/${request.params.id}`, { format: request.query.format });
     return sendFile(reply, file);
   });
 

@@ -1,6 +1,6 @@
 /** /api/v1/cases — thin: validate (schemas), check who may, call the service, shape the reply. */
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { CaseViewSchema, Code, DUPLICATE_SIMILARITY, ForbiddenError, MANAGER_ROLES, OpenCaseBodySchema, PHONE_PATTERN, problemResponses, Text, TRACKING_CODE_PATTERN, type OpenCaseBody } from '@minqing/shared';
+import { CaseViewSchema, Code, DUPLICATE_SIMILARITY, ForbiddenError, MANAGER_ROLES, OpenCaseBodySchema, PHONE_PATTERN, problemResponses, Text, TRACKING_CODE_PATTERN, type OpenCaseBody, type Principal } from '@minqing/shared';
 import type { CaseService } from '../case.service';
 import { idempotencyHeaders } from './headers';
 import type { LifecycleService } from '../lifecycle.service';
@@ -25,7 +25,15 @@ const OpenedCaseSchema = Type.Object(
 /** Who opens cases: the hall and stations, cadres on a visit, managers. */
 const OPENERS = ['hall_staff', 'cadre', ...MANAGER_ROLES] as const;
 
-export const casesRoutes: FastifyPluginAsyncTypebox<{ service: CaseService; access: CaseAccess; lifecycle: LifecycleService; audit: AuditLog }> = async (app, { service, access, lifecycle, audit }) => {
+/** The market-day sessions an opener may open a case at (sessions.service.ts). */
+export interface SessionPlaces {
+  /** the session the signed-in staff member is on duty at today (its roster, weekday, not a holiday), or null */
+  onDutyToday(p: Principal): Promise<string | null>;
+  /** whether hall staff may name this session as where a case was opened: one held in their service point's village, or one they are on duty at */
+  hallMayOpenAt(p: Principal, code: string): Promise<boolean>;
+}
+
+export const casesRoutes: FastifyPluginAsyncTypebox<{ service: CaseService; access: CaseAccess; lifecycle: LifecycleService; audit: AuditLog; sessions?: SessionPlaces }> = async (app, { service, access, lifecycle, audit, sessions }) => {
   app.addSchema(OpenCaseBodySchema);
   app.addSchema(CaseViewSchema);
   app.addSchema(OpenedCaseSchema);
@@ -53,11 +61,17 @@ export const casesRoutes: FastifyPluginAsyncTypebox<{ service: CaseService; acce
       // The duplicates the clerk saw and overrode are recorded (audit), not part of the request.
       const { duplicateConfirmed, ...request_ } = request.body;
       let body: OpenCaseBody = request_;
+      // Market-day duty (双定): a case taken in at a market day is tied to its session — by default the one the opener is on duty at today.
+      if (!body.servicePointCode && body.channel === 'market_day' && sessions) {
+        const session = await sessions.onDutyToday(p);
+        if (session) body = { ...body, servicePointCode: session };
+      }
       if (p.role === 'hall_staff' && p.servicePoint) {
-        if (body.servicePointCode && body.servicePointCode !== p.servicePoint.code) {
+        const atSession = !!body.servicePointCode && body.servicePointCode !== p.servicePoint.code && !!sessions && (await sessions.hallMayOpenAt(p, body.servicePointCode));
+        if (body.servicePointCode && body.servicePointCode !== p.servicePoint.code && !atSession) {
           throw new ForbiddenError(`you work at ${p.servicePoint.code}; cases you open are opened there`);
         }
-        body = { ...body, servicePointCode: p.servicePoint.code };
+        if (!atSession) body = { ...body, servicePointCode: p.servicePoint.code };
       }
       const opened = await service.openCase(body, {
         idempotencyKey: request.headers['idempotency-key'],

@@ -3,7 +3,7 @@
  * API owns the directory) and the records themselves (casework.work_records,
  * written by the case-worker; read here only).
  */
-import { CursorError, decodeCursor, filterFingerprint, keysetPage, KINDS_BY_ROLE, roleOfKind, type Page, type Pool, type WorkDetails, type WorkKind, type WorkRole } from '@minqing/shared';
+import { CursorError, decodeCursor, filterFingerprint, keysetPage, KINDS_BY_ROLE, normaliseHelps, roleOfKind, type FourHelp, type Page, type Pool, type WorkDetails, type WorkKind, type WorkRole } from '@minqing/shared';
 
 export interface HouseholdLinks {
   villageCode: string;
@@ -22,6 +22,8 @@ export interface WorkRecordRow {
   role: WorkRole;
   note: string;
   details: WorkDetails;
+  /** 四帮四促 tags */
+  helps: FourHelp[];
   recordedAt: Date;
 }
 
@@ -61,7 +63,7 @@ export class WorkRepository {
     params.push(q.limit + 1);
     const { rows } = await this.pool.query<Omit<WorkRecordRow, 'role'> & { key: string }>(
       `SELECT id, kind, to_char(work_date, 'YYYY-MM-DD') AS date, household_code AS "householdCode", village_code AS "villageCode", case_id AS "caseId", note,
-              details, recorded_at AS "recordedAt",
+              details, helps, recorded_at AS "recordedAt",
               to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS key
          FROM casework.work_records WHERE cadre_code = $1 AND ($2::date IS NULL OR work_date >= $2) AND ($3::date IS NULL OR work_date <= $3)
           AND ($4::text[] IS NULL OR kind = ANY($4)) ${after}
@@ -70,7 +72,7 @@ export class WorkRepository {
     );
     const page = keysetPage('work-records', rows, q.limit, (r) => [r.date, r.key, r.id], fp);
     return {
-      items: page.items.map(({ key: _key, ...r }) => ({ ...r, role: roleOfKind(r.kind), details: r.details ?? {} })),
+      items: page.items.map(({ key: _key, ...r }) => ({ ...r, role: roleOfKind(r.kind), details: r.details ?? {}, helps: normaliseHelps(r.helps) })),
       nextCursor: page.nextCursor,
     };
   }

@@ -7,7 +7,7 @@
  * tracking.
  */
 import { Type, type FastifyPluginAsyncTypebox, type TSchema } from '@fastify/type-provider-typebox';
-import { DETAIL_FIELDS, fieldSchema, PageAnswer, PageQuery, problemResponses, WorkKindSchema, WorkRecordBodySchema, WorkRoleSchema, Code, type WorkRecordBody } from '@minqing/shared';
+import { DETAIL_FIELDS, fieldSchema, FourHelpsSchema, PageAnswer, PageQuery, problemResponses, WorkKindSchema, WorkRecordBodySchema, WorkRoleSchema, Code, type WorkRecordBody } from '@minqing/shared';
 import { principalOf } from '../auth/auth.hook';
 import { idempotencyHeaders } from '../routes/headers';
 import type { LifecycleService } from '../lifecycle.service';
@@ -28,6 +28,7 @@ const WorkRecordItem = Type.Object(
     role: Type.Unsafe<string>({ ...WorkRoleSchema, description: "the kind's role (六个角色)" }),
     note: Type.String(),
     details: Type.Object(Object.fromEntries(DETAIL_FIELDS.map((f) => [f, Type.Optional(fieldSchema(f))])), { additionalProperties: false, description: "the kind's own fields that were given (participants, place, holiday, …)" }),
+    helps: FourHelpsSchema,
     recordedAt: Type.Unsafe<Date | string>(Type.String({ format: 'date-time' })),
   },
   { additionalProperties: false },

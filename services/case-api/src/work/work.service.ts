@@ -11,7 +11,7 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type Client } from '@temporalio/client';
 import {
   PAGE_LIMIT_DEFAULT, assertSafeText, canonicalHash, DEFAULT_CALENDAR, DependencyUnavailableError, deriveWorkRecordId, DomainError, dutyVisible, ForbiddenError, IdempotencyKeyReusedError, isTemporalUnavailable,
-  detailsOf, localDateOf, ProblemType, roleOfKind, workRecordFieldErrors, workRecordWorkflowId,
+  detailsOf, localDateOf, normaliseHelps, ProblemType, roleOfKind, workRecordFieldErrors, workRecordWorkflowId,
   type Actor, type BusinessCalendar, type Principal, type WorkFieldError, type WorkKind, type WorkRecordBody, type WorkRecordInput, type WorkRecordResult, type WorkRole,
 } from '@minqing/shared';
 import type { workRecordWorkflow } from '@minqing/workflows/work/workflows';
@@ -91,6 +91,7 @@ export class WorkService {
       note: b.note,
       recordedAt: now.toISOString(),
       household: household ? { linked: household.cadreCode === actor.code, key: household.isKey } : null,
+      ...(b.helps?.length ? { helps: normaliseHelps(b.helps) } : {}),
       ...(Object.keys(details).length ? { details } : {}),
     };
     const workflowId = workRecordWorkflowId(recordId);

@@ -4,7 +4,7 @@
  * The timeline's unique (case_id, step) and the case's primary key make both
  * idempotent: a retried activity finds its step recorded and changes nothing.
  */
-import { EventType, eventIdFor, type CaseWorkflowInput, type PoolClient } from '@minqing/shared';
+import { EventType, eventIdFor, normaliseHelps, type CaseWorkflowInput, type PoolClient } from '@minqing/shared';
 import type { ReadModelPatch, TransitionRecord } from '@minqing/workflows';
 import { appendEvent, type OutboxTarget } from './outbox';
 
@@ -30,6 +30,14 @@ export async function insertOpenedCase(client: PoolClient, target: OutboxTarget,
      VALUES ($1, 1, 'opened', 'opened', $2, $3, $4)`,
     [input.caseId, input.openedBy, input.openedAt, { channel: r.channel, servicePointCode: r.servicePointCode ?? null }],
   );
+  // 四帮四促 tags given at intake: the tags' revision 1 (later changes: case-helps.writer.ts)
+  const helps = normaliseHelps(r.helps);
+  if (helps.length) {
+    await client.query(
+      `INSERT INTO casework.case_helps (change_id, case_id, revision, helps, actor, actor_role, at) VALUES ($1, $2, 1, $3, $4, NULL, $5)`,
+      [eventIdFor(input.caseId, 'helps:1'), input.caseId, helps, input.openedBy, input.openedAt],
+    );
+  }
   await appendEvent(client, target, {
     id: eventIdFor(input.caseId, 'opened'),
     type: EventType.caseOpenedV1,
@@ -48,6 +56,7 @@ export async function insertOpenedCase(client: PoolClient, target: OutboxTarget,
       householdCode: r.householdCode ?? null,
       openedAt: input.openedAt,
       openedBy: input.openedBy,
+      ...(helps.length ? { helps } : {}),
     },
   });
   return true;

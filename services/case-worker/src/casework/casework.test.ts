@@ -9,6 +9,7 @@ import { eventIdFor, validateEventData, type CaseWorkflowInput, type PoolClient,
 import type { TransitionRecord } from '@minqing/workflows';
 import { applyTransition, insertOpenedCase } from './case.writer';
 import { insertWorkRecord } from './work-record.writer';
+import { insertCaseHelps } from './case-helps.writer';
 
 interface Query {
   sql: string;
@@ -134,7 +135,7 @@ describe('the outbox writer, through each casework write', () => {
     const db = new FakeClient();
     expect(await insertWorkRecord(db.asClient, target, visit)).toBe(true);
     expect(db.queries[0]!.sql).toContain('INSERT INTO casework.work_records');
-    expect(db.queries[0]!.params).toEqual([recordId, 'C1', 'visit', '2026-11-20', 'HH-1', 'V1', null, 'investigator', '入户走访', at, '{}']);
+    expect(db.queries[0]!.params).toEqual([recordId, 'C1', 'visit', '2026-11-20', 'HH-1', 'V1', null, 'investigator', '入户走访', at, '{}', []]);
     const [eventId, outboxCaseId, , type, event] = db.outbox()[0]!.params as [string, string | null, string, string, Record<string, unknown>];
     expect({ eventId, outboxCaseId, type }).toEqual({ eventId: recordId, outboxCaseId: null, type: 'org.minqing.work.visit_logged.v1' });
     expect(event).toMatchObject({ id: recordId, subject: recordId, partitionkey: 'cadre:C1', time: at });
@@ -151,7 +152,7 @@ describe('the outbox writer, through each casework write', () => {
     const db = new FakeClient();
     const holiday: WorkRecordInput = { ...visit, kind: 'holiday_visit', role: 'service_attendant', details: { holiday: 'spring_festival' } };
     expect(await insertWorkRecord(db.asClient, target, holiday)).toBe(true);
-    expect(db.queries[0]!.params.at(-1)).toBe('{"holiday":"spring_festival"}');
+    expect(db.queries[0]!.params.at(-2)).toBe('{"holiday":"spring_festival"}');
     const [, , , type, event] = db.outbox()[0]!.params as [string, null, string, string, { data: Record<string, unknown> }];
     expect(type).toBe('org.minqing.work.activity_logged.v1');
     expect(event.data).toMatchObject({ kind: 'holiday_visit', role: 'service_attendant', householdCode: 'HH-1', linkedHousehold: true, holiday: 'spring_festival', participants: null });
@@ -166,5 +167,44 @@ describe('the outbox writer, through each casework write', () => {
     const [, , , type, event] = db.outbox()[0]!.params as [string, null, string, string, { data: Record<string, unknown> }];
     expect(type).toBe('org.minqing.work.diary_entry_added.v1');
     expect(Object.keys(event.data).sort()).toEqual(['cadreCode', 'date', 'departmentCode', 'recordId', 'recordedAt', 'role', 'villageCode']);
+  });
+
+  // 四帮四促 (issue 13)
+  it('a case opened with 四帮四促 tags: their revision 1 in the same transaction, and the tags in case.opened', async () => {
+    const db = new FakeClient();
+    const tagged: CaseWorkflowInput = { ...opened, request: { ...opened.request, helps: ['practical_problems', 'policy_understanding'] } };
+    expect(await insertOpenedCase(db.asClient, target, tagged)).toBe(true);
+    const helps = db.queries.find((q) => q.sql.includes('INSERT INTO casework.case_helps'))!;
+    expect(helps.params).toEqual([eventIdFor(caseId, 'helps:1'), caseId, ['policy_understanding', 'practical_problems'], 'hall-01', at]);
+    const [, , , type, event] = db.outbox()[0]!.params as [string, string, string, string, { data: Record<string, unknown> }];
+    expect(event.data.helps).toEqual(['policy_understanding', 'practical_problems']);
+    expect(validateEventData(type, event.data)).toBeNull();
+    // without tags: no revision, no `helps` in the event (as before)
+    const plain = new FakeClient();
+    await insertOpenedCase(plain.asClient, target, opened);
+    expect(plain.queries.some((q) => q.sql.includes('casework.case_helps'))).toBe(false);
+    expect((plain.outbox()[0]!.params[4] as { data: Record<string, unknown> }).data).not.toHaveProperty('helps');
+  });
+
+  it('a change of a case\'s tags: the revision and case.helps_tagged (id = change id, keyed by the case); a retry writes nothing', async () => {
+    const db = new FakeClient();
+    const change = { changeId: recordId, caseId, revision: 2, helps: ['dispute_resolution' as const], actor: { code: 'C1', role: 'staff' }, at };
+    expect(await insertCaseHelps(db.asClient, target, change)).toBe('inserted');
+    const [eventId, outboxCaseId, , type, event] = db.outbox()[0]!.params as [string, string, string, string, { data: Record<string, unknown>; partitionkey: string }];
+    expect({ eventId, outboxCaseId, type }).toEqual({ eventId: recordId, outboxCaseId: caseId, type: 'org.minqing.case.helps_tagged.v1' });
+    expect(event.partitionkey).toBe(caseId);
+    expect(event.data).toEqual({ caseId, revision: 2, helps: ['dispute_resolution'], actor: { code: 'C1', role: 'staff' }, at });
+    expect(validateEventData(type, event.data)).toBeNull();
+    expect(await insertCaseHelps(db.asClient, target, change)).toBe('recorded');
+    expect(db.outbox()).toHaveLength(1);
+  });
+
+  it('a work record with tags: in the row and in its event; without, the event is as before', async () => {
+    const db = new FakeClient();
+    expect(await insertWorkRecord(db.asClient, target, { ...visit, helps: ['practical_problems'] })).toBe(true);
+    expect(db.queries[0]!.params.at(-1)).toEqual(['practical_problems']);
+    const [, , , type, event] = db.outbox()[0]!.params as [string, null, string, string, { data: Record<string, unknown> }];
+    expect(event.data.helps).toEqual(['practical_problems']);
+    expect(validateEventData(type, event.data)).toBeNull();
   });
 });

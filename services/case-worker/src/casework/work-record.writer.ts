@@ -10,7 +10,7 @@
  * free text (note, place, materials), which stays in this table.
  */
 import {
-  ACTIVITY_EVENT_FIELDS, kindRule, roleOfKind, WORK_KINDS,
+  ACTIVITY_EVENT_FIELDS, kindRule, normaliseHelps, roleOfKind, WORK_KINDS,
   type EventDataOf, type PoolClient, type WorkEventType, type WorkRecordInput,
 } from '@minqing/shared';
 import { appendEvent, type OutboxTarget } from './outbox';
@@ -19,7 +19,9 @@ import { appendEvent, type OutboxTarget } from './outbox';
 export function workEventData(r: WorkRecordInput): EventDataOf<WorkEventType> {
   // Always the kind's role (the table): a record started before the roles were first-class may carry none, or a free tag.
   const role = roleOfKind(r.kind);
-  const base = { recordId: r.recordId, cadreCode: r.cadreCode, departmentCode: r.departmentCode, villageCode: r.villageCode, date: r.date, role, recordedAt: r.recordedAt };
+  // 四帮四促 tags only when the record has some (an event without them decodes as before)
+  const helps = normaliseHelps(r.helps);
+  const base = { recordId: r.recordId, cadreCode: r.cadreCode, departmentCode: r.departmentCode, villageCode: r.villageCode, date: r.date, role, recordedAt: r.recordedAt, ...(helps.length ? { helps } : {}) };
   const rule = kindRule(r.kind);
   const takesHousehold = rule.fields.householdCode !== undefined;
   if (takesHousehold && rule.fields.householdCode === 'required' && (!r.householdCode || !r.household)) throw new Error(`work record ${r.recordId}: a ${r.kind} needs a household`);
@@ -42,9 +44,9 @@ export function workEventData(r: WorkRecordInput): EventDataOf<WorkEventType> {
 export async function insertWorkRecord(client: PoolClient, target: OutboxTarget, r: WorkRecordInput): Promise<boolean> {
   const data = workEventData(r);
   const inserted = await client.query(
-    `INSERT INTO casework.work_records (id, cadre_code, kind, work_date, household_code, village_code, case_id, role, note, recorded_at, details)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) ON CONFLICT (id) DO NOTHING`,
-    [r.recordId, r.cadreCode, r.kind, r.date, r.householdCode, r.villageCode, r.caseId, roleOfKind(r.kind), r.note, r.recordedAt, JSON.stringify(r.details ?? {})],
+    `INSERT INTO casework.work_records (id, cadre_code, kind, work_date, household_code, village_code, case_id, role, note, recorded_at, details, helps)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) ON CONFLICT (id) DO NOTHING`,
+    [r.recordId, r.cadreCode, r.kind, r.date, r.householdCode, r.villageCode, r.caseId, roleOfKind(r.kind), r.note, r.recordedAt, JSON.stringify(r.details ?? {}), normaliseHelps(r.helps)],
   );
   if (inserted.rowCount === 0) return false; // recorded, with its event, by an earlier attempt
   await appendEvent(client, target, {

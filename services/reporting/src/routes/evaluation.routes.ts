@@ -13,10 +13,10 @@ import {
 import type { EvaluationRepository } from '../evaluation.repository';
 import type { FiguresRepository } from '../figures.repository';
 import { principalOf } from '../service-auth';
+import { compositeOf, dutyScore, serviceScore } from '../evaluation.sheet';
 
 /** 401 without a valid service token, 403 outside the caller's role. */
 const AUTH_PROBLEMS = [401, 403] as const;
-const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 
 export const evaluationRoutes: FastifyPluginAsyncTypebox<{ evaluation: EvaluationRepository; figures: FiguresRepository }> = async (app, { evaluation, figures }) => {
   app.get('/reports/duty', {
@@ -84,27 +84,17 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ evaluation: Evaluatio
     ]);
     const d = COMPOSITE_DEFINITIONS;
     const codes = new Set([...service.map((s) => s.key).filter((k) => k !== '(unassigned)'), ...duty.map((x) => x.cadreCode), ...appraisals.filter((a) => a.subjectType === 'cadre').map((a) => a.subjectCode)]);
+    // One computation of the composite, shared with the evaluation sheet (evaluation.sheet.ts).
     const items = [...codes].sort().map((code) => {
       const s = service.find((x) => x.key === code);
-      const parts: { name: 'service' | 'duty' | 'appraisal'; score: number }[] = [];
-      if (s) {
-        const r = d.serviceRates;
-        const rates = [[s.rates.signFor.value, r.signFor], [s.rates.resolution.value, r.resolution], [s.rates.satisfaction.value, r.satisfaction]].filter(([v]) => v !== null) as [number, number][];
-        const weight = rates.reduce((sum, [, w]) => sum + w, 0);
-        if (weight > 0) parts.push({ name: 'service', score: rates.reduce((sum, [v, w]) => sum + v * w, 0) / weight });
-      }
-      const du = duty.find((x) => x.cadreCode === code);
-      parts.push({ name: 'duty', score: Math.min(1, (du?.daysPerWeek ?? 0) / d.dutyDaysPerWeekTarget) });
+      const serviceScoreOf = s ? serviceScore(s) : null;
       const ap = appraisals.filter((a) => a.subjectType === 'cadre' && a.subjectCode === code);
-      if (ap.length) parts.push({ name: 'appraisal', score: ap.reduce((sum, a) => sum + a.score, 0) / ap.length / 100 });
-      const weight = parts.reduce((sum, p) => sum + d.weights[p.name], 0);
-      return {
-        cadreCode: code,
-        composite: round4(parts.reduce((sum, p) => sum + p.score * d.weights[p.name], 0) / weight),
-        parts: Object.fromEntries(parts.map((p) => [p.name, round4(p.score)])),
-        /** true when a part had no data and the weights were renormalised over the others */
-        partial: parts.length < 3,
-      };
+      const c = compositeOf({
+        ...(serviceScoreOf !== null ? { service: serviceScoreOf } : {}),
+        duty: dutyScore(duty.find((x) => x.cadreCode === code)?.daysPerWeek ?? 0),
+        ...(ap.length ? { appraisal: ap.reduce((sum, a) => sum + a.score, 0) / ap.length / 100 } : {}),
+      });
+      return { cadreCode: code, composite: c.composite, parts: c.parts, partial: c.partial };
     });
     return { definitionsVersion: d.version, definitions: d, figureDefinitionsVersion: FIGURE_DEFINITIONS.version, period, items };
   });
