@@ -74,6 +74,10 @@ describe('recording attendance', () => {
     expect([first.status, again.status]).toEqual([201, 200]);
     expect(again.json.id).toBe(first.json.id);
     recorded.push(first.json.id);
+    // the same key with another record is refused, not answered with the first one
+    const other = await http('POST', api(`/sessions/${market}/attendance`), { date: TODAY, status: 'absent', reason: 'sick_leave' }, { ...as(t.judge), ...key });
+    expect(other.status, other.text).toBe(422);
+    expect(other.json.type).toBe('urn:minqing:problem:idempotency-key-reused');
   });
 
   it('the area leader records a rostered cadre on their behalf, absent with a reason; a later record corrects', async () => {

@@ -9,14 +9,14 @@
  * HELPS_TAG_ROLES who are roster staff (the event names a cadre) change them.
  * A change names the revision it was made on: a stale one is a 409.
  */
-import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import {
-  canonicalHash, caseHelpsWorkflowId, DependencyUnavailableError, DomainError, ForbiddenError, IdempotencyKeyReusedError, isTemporalUnavailable,
+  canonicalHash, caseHelpsWorkflowId, DomainError, ForbiddenError,
   HELPS_TAG_ROLES, mayTagHelps, normaliseHelps, ProblemType, SUGGESTED_HELP, uuidV5,
   type CaseHelpsInput, type CaseView, type FourHelp, type Page, type Principal, type SetCaseHelpsBody,
 } from '@minqing/shared';
 import { randomUUID } from 'node:crypto';
-import type { caseHelpsWorkflow } from '@minqing/workflows/four-helps/workflows';
+import { replayStored, storeByWorker } from '../stored-by-worker';
 import type { FourHelpsRepository, HelpsRevision } from './four-helps.repository';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -45,8 +45,6 @@ export class HelpsRevisionConflictError extends DomainError {
     });
   }
 }
-
-class TimedOut extends Error {}
 
 export class FourHelpsService {
   constructor(
@@ -109,61 +107,24 @@ export class FourHelpsService {
     const helps = normaliseHelps(body.helps);
     const requestHash = canonicalHash({ caseId, actor: actor.code, helps, revision: body.revision });
     const changeId = opts.idempotencyKey ? uuidV5(`case-helps:${actor.code}:${opts.idempotencyKey}`, CHANGE_ID_NAMESPACE) : randomUUID();
-    const workflowId = caseHelpsWorkflowId(changeId);
-
-    const replay = async (): Promise<{ view: CaseHelpsView; created: boolean }> => {
-      const handle = this.deps.temporal.workflow.getHandle<typeof caseHelpsWorkflow>(workflowId);
-      const memo = ((await handle.describe()).memo ?? {}) as { requestHash?: string };
-      if (memo.requestHash !== requestHash) throw new IdempotencyKeyReusedError(opts.idempotencyKey ?? '');
-      const r = await this.wait(handle.result());
+    const run = {
+      temporal: this.deps.temporal, workflowId: caseHelpsWorkflowId(changeId), requestHash, idempotencyKey: opts.idempotencyKey, waitMs: this.deps.waitMs,
+      notStored: { title: 'Tags not stored', detail: 'the tags could not be stored' },
+    };
+    /** the view after the change; a 409 when the worker found the revision moved */
+    const answer = async (r: { conflict?: boolean }, created: boolean) => {
       if (r.conflict) throw new HelpsRevisionConflictError((await this.deps.repository.latest(caseId))?.revision ?? 0, body.revision);
-      return { view: await this.view(p, caseId), created: false };
+      return { view: await this.view(p, caseId), created };
     };
 
     const current = (await this.deps.repository.latest(caseId))?.revision ?? 0;
     if (current !== body.revision) {
       // a retry of a change already stored finds the revision moved by itself: answer as before
-      if (opts.idempotencyKey && (await this.deps.repository.changeExists(changeId))) return replay();
+      if (opts.idempotencyKey && (await this.deps.repository.changeExists(changeId))) return answer(await replayStored<{ conflict?: boolean }>(run), false);
       throw new HelpsRevisionConflictError(current, body.revision);
     }
     const input: CaseHelpsInput = { changeId, caseId, revision: current + 1, helps, actor, at: (this.deps.now?.() ?? new Date()).toISOString() };
-    try {
-      const handle = await this.deps.temporal.workflow.start<typeof caseHelpsWorkflow>('caseHelpsWorkflow', {
-        taskQueue: this.deps.taskQueue,
-        workflowId,
-        args: [input],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        workflowIdConflictPolicy: 'FAIL',
-        memo: { requestHash },
-      });
-      const r = await this.wait(handle.result());
-      if (r.conflict) throw new HelpsRevisionConflictError((await this.deps.repository.latest(caseId))?.revision ?? 0, body.revision);
-      return { view: await this.view(p, caseId), created: true };
-    } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return replay();
-      throw this.unavailable(err);
-    }
-  }
-
-  /** The workflow's result, or a 503 when the worker has not stored the change in time (it still will: retry with the same key). */
-  private async wait<T>(result: Promise<T>): Promise<T> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new TimedOut()), this.deps.waitMs ?? 15_000);
-    });
-    try {
-      return await Promise.race([result, timeout]);
-    } catch (err) {
-      throw this.unavailable(err);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  private unavailable(err: unknown): unknown {
-    if (err instanceof TimedOut) return new DependencyUnavailableError('the case worker');
-    if (isTemporalUnavailable(err)) return new DependencyUnavailableError('the workflow engine');
-    if (err instanceof WorkflowFailedError) return new DomainError(ProblemType.validation, 422, 'Tags not stored', 'the tags could not be stored; an administrator can see why under operations/failures');
-    return err;
+    const { result, created } = await storeByWorker<{ conflict?: boolean }>({ ...run, taskQueue: this.deps.taskQueue, workflowType: 'caseHelpsWorkflow', args: [input] });
+    return answer(result, created);
   }
 }

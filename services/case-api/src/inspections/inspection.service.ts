@@ -7,14 +7,14 @@
  * `inspectionWorkflow`, whose worker activity writes it and its event. The
  * recorder is the verified principal. No SQL here (inspection.repository.ts).
  */
-import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import {
-  assertSafeText, canonicalHash, DEFAULT_CALENDAR, DependencyUnavailableError, DomainError, gradeOf, IdempotencyKeyReusedError, inspectionScore, inspectionWorkflowId,
-  isTemporalUnavailable, localDateOf, PAGE_LIMIT_DEFAULT, ProblemType, uuidV5,
+  assertSafeText, canonicalHash, DEFAULT_CALENDAR, DomainError, gradeOf, inspectionScore, inspectionWorkflowId,
+  localDateOf, PAGE_LIMIT_DEFAULT, ProblemType, uuidV5,
   type BusinessCalendar, type InspectionGrade, type InspectionInput, type ListInspectionsQuery, type Principal, type RecordInspectionBody,
 } from '@minqing/shared';
-import type { inspectionWorkflow } from '@minqing/workflows/inspection/workflows';
+import { storeByWorker } from '../stored-by-worker';
 import type { InspectionRepository } from './inspection.repository';
 
 /** Namespace of inspection ids derived from an Idempotency-Key; fixed forever. */
@@ -32,8 +32,6 @@ function invalid(errors: FieldError[]): DomainError {
     errors: errors.map((e) => ({ ...e, field: `body/${e.field}` })),
   });
 }
-
-class TimedOut extends Error {}
 
 export class InspectionService {
   constructor(
@@ -76,26 +74,12 @@ export class InspectionService {
       inspectionId: id, ...b, departmentCode: cadre.departmentCode, score, grade: gradeOf(score), recordedBy: p.username, recordedAt: now.toISOString(),
     };
     const requestHash = canonicalHash({ by: p.username, ...b });
-    const workflowId = inspectionWorkflowId(id);
-    try {
-      const handle = await this.deps.temporal.workflow.start<typeof inspectionWorkflow>('inspectionWorkflow', {
-        taskQueue: this.deps.taskQueue,
-        workflowId,
-        args: [input],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        workflowIdConflictPolicy: 'FAIL',
-        memo: { requestHash },
-      });
-      return { inspection: await this.wait(handle.result()), created: true };
-    } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        const handle = this.deps.temporal.workflow.getHandle<typeof inspectionWorkflow>(workflowId);
-        const memo = ((await handle.describe()).memo ?? {}) as { requestHash?: string };
-        if (memo.requestHash !== requestHash) throw new IdempotencyKeyReusedError(opts.idempotencyKey ?? '');
-        return { inspection: await this.wait(handle.result()), created: false };
-      }
-      throw this.unavailable(err);
-    }
+    const { result, created } = await storeByWorker<RecordedInspection['inspection']>({
+      temporal: this.deps.temporal, taskQueue: this.deps.taskQueue, workflowType: 'inspectionWorkflow', workflowId: inspectionWorkflowId(id), args: [input],
+      requestHash, idempotencyKey: opts.idempotencyKey, waitMs: this.deps.waitMs,
+      notStored: { title: 'Inspection not stored', detail: 'the inspection could not be stored' },
+    });
+    return { inspection: result, created };
   }
 
   list(q: ListInspectionsQuery) {
@@ -105,24 +89,4 @@ export class InspectionService {
     });
   }
 
-  private async wait<T>(result: Promise<T>): Promise<T> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new TimedOut()), this.deps.waitMs ?? 15_000);
-    });
-    try {
-      return await Promise.race([result, timeout]);
-    } catch (err) {
-      throw this.unavailable(err);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  private unavailable(err: unknown): unknown {
-    if (err instanceof TimedOut) return new DependencyUnavailableError('the case worker');
-    if (isTemporalUnavailable(err)) return new DependencyUnavailableError('the workflow engine');
-    if (err instanceof WorkflowFailedError) return new DomainError(ProblemType.validation, 422, 'Inspection not stored', 'the inspection could not be stored; an administrator can see why under operations/failures');
-    return err;
-  }
 }

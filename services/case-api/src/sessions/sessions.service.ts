@@ -9,13 +9,13 @@
  * the verified session's, never a body field.
  */
 import { randomUUID } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import {
-  attendanceDateProblem, mayReadSessionDay, mayRecordOnBehalf, isoWeekday as isoWeekdayOf, DEFAULT_CALENDAR, DependencyUnavailableError, DomainError, isTemporalUnavailable, localDateOf,
+  attendanceDateProblem, canonicalHash, mayReadSessionDay, mayRecordOnBehalf, isoWeekday as isoWeekdayOf, DEFAULT_CALENDAR, DomainError, localDateOf,
   monthRange, NotFoundError, occurrenceOn, ProblemType, sessionAttendanceWorkflowId, sessionOccurrences, STATUS_MEANING, uuidV5,
   type AbsenceReason, type AttendanceStatus, type BusinessCalendar, type CaseStatus, type Principal, type SessionAttendanceBody, type SessionAttendanceInput,
 } from '@minqing/shared';
-import type { sessionAttendanceWorkflow } from '@minqing/workflows/market-days/workflows';
+import { storeByWorker } from '../stored-by-worker';
 import type { AttendanceRecord, RosterCadre, SessionCaseRow, SessionRow, SessionsRepository } from './sessions.repository';
 
 const NAMESPACE = '6f1f3a52-8d0c-5e47-9b1a-2c7d4e9f0a31';
@@ -92,8 +92,6 @@ function invalid(field: string, code: string, message: string, params: Record<st
 }
 const refused = (code: string, detail: string, params: Record<string, string | number> = {}) =>
   new DomainError(ProblemType.forbidden, 403, 'Forbidden', detail, { code, params });
-
-class TimedOut extends Error {}
 
 /** The latest record per cadre, and each cadre's records in order. */
 function latestByCadre(records: readonly AttendanceRecord[]): Map<string, AttendanceRecord[]> {
@@ -202,26 +200,13 @@ export class SessionsService {
       recordedBy,
       recordedAt: (this.deps.now?.() ?? new Date()).toISOString(),
     };
-    const workflowId = sessionAttendanceWorkflowId(attendanceId);
-    try {
-      const handle = await this.deps.temporal.workflow.start<typeof sessionAttendanceWorkflow>('sessionAttendanceWorkflow', {
-        taskQueue: this.deps.taskQueue,
-        workflowId,
-        args: [input],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        workflowIdConflictPolicy: 'FAIL',
-      });
-      await this.wait(handle.result());
-      return { answer: { id: attendanceId, sessionCode: s.code, date: body.date, cadreCode, status: body.status, reason: input.reason, recordedBy, onBehalf }, created: true };
-    } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        // the same key again: the record it made (the first request's) stands
-        const handle = this.deps.temporal.workflow.getHandle<typeof sessionAttendanceWorkflow>(workflowId);
-        const first = await this.wait(handle.result());
-        return { answer: { id: attendanceId, sessionCode: s.code, date: first.date, cadreCode, status: first.status as AttendanceStatus, reason: input.reason, recordedBy, onBehalf }, created: false };
-      }
-      throw this.unavailable(err);
-    }
+    // the same key again with the same record: the record it made stands (another record under it is a 422)
+    const { created } = await storeByWorker({
+      temporal: this.deps.temporal, taskQueue: this.deps.taskQueue, workflowType: 'sessionAttendanceWorkflow', workflowId: sessionAttendanceWorkflowId(attendanceId), args: [input],
+      requestHash: canonicalHash({ by: recordedBy, session: s.code, ...body }), idempotencyKey: opts.idempotencyKey, waitMs: this.deps.waitMs,
+      notStored: { title: 'Attendance not stored', detail: 'the record could not be stored' },
+    });
+    return { answer: { id: attendanceId, sessionCode: s.code, date: body.date, cadreCode, status: body.status, reason: input.reason, recordedBy, onBehalf }, created };
   }
 
   /** One occurrence: the roster and their attendance, the cases opened there by category and where they stand now. */
@@ -318,26 +303,6 @@ export class SessionsService {
     });
   }
 
-  private async wait<T>(result: Promise<T>): Promise<T> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new TimedOut()), this.deps.waitMs ?? 15_000);
-    });
-    try {
-      return await Promise.race([result, timeout]);
-    } catch (err) {
-      throw this.unavailable(err);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  private unavailable(err: unknown): unknown {
-    if (err instanceof TimedOut) return new DependencyUnavailableError('the case worker');
-    if (isTemporalUnavailable(err)) return new DependencyUnavailableError('the workflow engine');
-    if (err instanceof WorkflowFailedError) return new DomainError(ProblemType.validation, 422, 'Attendance not stored', 'the record could not be stored; an administrator can see why under operations/failures');
-    return err;
-  }
 }
 
 const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);

@@ -8,13 +8,13 @@
  * no casework table). The request waits for the workflow, so a 201 means the
  * record is stored, as before.
  */
-import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import {
-  PAGE_LIMIT_DEFAULT, assertSafeText, canonicalHash, DEFAULT_CALENDAR, DependencyUnavailableError, deriveWorkRecordId, DomainError, dutyVisible, ForbiddenError, IdempotencyKeyReusedError, isTemporalUnavailable,
+  PAGE_LIMIT_DEFAULT, assertSafeText, canonicalHash, DEFAULT_CALENDAR, deriveWorkRecordId, DomainError, dutyVisible, ForbiddenError,
   detailsOf, localDateOf, normaliseHelps, ProblemType, roleOfKind, workRecordFieldErrors, workRecordWorkflowId,
   type Actor, type BusinessCalendar, type Principal, type WorkFieldError, type WorkKind, type WorkRecordBody, type WorkRecordInput, type WorkRecordResult, type WorkRole,
 } from '@minqing/shared';
-import type { workRecordWorkflow } from '@minqing/workflows/work/workflows';
+import { storeByWorker } from '../stored-by-worker';
 import type { WorkRepository } from './work.repository';
 
 export type { WorkRecordBody } from '@minqing/shared';
@@ -46,8 +46,6 @@ function invalidAll(errors: (Omit<WorkFieldError, 'code'> & { code: string })[])
     errors: errors.map((e) => ({ field: `body/${e.field}`, message: e.message, code: e.code, params: e.params })),
   });
 }
-
-class TimedOut extends Error {}
 
 export class WorkService {
   constructor(
@@ -94,27 +92,12 @@ export class WorkService {
       ...(b.helps?.length ? { helps: normaliseHelps(b.helps) } : {}),
       ...(Object.keys(details).length ? { details } : {}),
     };
-    const workflowId = workRecordWorkflowId(recordId);
-    try {
-      const handle = await this.deps.temporal.workflow.start<typeof workRecordWorkflow>('workRecordWorkflow', {
-        taskQueue: this.deps.taskQueue,
-        workflowId,
-        args: [input],
-        // One record per id, even after its workflow has finished: a retry replays it.
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        workflowIdConflictPolicy: 'FAIL',
-        memo: { requestHash },
-      });
-      return { record: await this.wait(handle.result()), created: true };
-    } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        const handle = this.deps.temporal.workflow.getHandle<typeof workRecordWorkflow>(workflowId);
-        const memo = ((await handle.describe()).memo ?? {}) as { requestHash?: string };
-        if (memo.requestHash !== requestHash) throw new IdempotencyKeyReusedError(opts.idempotencyKey ?? '');
-        return { record: await this.wait(handle.result()), created: false };
-      }
-      throw this.unavailable(err);
-    }
+    const { result, created } = await storeByWorker<WorkRecordResult>({
+      temporal: this.deps.temporal, taskQueue: this.deps.taskQueue, workflowType: 'workRecordWorkflow', workflowId: workRecordWorkflowId(recordId), args: [input],
+      requestHash, idempotencyKey: opts.idempotencyKey, waitMs: this.deps.waitMs,
+      notStored: { title: 'Work record not stored', detail: 'the record could not be stored' },
+    });
+    return { record: result, created };
   }
 
   list(q: ListQuery) {
@@ -135,28 +118,5 @@ export class WorkService {
       throw new ForbiddenError(`the work records of ${q.cadre} are outside your role and links (${p.role})`);
     }
     return this.list(q);
-  }
-
-  /** The workflow's result, or a 503 when the worker has not stored the record in time (it still will: retry with the same key). */
-  private async wait(result: Promise<WorkRecordResult>): Promise<WorkRecordResult> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new TimedOut()), this.deps.waitMs ?? 15_000);
-    });
-    try {
-      return await Promise.race([result, timeout]);
-    } catch (err) {
-      throw this.unavailable(err);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  private unavailable(err: unknown): unknown {
-    if (err instanceof TimedOut) return new DependencyUnavailableError('the case worker');
-    if (isTemporalUnavailable(err)) return new DependencyUnavailableError('the workflow engine');
-    // The worker refused the record for good (a permanent data error, listed under GET /api/v1/operations/failures).
-    if (err instanceof WorkflowFailedError) return new DomainError(ProblemType.validation, 422, 'Work record not stored', 'the record could not be stored; an administrator can see why under operations/failures');
-    return err;
   }
 }
