@@ -183,3 +183,65 @@ export interface SessionAttendanceInput {
 }
 
 export const sessionAttendanceWorkflowId = (attendanceId: string) => `session-attendance:${attendanceId}`;
+
+// The reports of market days as the API answers them (sessionDayReport, sessionMonthReport): one shape for the server and the console.
+
+/** Where a case opened at a session stands now: answered (resolved), still open, or ended without an answer (withdrawn, rejected, merged). */
+export type CaseOutcome = 'resolved' | 'open' | 'ended';
+
+export interface RosterLine {
+  cadreCode: string;
+  name: string;
+  departmentCode: string | null;
+  /** the latest record, or null when none was made */
+  status: AttendanceStatus | null;
+  reason: AbsenceReason | null;
+  recordedBy: string | null;
+  onBehalf: boolean;
+  recordedAt: string | null;
+  /** every record for the day, oldest first (a later one corrects) */
+  history: { status: AttendanceStatus; reason: AbsenceReason | null; recordedBy: string; recordedAt: string }[];
+}
+
+export interface CategoryCount { category: string; opened: number; resolved: number; open: number; ended: number }
+
+export interface DayReport {
+  session: { code: string; name: string; villageCode: string; areaCode: string | null; weekday: number; startTime: string; endTime: string };
+  date: string;
+  cancelled: boolean;
+  reason: 'holiday' | null;
+  roster: RosterLine[];
+  counts: { rostered: number; arrived: number; absent: number; notRecorded: number };
+  cases: { opened: number; resolved: number; open: number; ended: number; byCategory: CategoryCount[] };
+  caseList: { id: string; trackingCode: string; title: string; category: string; status: string; outcome: CaseOutcome; openedAt: string }[];
+  /** what the caller may do: record their own attendance, record on a rostered cadre's behalf */
+  may: { recordOwn: boolean; recordOnBehalf: boolean };
+  /** whether the date still takes records (by the window) for oneself / on behalf */
+  open: { own: boolean; onBehalf: boolean };
+}
+
+export interface MonthRow {
+  sessionCode: string;
+  sessionName: string;
+  villageCode: string;
+  date: string;
+  cancelled: boolean;
+  reason: 'holiday' | null;
+  rostered: number;
+  arrived: number;
+  absent: number;
+  notRecorded: number;
+  casesOpened: number;
+  casesResolved: number;
+  casesOpen: number;
+  /** the roster's lines, for the export only */
+  roster?: RosterLine[];
+}
+
+export interface MonthReport {
+  month: string;
+  first: string;
+  last: string;
+  items: MonthRow[];
+  totals: { sessionsHeld: number; sessionsCancelled: number; rostered: number; arrived: number; absent: number; notRecorded: number; casesOpened: number; casesResolved: number; casesOpen: number };
+}

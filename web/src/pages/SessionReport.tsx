@@ -13,29 +13,9 @@ import { useDirectory } from '../directory';
 import { ProblemBox } from '../components/ProblemBox';
 import { Loading } from '../components/bits';
 import { todayLocal, useFormat } from '../format';
+import type { MonthReport } from '@minqing/shared/market-days';
 import { SessionDay } from './sessions/SessionDay';
 import './sessions/sessions.css';
-
-interface MonthRow {
-  sessionCode: string;
-  sessionName: string;
-  villageCode: string;
-  date: string;
-  cancelled: boolean;
-  reason: 'holiday' | null;
-  rostered: number;
-  arrived: number;
-  absent: number;
-  notRecorded: number;
-  casesOpened: number;
-  casesResolved: number;
-  casesOpen: number;
-}
-interface MonthReport {
-  month: string;
-  items: MonthRow[];
-  totals: { sessionsHeld: number; sessionsCancelled: number; rostered: number; arrived: number; absent: number; notRecorded: number; casesOpened: number; casesResolved: number; casesOpen: number };
-}
 
 export default function SessionReport() {
   const { t, i18n } = useTranslation();

@@ -11,7 +11,7 @@ import ExcelJS from 'exceljs';
 import { stringify } from 'csv-stringify/sync';
 import { safeCell } from '../ledger/ledger.csv';
 import { textAt, type Open311Language } from '../open311/labels';
-import type { MonthReport } from './sessions.service';
+import type { MonthReport } from '@minqing/shared';
 
 export const SESSION_EXPORT_FORMATS = ['csv', 'xlsx'] as const;
 export type SessionExportFormat = (typeof SESSION_EXPORT_FORMATS)[number];

@@ -12,7 +12,7 @@ import { api } from '../../api';
 import { useMe } from '../../auth';
 import { useDirectory } from '../../directory';
 import { todayLocal } from '../../format';
-import { weekdayOf } from './SessionDay';
+import { isoWeekday } from '@minqing/shared/work-kinds';
 
 interface Session { code: string; name: string; villageCode: string; weekday: number; dutyCadreCodes: string[] }
 
@@ -33,7 +33,7 @@ export function useIntakePlace() {
         const mine = r.items.filter((s) => (village !== null && s.villageCode === village) || (!!me.cadreCode && s.dutyCadreCodes.includes(me.cadreCode)));
         setSessions(mine);
         // on a market day, the session by default
-        setPlace(mine.find((s) => s.weekday === weekdayOf(todayLocal()))?.code ?? null);
+        setPlace(mine.find((s) => s.weekday === isoWeekday(todayLocal()))?.code ?? null);
       })
       .catch(() => live && setSessions([]));
     return () => {

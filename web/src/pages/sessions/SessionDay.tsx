@@ -10,7 +10,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { ABSENCE_REASONS } from '@minqing/shared/market-days';
+import { ABSENCE_REASONS, occurrenceOn, type AbsenceReason, type AttendanceStatus, type DayReport, type RosterLine } from '@minqing/shared/market-days';
 import { api, problemOf, uuid, withQuery, type Problem } from '../../api';
 import { useDirectory } from '../../directory';
 import { useMe } from '../../auth';
@@ -19,42 +19,13 @@ import { Loading, StatusBadge, useEnum } from '../../components/bits';
 import { useFormat } from '../../format';
 import './sessions.css';
 
-type Status = 'arrived' | 'absent';
-type Reason = (typeof ABSENCE_REASONS)[number];
-
-export interface RosterLine {
-  cadreCode: string;
-  name: string;
-  departmentCode: string | null;
-  status: Status | null;
-  reason: Reason | null;
-  recordedBy: string | null;
-  onBehalf: boolean;
-  recordedAt: string | null;
-}
-interface CategoryCount { category: string; opened: number; resolved: number; open: number; ended: number }
-export interface DayReport {
-  session: { code: string; name: string; villageCode: string; weekday: number; startTime: string; endTime: string };
-  date: string;
-  cancelled: boolean;
-  reason: 'holiday' | null;
-  roster: RosterLine[];
-  counts: { rostered: number; arrived: number; absent: number; notRecorded: number };
-  cases: { opened: number; resolved: number; open: number; ended: number; byCategory: CategoryCount[] };
-  caseList: { id: string; trackingCode: string; title: string; category: string; status: string; outcome: 'resolved' | 'open' | 'ended'; openedAt: string }[];
-  may: { recordOwn: boolean; recordOnBehalf: boolean };
-  open: { own: boolean; onBehalf: boolean };
-}
+type Status = AttendanceStatus;
+type Reason = AbsenceReason;
 
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-/** ISO weekday of a local date. */
-export const weekdayOf = (date: string) => ((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
-/** The latest date on or before `today` that falls on ISO `weekday`. */
-export function lastOccurrence(weekday: number, today: string): string {
-  const back = (weekdayOf(today) - weekday + 7) % 7;
-  return iso(Date.parse(`${today}T00:00:00Z`) - back * DAY);
-}
+/** The latest date on or before `today` that falls on ISO `weekday` (the market day a case of today belongs to). */
+export const lastOccurrence = (weekday: number, today: string): string => occurrenceOn(weekday, today);
 export const addWeeks = (date: string, n: number) => iso(Date.parse(`${date}T00:00:00Z`) + n * 7 * DAY);
 
 /** Records attendance: `cadreCode` only when on a rostered cadre's behalf. */
