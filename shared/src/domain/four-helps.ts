@@ -176,3 +176,26 @@ export const FourHelpsCasesResponseSchema = Type.Object(
   closed,
 );
 export type FourHelpsCasesResponse = Static<typeof FourHelpsCasesResponseSchema>;
+
+/** A case's 四帮四促 tags as the API answers them (getCaseHelps, setCaseHelps): one shape for the server and the console. */
+export interface CaseHelpsView {
+  caseId: string;
+  helps: FourHelp[];
+  /** 0 when the case was never tagged */
+  revision: number;
+  /** the help the case's category suggests (preselected in the console; the person chooses) */
+  suggested: FourHelp | null;
+  /** whether the signed-in person may change them */
+  mayChange: boolean;
+  changedAt: string | null;
+  changedBy: string | null;
+}
+
+/** One revision of a case's tags (caseHelpsHistory). */
+export interface HelpsRevision {
+  revision: number;
+  helps: FourHelp[];
+  /** the cadre who made it (the clerk who opened the case, for tags given at intake) */
+  actorCode: string | null;
+  at: string;
+}

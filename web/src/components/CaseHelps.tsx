@@ -7,7 +7,7 @@
  */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { FourHelp } from '@minqing/shared/four-helps';
+import type { CaseHelpsView, FourHelp, HelpsRevision } from '@minqing/shared/four-helps';
 import { api, problemOf, uuid, withQuery, type Problem } from '../api';
 import { useDirectory } from '../directory';
 import { useFormat } from '../format';
@@ -16,22 +16,6 @@ import { HelpsPicker, HelpsTags } from './FourHelps';
 import { Pager, useCursorList, type CursorPage } from './Pager';
 import { ProblemBox } from './ProblemBox';
 import { Loading } from './bits';
-
-interface CaseHelps {
-  caseId: string;
-  helps: FourHelp[];
-  revision: number;
-  suggested: FourHelp | null;
-  mayChange: boolean;
-  changedAt: string | null;
-  changedBy: string | null;
-}
-interface HelpsRevision {
-  revision: number;
-  helps: FourHelp[];
-  actorCode: string | null;
-  at: string;
-}
 
 function History({ caseId, version }: { caseId: string; version: number }) {
   const { t } = useTranslation();
@@ -61,7 +45,7 @@ export function CaseHelpsPanel({ caseId }: { caseId: string }) {
   const { t } = useTranslation();
   const dir = useDirectory();
   const f = useFormat();
-  const [view, setView] = useState<CaseHelps | null>(null);
+  const [view, setView] = useState<CaseHelpsView | null>(null);
   const [loadProblem, setLoadProblem] = useState<Problem | null>(null);
   const [editing, setEditing] = useState<FourHelp[] | null>(null);
   const [saved, setSaved] = useState(false);
@@ -70,7 +54,7 @@ export function CaseHelpsPanel({ caseId }: { caseId: string }) {
 
   const load = useCallback(async (signal?: AbortSignal) => {
     try {
-      setView(await api<CaseHelps>(`/cases/${caseId}/helps`, { signal }));
+      setView(await api<CaseHelpsView>(`/cases/${caseId}/helps`, { signal }));
       setLoadProblem(null);
     } catch (err) {
       if ((err as Error).name !== 'AbortError') setLoadProblem(problemOf(err));
@@ -87,7 +71,7 @@ export function CaseHelpsPanel({ caseId }: { caseId: string }) {
     if (!view || !editing) return;
     await action.run(async () => {
       try {
-        const next = await api<CaseHelps>(`/cases/${caseId}/helps`, { method: 'PUT', body: { helps: editing, revision: view.revision }, headers: { 'Idempotency-Key': uuid() } });
+        const next = await api<CaseHelpsView>(`/cases/${caseId}/helps`, { method: 'PUT', body: { helps: editing, revision: view.revision }, headers: { 'Idempotency-Key': uuid() } });
         setView(next);
         setEditing(null);
         setSaved(true);

@@ -3,15 +3,8 @@
  * case-worker; read here only): the latest revision, and every revision with
  * who made it and when.
  */
-import { decodeCursor, CursorError, keysetPage, normaliseHelps, type FourHelp, type Page, type Pool } from '@minqing/shared';
+import { decodeCursor, CursorError, keysetPage, normaliseHelps, type HelpsRevision, type Page, type Pool } from '@minqing/shared';
 
-export interface HelpsRevision {
-  revision: number;
-  helps: FourHelp[];
-  /** the cadre who made it (the clerk who opened the case, for tags given at intake) */
-  actorCode: string | null;
-  at: string;
-}
 
 const REVISION = `revision, helps, actor AS "actorCode", to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at`;
 

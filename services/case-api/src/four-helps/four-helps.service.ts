@@ -13,29 +13,17 @@ import type { Client } from '@temporalio/client';
 import {
   canonicalHash, caseHelpsWorkflowId, DomainError, ForbiddenError,
   HELPS_TAG_ROLES, mayTagHelps, normaliseHelps, ProblemType, SUGGESTED_HELP, uuidV5,
-  type CaseHelpsInput, type CaseView, type FourHelp, type Page, type Principal, type SetCaseHelpsBody,
+  type CaseHelpsInput, type CaseHelpsView, type CaseView, type HelpsRevision, type Page, type Principal, type SetCaseHelpsBody,
 } from '@minqing/shared';
 import { randomUUID } from 'node:crypto';
 import { replayStored, storeByWorker } from '../stored-by-worker';
-import type { FourHelpsRepository, HelpsRevision } from './four-helps.repository';
+import type { FourHelpsRepository } from './four-helps.repository';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Namespace of the ids of tag changes made with an Idempotency-Key. */
 const CHANGE_ID_NAMESPACE = '5b0e8f1c-9a7d-5c3e-8f21-4d6a0b9c7e12';
 
-export interface CaseHelpsView {
-  caseId: string;
-  helps: FourHelp[];
-  /** 0 when the case was never tagged */
-  revision: number;
-  /** the help the case's category suggests (preselected in the console; the person chooses) */
-  suggested: FourHelp | null;
-  /** whether the signed-in person may change them */
-  mayChange: boolean;
-  changedAt: string | null;
-  changedBy: string | null;
-}
 
 export class HelpsRevisionConflictError extends DomainError {
   constructor(current: number, base: number) {
