@@ -257,16 +257,17 @@ describe('the routing rule in the user’s language', () => {
     expect(await cell.getAttribute('data-rule')).toBe(routing.rule);
     const names: Record<string, string> = { category: '按类别规则', household: '干部联户', village: '部门联村', fallback: '乡镇统一派单' };
     expect(await cell.locator('.routing-rule').textContent()).toBe(names[routing.rule]);
-    // The reason in Chinese, from the reason's code and parameters: no English sentence, no codes.
-    const zhReason = (await cell.locator('.routing-reason').textContent()) ?? '';
-    expect(zhReason).not.toBe('');
-    expect(zhReason).not.toMatch(/[A-Za-z]/);
+    // The reason in Chinese, from the reason's code and parameters: no English sentence, no codes — once the
+    // directory's names have arrived (in a full test database they can come after the case).
+    const reason = async () => (await cell.locator('.routing-reason').textContent()) ?? '';
+    await expect.poll(reason, { timeout: 15_000 }).not.toMatch(/[A-Za-z]/);
+    expect(await reason()).not.toBe('');
     await screenshot(page, 'case-routing');
     // …and in English after the switch, still naming people and places rather than their codes.
     const english: Record<string, string> = { category: 'Category rule', household: 'Cadre–household link', village: 'Department–village link', fallback: 'Township queue' };
     await page.getByTestId('lang-switch').click();
     await eventually(async () => (await cell.locator('.routing-rule').textContent()) === english[routing.rule], 'the English rule name');
-    const enReason = (await cell.locator('.routing-reason').textContent()) ?? '';
+    const enReason = await reason();
     expect(enReason).toMatch(/[A-Za-z]{3}/);
     for (const code of [t.household, t.cadre1, t.dept, t.village]) expect(enReason).not.toContain(code);
     await page.context().close();

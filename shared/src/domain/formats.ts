@@ -13,6 +13,9 @@ import { FormatRegistry } from '@sinclair/typebox';
 export const YEAR_MIN = 1970;
 export const YEAR_MAX = 2999;
 
+/** A month 'YYYY-MM' in the years YEAR_MIN–YEAR_MAX (the bounds of every date the APIs take). */
+export const MONTH_PATTERN = '^(?:19[7-9]\\d|2\\d{3})-(?:0[1-9]|1[0-2])$';
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;

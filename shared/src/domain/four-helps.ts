@@ -11,6 +11,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { CaseCategory } from './vocabulary';
 import type { StaffRole } from './access';
+import { CODE_PATTERN, REVISION_MAX } from './text';
 
 /** The four helps, in the plan's order (which is also the order tags are kept and shown in). */
 export const FOUR_HELPS = [
@@ -64,7 +65,7 @@ export const mayTagHelps = (role: StaffRole | undefined): boolean => !!role && H
 export const SetCaseHelpsBodySchema = Type.Object(
   {
     helps: FourHelpsSchema,
-    revision: Type.Integer({ minimum: 0, description: 'the revision of the tags the change was made on (0 = the case had none); 409 when they changed meanwhile' }),
+    revision: Type.Integer({ minimum: 0, maximum: REVISION_MAX, description: 'the revision of the tags the change was made on (0 = the case had none); 409 when they changed meanwhile' }),
   },
   { additionalProperties: false },
 );
@@ -89,7 +90,7 @@ export const caseHelpsWorkflowId = (changeId: string): string => `case-helps:${c
 
 const Day = (description: string) => Type.String({ format: 'date', description });
 const closed = { additionalProperties: false } as const;
-const CodeParam = (description: string) => Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$', description });
+const CodeParam = (description: string) => Type.String({ minLength: 1, maxLength: 64, pattern: CODE_PATTERN, description });
 
 /** The period (local dates, both included) and where: the township, one area, or one village. */
 export const FourHelpsQuerySchema = Type.Object(
@@ -144,7 +145,7 @@ export const FourHelpsCasesQuerySchema = Type.Object(
     help: FourHelpSchema,
     count: Type.Union(FOUR_HELPS_CASE_COUNTS.map((c) => Type.Literal(c)), { description: 'which count the cases are behind' }),
     /** a group of the report (an area or village code, or `(none)`) */
-    group: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'one group of the report (its key)' })),
+    group: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: `${CODE_PATTERN}|^\\(none\\)$`, description: 'one group of the report (its key: an area or village code, or `(none)`)' })),
     limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
     offset: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }),
   },

@@ -13,6 +13,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { DASHBOARD_ROLES, type StaffRole } from './access';
 import { localDateOf, startOfLocalDate, type BusinessCalendar } from './calendar';
 import { CategorySchema } from './case';
+import { MONTH_PATTERN } from './formats';
 import { Text } from './text';
 import { CaseStatus, type CaseCategory } from './vocabulary';
 
@@ -37,8 +38,6 @@ export type HotTopicOperation = keyof typeof HOT_TOPIC_OPERATIONS;
 
 // ---- months ------------------------------------------------------------------
 
-/** A month 'YYYY-MM' in the years 1970–2999 (the bounds of every date the APIs take). */
-export const MONTH_PATTERN = '^(?:19[7-9]\\d|2\\d{3})-(?:0[1-9]|1[0-2])$';
 const MONTH = new RegExp(MONTH_PATTERN);
 export const isMonth = (s: string): boolean => MONTH.test(s);
 

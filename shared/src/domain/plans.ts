@@ -9,7 +9,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { TOWNSHIP_WIDE_ROLES, STAFF_ROLES, type Principal, type StaffRole } from './access';
-import { Code, Text } from './text';
+import { Code, REVISION_MAX, Text } from './text';
 
 /** area: one per area per year, the area leader's; department: one per department per year, the department head's. */
 export const PLAN_KINDS = ['area', 'department'] as const;
@@ -219,7 +219,7 @@ export type AddPlanItemBody = Static<typeof AddPlanItemBodySchema>;
 
 export const UpdatePlanItemBodySchema = Type.Object(
   {
-    baseRevision: Type.Integer({ minimum: 1, description: 'the revision this edit starts from (409 plan_item_changed when it is not the current one)' }),
+    baseRevision: Type.Integer({ minimum: 1, maximum: REVISION_MAX, description: 'the revision this edit starts from (409 plan_item_changed when it is not the current one)' }),
     title: Type.Optional(ItemTerms.title),
     villageCodes: Type.Optional(ItemTerms.villageCodes),
     ownerCode: Type.Optional(ItemTerms.ownerCode),
@@ -232,7 +232,7 @@ export type UpdatePlanItemBody = Static<typeof UpdatePlanItemBodySchema>;
 
 export const PlanProgressBodySchema = Type.Object(
   {
-    baseRevision: Type.Integer({ minimum: 1, description: 'the revision this progress starts from (409 plan_item_changed when it is not the current one)' }),
+    baseRevision: Type.Integer({ minimum: 1, maximum: REVISION_MAX, description: 'the revision this progress starts from (409 plan_item_changed when it is not the current one)' }),
     status: Type.Optional(StatusSchema),
     note: Type.Optional(Text({ maxLength: PLAN_NOTE_MAX, description: 'what was done; required to drop an item (the reason)' })),
   },

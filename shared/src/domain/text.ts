@@ -25,6 +25,9 @@ export const Text = (options: StringOptions = {}): TString => Type.String({ ...o
 /** A roster code (village, household, cadre, department, service point, user name). */
 export const Code = (options: StringOptions = {}): TString => Type.String({ minLength: 1, maxLength: 64, ...options, pattern: CODE_PATTERN });
 
+/** Largest revision number a request may name (a PostgreSQL integer; no record gets near it). */
+export const REVISION_MAX = 2_147_483_647;
+
 /** Largest `offset` a list accepts: beyond any real list, far below PostgreSQL's bigint. */
 export const OFFSET_MAX = 1_000_000;
 export const Offset = (options: { default?: number; description?: string } = {}) =>

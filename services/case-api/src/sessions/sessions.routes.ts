@@ -10,7 +10,7 @@
  */
 import { Type, type FastifyPluginAsyncTypebox, type TSchema } from '@fastify/type-provider-typebox';
 import {
-  ABSENCE_REASONS, ATTENDANCE_STATUSES, Code as CodeString, problemResponses, SESSION_OPERATIONS, SessionAttendanceBodySchema,
+  ABSENCE_REASONS, ATTENDANCE_STATUSES, Code as CodeString, MONTH_PATTERN, problemResponses, SESSION_OPERATIONS, SessionAttendanceBodySchema,
   type SessionAttendanceBody, type SessionOperation,
 } from '@minqing/shared';
 import { principalOf } from '../auth/auth.hook';
@@ -27,7 +27,7 @@ const roles = (op: SessionOperation) => SESSION_OPERATIONS[op];
 const Enum = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
 const Nullable = <T extends TSchema>(s: T) => Type.Union([s, Type.Null()]);
 const closed = { additionalProperties: false } as const;
-const Month = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM' });
+const Month = Type.String({ pattern: MONTH_PATTERN, description: 'YYYY-MM' });
 const LocalDate = Type.String({ format: 'date' });
 const Outcome = Enum(['resolved', 'open', 'ended'] as const);
 const CancelReason = Nullable(Enum(['holiday'] as const));
