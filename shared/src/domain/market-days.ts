@@ -9,10 +9,11 @@
  * recorded it is kept). Pure and deterministic (no I/O, no clocks): the API,
  * the reporting service and the console use the same rules.
  */
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { StaffRole } from './access';
 import { isoWeekday } from './work-kinds';
 import type { BusinessCalendar } from './calendar';
+import { MONTH_PATTERN } from './formats';
 import { Code } from './text';
 
 export const ATTENDANCE_STATUSES = ['arrived', 'absent'] as const;
@@ -184,64 +185,91 @@ export interface SessionAttendanceInput {
 
 export const sessionAttendanceWorkflowId = (attendanceId: string) => `session-attendance:${attendanceId}`;
 
-// The reports of market days as the API answers them (sessionDayReport, sessionMonthReport): one shape for the server and the console.
+// The reports of market days as the API answers them (sessionDayReport, sessionMonthReport): one schema for the
+// route's response, the server's types and the console's.
+
+const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const closed = { additionalProperties: false } as const;
+const oneOf = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
+const LocalDate = Type.String({ format: 'date' });
+const CancelReason = nullable(oneOf(['holiday'] as const));
 
 /** Where a case opened at a session stands now: answered (resolved), still open, or ended without an answer (withdrawn, rejected, merged). */
-export type CaseOutcome = 'resolved' | 'open' | 'ended';
+export const CASE_OUTCOMES = ['resolved', 'open', 'ended'] as const;
+export type CaseOutcome = (typeof CASE_OUTCOMES)[number];
 
-export interface RosterLine {
-  cadreCode: string;
-  name: string;
-  departmentCode: string | null;
-  /** the latest record, or null when none was made */
-  status: AttendanceStatus | null;
-  reason: AbsenceReason | null;
-  recordedBy: string | null;
-  onBehalf: boolean;
-  recordedAt: string | null;
-  /** every record for the day, oldest first (a later one corrects) */
-  history: { status: AttendanceStatus; reason: AbsenceReason | null; recordedBy: string; recordedAt: string }[];
-}
+export const RosterLineSchema = Type.Object(
+  {
+    cadreCode: Type.String(),
+    name: Type.String(),
+    departmentCode: nullable(Type.String()),
+    status: nullable(oneOf(ATTENDANCE_STATUSES)),
+    reason: nullable(oneOf(ABSENCE_REASONS)),
+    recordedBy: nullable(Type.String()),
+    onBehalf: Type.Boolean(),
+    recordedAt: nullable(Type.String({ format: 'date-time' })),
+    history: Type.Array(
+      Type.Object({ status: oneOf(ATTENDANCE_STATUSES), reason: nullable(oneOf(ABSENCE_REASONS)), recordedBy: Type.String(), recordedAt: Type.String({ format: 'date-time' }) }, closed),
+      { description: 'every record of the day, oldest first: a later one corrects an earlier one' },
+    ),
+  },
+  closed,
+);
+export type RosterLine = Static<typeof RosterLineSchema>;
 
-export interface CategoryCount { category: string; opened: number; resolved: number; open: number; ended: number }
+const Counts = { opened: Type.Integer(), resolved: Type.Integer(), open: Type.Integer(), ended: Type.Integer({ description: 'withdrawn, rejected or merged' }) };
+const CategoryCountSchema = Type.Object({ category: Type.String(), ...Counts }, closed);
+export type CategoryCount = Static<typeof CategoryCountSchema>;
 
-export interface DayReport {
-  session: { code: string; name: string; villageCode: string; areaCode: string | null; weekday: number; startTime: string; endTime: string };
-  date: string;
-  cancelled: boolean;
-  reason: 'holiday' | null;
-  roster: RosterLine[];
-  counts: { rostered: number; arrived: number; absent: number; notRecorded: number };
-  cases: { opened: number; resolved: number; open: number; ended: number; byCategory: CategoryCount[] };
-  caseList: { id: string; trackingCode: string; title: string; category: string; status: string; outcome: CaseOutcome; openedAt: string }[];
-  /** what the caller may do: record their own attendance, record on a rostered cadre's behalf */
-  may: { recordOwn: boolean; recordOnBehalf: boolean };
-  /** whether the date still takes records (by the window) for oneself / on behalf */
-  open: { own: boolean; onBehalf: boolean };
-}
+export const DayReportSchema = Type.Object(
+  {
+    session: Type.Object(
+      { code: Type.String(), name: Type.String(), villageCode: Type.String(), areaCode: nullable(Type.String()), weekday: Type.Integer(), startTime: Type.String(), endTime: Type.String() },
+      closed,
+    ),
+    date: LocalDate,
+    cancelled: Type.Boolean({ description: 'the calendar makes the date a holiday: no market-day service' }),
+    reason: CancelReason,
+    roster: Type.Array(RosterLineSchema, { description: 'the duty roster (all of it) with the latest attendance of each' }),
+    counts: Type.Object({ rostered: Type.Integer(), arrived: Type.Integer(), absent: Type.Integer(), notRecorded: Type.Integer() }, closed),
+    cases: Type.Object({ ...Counts, byCategory: Type.Array(CategoryCountSchema) }, closed),
+    caseList: Type.Array(
+      Type.Object(
+        { id: Type.String({ format: 'uuid' }), trackingCode: Type.String(), title: Type.String(), category: Type.String(), status: Type.String(), outcome: oneOf(CASE_OUTCOMES), openedAt: Type.String({ format: 'date-time' }) },
+        closed,
+      ),
+      { description: 'every case opened at the session that day, or entered later before its next market day (not capped), oldest first' },
+    ),
+    may: Type.Object({ recordOwn: Type.Boolean(), recordOnBehalf: Type.Boolean() }, { ...closed, description: 'what the caller may do: record their own attendance, record on a rostered cadre’s behalf' }),
+    open: Type.Object({ own: Type.Boolean(), onBehalf: Type.Boolean() }, { ...closed, description: 'whether the date still takes attendance (the window), for oneself and on behalf' }),
+  },
+  closed,
+);
+export type DayReport = Static<typeof DayReportSchema>;
 
-export interface MonthRow {
-  sessionCode: string;
-  sessionName: string;
-  villageCode: string;
-  date: string;
-  cancelled: boolean;
-  reason: 'holiday' | null;
-  rostered: number;
-  arrived: number;
-  absent: number;
-  notRecorded: number;
-  casesOpened: number;
-  casesResolved: number;
-  casesOpen: number;
-  /** the roster's lines, for the export only */
-  roster?: RosterLine[];
-}
+export const MonthRowSchema = Type.Object(
+  {
+    sessionCode: Type.String(), sessionName: Type.String(), villageCode: Type.String(), date: LocalDate, cancelled: Type.Boolean(), reason: CancelReason,
+    rostered: Type.Integer(), arrived: Type.Integer(), absent: Type.Integer(), notRecorded: Type.Integer(),
+    casesOpened: Type.Integer(), casesResolved: Type.Integer(), casesOpen: Type.Integer(),
+  },
+  closed,
+);
+/** A market day of the month report; the roster's lines go along for the export only (the API's answer leaves them out). */
+export type MonthRow = Static<typeof MonthRowSchema> & { roster?: RosterLine[] };
 
-export interface MonthReport {
-  month: string;
-  first: string;
-  last: string;
-  items: MonthRow[];
-  totals: { sessionsHeld: number; sessionsCancelled: number; rostered: number; arrived: number; absent: number; notRecorded: number; casesOpened: number; casesResolved: number; casesOpen: number };
-}
+export const MonthReportSchema = Type.Object(
+  {
+    month: Type.String({ pattern: MONTH_PATTERN, description: 'YYYY-MM' }), first: LocalDate, last: LocalDate,
+    items: Type.Array(MonthRowSchema, { description: 'every occurrence of every session you may read in the month, by date (a complete list)' }),
+    totals: Type.Object(
+      {
+        sessionsHeld: Type.Integer(), sessionsCancelled: Type.Integer(), rostered: Type.Integer(), arrived: Type.Integer(), absent: Type.Integer(),
+        notRecorded: Type.Integer(), casesOpened: Type.Integer(), casesResolved: Type.Integer(), casesOpen: Type.Integer(),
+      },
+      { ...closed, description: 'over the market days held so far (not cancelled, not still to come)' },
+    ),
+  },
+  closed,
+);
+export type MonthReport = Omit<Static<typeof MonthReportSchema>, 'items'> & { items: MonthRow[] };

@@ -10,7 +10,7 @@
  */
 import { Type, type FastifyPluginAsyncTypebox, type TSchema } from '@fastify/type-provider-typebox';
 import {
-  ABSENCE_REASONS, ATTENDANCE_STATUSES, Code as CodeString, MONTH_PATTERN, problemResponses, SESSION_OPERATIONS, SessionAttendanceBodySchema,
+  ABSENCE_REASONS, ATTENDANCE_STATUSES, Code as CodeString, DayReportSchema, MONTH_PATTERN, MonthReportSchema, problemResponses, SESSION_OPERATIONS, SessionAttendanceBodySchema,
   type SessionAttendanceBody, type SessionOperation,
 } from '@minqing/shared';
 import { principalOf } from '../auth/auth.hook';
@@ -29,7 +29,6 @@ const Nullable = <T extends TSchema>(s: T) => Type.Union([s, Type.Null()]);
 const closed = { additionalProperties: false } as const;
 const Month = Type.String({ pattern: MONTH_PATTERN, description: 'YYYY-MM' });
 const LocalDate = Type.String({ format: 'date' });
-const Outcome = Enum(['resolved', 'open', 'ended'] as const);
 const CancelReason = Nullable(Enum(['holiday'] as const));
 
 const Recorded = Type.Object(
@@ -46,72 +45,6 @@ const Recorded = Type.Object(
   closed,
 );
 
-const RosterLine = Type.Object(
-  {
-    cadreCode: Type.String(),
-    name: Type.String(),
-    departmentCode: Nullable(Type.String()),
-    status: Nullable(Enum(ATTENDANCE_STATUSES)),
-    reason: Nullable(Enum(ABSENCE_REASONS)),
-    recordedBy: Nullable(Type.String()),
-    onBehalf: Type.Boolean(),
-    recordedAt: Nullable(Type.String({ format: 'date-time' })),
-    history: Type.Array(
-      Type.Object({ status: Enum(ATTENDANCE_STATUSES), reason: Nullable(Enum(ABSENCE_REASONS)), recordedBy: Type.String(), recordedAt: Type.String({ format: 'date-time' }) }, closed),
-      { description: 'every record of the day, oldest first: a later one corrects an earlier one' },
-    ),
-  },
-  closed,
-);
-const Counts = { opened: Type.Integer(), resolved: Type.Integer(), open: Type.Integer(), ended: Type.Integer({ description: 'withdrawn, rejected or merged' }) };
-
-const DayReport = Type.Object(
-  {
-    session: Type.Object(
-      { code: Type.String(), name: Type.String(), villageCode: Type.String(), areaCode: Nullable(Type.String()), weekday: Type.Integer(), startTime: Type.String(), endTime: Type.String() },
-      closed,
-    ),
-    date: LocalDate,
-    cancelled: Type.Boolean({ description: 'the calendar makes the date a holiday: no market-day service' }),
-    reason: CancelReason,
-    roster: Type.Array(RosterLine, { description: 'the duty roster (all of it) with the latest attendance of each' }),
-    counts: Type.Object({ rostered: Type.Integer(), arrived: Type.Integer(), absent: Type.Integer(), notRecorded: Type.Integer() }, closed),
-    cases: Type.Object({ ...Counts, byCategory: Type.Array(Type.Object({ category: Type.String(), ...Counts }, closed)) }, closed),
-    caseList: Type.Array(
-      Type.Object(
-        { id: Type.String({ format: 'uuid' }), trackingCode: Type.String(), title: Type.String(), category: Type.String(), status: Type.String(), outcome: Outcome, openedAt: Type.String({ format: 'date-time' }) },
-        closed,
-      ),
-      { description: 'every case opened at the session that day, or entered later before its next market day (not capped), oldest first' },
-    ),
-    may: Type.Object({ recordOwn: Type.Boolean(), recordOnBehalf: Type.Boolean() }, closed),
-    open: Type.Object({ own: Type.Boolean(), onBehalf: Type.Boolean() }, { ...closed, description: 'whether the date still takes attendance (the window), for oneself and on behalf' }),
-  },
-  closed,
-);
-
-const MonthRow = Type.Object(
-  {
-    sessionCode: Type.String(), sessionName: Type.String(), villageCode: Type.String(), date: LocalDate, cancelled: Type.Boolean(), reason: CancelReason,
-    rostered: Type.Integer(), arrived: Type.Integer(), absent: Type.Integer(), notRecorded: Type.Integer(),
-    casesOpened: Type.Integer(), casesResolved: Type.Integer(), casesOpen: Type.Integer(),
-  },
-  closed,
-);
-const MonthReport = Type.Object(
-  {
-    month: Month, first: LocalDate, last: LocalDate,
-    items: Type.Array(MonthRow, { description: 'every occurrence of every session you may read in the month, by date (a complete list)' }),
-    totals: Type.Object(
-      {
-        sessionsHeld: Type.Integer(), sessionsCancelled: Type.Integer(), rostered: Type.Integer(), arrived: Type.Integer(), absent: Type.Integer(),
-        notRecorded: Type.Integer(), casesOpened: Type.Integer(), casesResolved: Type.Integer(), casesOpen: Type.Integer(),
-      },
-      { ...closed, description: 'over the market days held so far (not cancelled, not still to come)' },
-    ),
-  },
-  closed,
-);
 
 export const sessionsRoutes: FastifyPluginAsyncTypebox<{ sessions: SessionsService; repository: SessionsRepository; audit: AuditLog }> = async (app, { sessions, repository, audit }) => {
   const Params = Type.Object({ code: Code }, closed);
@@ -160,7 +93,7 @@ export const sessionsRoutes: FastifyPluginAsyncTypebox<{ sessions: SessionsServi
       tags,
       params: Params,
       querystring: Type.Object({ date: LocalDate }, closed),
-      response: { 200: DayReport, ...problemResponses(400, 401, 403, 404, 422) },
+      response: { 200: DayReportSchema, ...problemResponses(400, 401, 403, 404, 422) },
     },
   }, async (request) => sessions.day(principalOf(request), request.params.code, request.query.date));
 
@@ -171,7 +104,7 @@ export const sessionsRoutes: FastifyPluginAsyncTypebox<{ sessions: SessionsServi
       summary: 'The market-day sessions of a month: every occurrence held or cancelled, attendance of the roster, cases opened and where they stand; an area leader sees the sessions of their areas',
       tags,
       querystring: Type.Object({ month: Month, session: Type.Optional(Code) }, closed),
-      response: { 200: MonthReport, ...problemResponses(400, 401, 403) },
+      response: { 200: MonthReportSchema, ...problemResponses(400, 401, 403) },
     },
   }, async (request) => sessions.month(principalOf(request), request.query.month, request.query.session));
 
