@@ -14,6 +14,8 @@ export const WorkerConfigSchema = Type.Object({
   WORKER_PORT: Port(8082),
   OUTBOX_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 5000, default: 500 }),
   OUTBOX_POLL_MS: Type.Integer({ minimum: 10, default: 1000 }),
+  /** how long the relay lets announced rows gather before it publishes them in one request */
+  OUTBOX_LINGER_MS: Type.Integer({ minimum: 0, maximum: 1000, default: 20 }),
   EVENT_SOURCE: Type.String({ minLength: 1, default: '/minqing/case-worker' }),
   // Notifications (issue 14; services/case-worker/src/notify). A channel without its variables is off.
   /** the notifier's own consumer group on the case events */

@@ -37,6 +37,11 @@ export class OutboxRelay {
       logger: Logger;
       batchSize: number;
       pollMs: number;
+      /**
+       * After new rows were announced, wait this long before reading them (default 0), so the
+       * rows of the cases moving at the same time go to Kafka in one request rather than one each.
+       */
+      lingerMs?: number;
     },
   ) {}
 
@@ -125,6 +130,7 @@ export class OutboxRelay {
       );
       if (rows.length === 0) {
         await this.sleep(this.deps.pollMs);
+        if (this.deps.lingerMs) await new Promise((r) => setTimeout(r, this.deps.lingerMs));
         continue;
       }
       try {
