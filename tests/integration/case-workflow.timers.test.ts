@@ -16,6 +16,7 @@ import { ensureTemporalTestServer } from '@minqing/infra';
 import { saveHistory } from '../support/histories';
 import { DEFAULT_SLA_POLICY, type BusinessCalendar, type CaseWorkflowInput, type RoutingDecision } from '@minqing/shared';
 import { getCaseState, UPDATES, type CaseActivities, type TransitionRecord } from '@minqing/workflows';
+import { WORKFLOW_BUNDLER_OPTIONS } from '@minqing/workflows/bundle';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const workflowsPath = path.join(root, 'workflows/src/case/workflows.ts');
@@ -84,7 +85,7 @@ beforeAll(async () => {
     holidays: [day(1, '00:00').slice(0, 10)],
     makeupWorkdays: [],
   };
-  worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath, activities: fakeActivities(log) });
+  worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath, bundlerOptions: WORKFLOW_BUNDLER_OPTIONS, activities: fakeActivities(log) });
   running = worker.run();
 }, 120_000);
 

@@ -25,6 +25,7 @@ import { createActivities } from './activities';
 import { Casework, CASEWORK_MIGRATIONS_DIR, CASEWORK_SCHEMA, OutboxRelay } from './casework/index';
 import { EmailChannel, InAppChannel, SmsGatewayChannel, type DeliveryChannel } from './notify/channels';
 import { Notifier } from './notify/notifier';
+import { WORKFLOW_BUNDLER_OPTIONS } from '@minqing/workflows/bundle';
 
 /** Every workflow this worker runs (case and work record), bundled from one entry. */
 const workflowsPath = fileURLToPath(import.meta.resolve('@minqing/workflows/all'));
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowsPath,
+    bundlerOptions: WORKFLOW_BUNDLER_OPTIONS,
     // Payloads are encrypted (AES-256-GCM, PAYLOAD_KEYS) before they reach Temporal; see shared/src/temporal-codec.ts.
     dataConverter: getDataConverter(config.PAYLOAD_KEYS),
     activities: createActivities({
@@ -72,7 +74,7 @@ async function main(): Promise<void> {
     shutdownGraceTime: '10 seconds',
   });
 
-  const relay = new OutboxRelay({ pool, producer, logger, batchSize: config.OUTBOX_BATCH_SIZE, pollMs: config.OUTBOX_POLL_MS });
+  const relay = new OutboxRelay({ pool, producer, logger, batchSize: config.OUTBOX_BATCH_SIZE, pollMs: config.OUTBOX_POLL_MS, lingerMs: config.OUTBOX_LINGER_MS });
   relay.start();
 
   // Notifications: driven by the case events (own consumer group), one adapter per configured channel.

@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { Worker } from '@temporalio/worker';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { codecHistoryJson, coreOwnedMarkerDetail, EncryptionCodec, getDataConverter, newPayloadKey } from '@minqing/shared';
+import { WORKFLOW_BUNDLER_OPTIONS } from '../bundle';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dir = path.resolve(here, '../../test/histories');
@@ -34,7 +35,7 @@ describe('replay of recorded case histories', () => {
   it('every recording replays without non-determinism', async () => {
     const histories = files.map((f) => ({ workflowId: f.replace(/\.json$/, ''), history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'))) }));
     const failures: string[] = [];
-    for await (const result of Worker.runReplayHistories({ workflowsPath: path.join(here, 'workflows.ts'), replayName: 'case-histories' }, histories)) {
+    for await (const result of Worker.runReplayHistories({ workflowsPath: path.join(here, 'workflows.ts'), bundlerOptions: WORKFLOW_BUNDLER_OPTIONS, replayName: 'case-histories' }, histories)) {
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
     }
     expect(failures).toEqual([]);
@@ -63,7 +64,7 @@ describe('replay of recorded case histories', () => {
       return { workflowId: f.replace(/\.json$/, ''), history: historyFromJSON(encrypted) };
     }));
     const failures: string[] = [];
-    const replays = Worker.runReplayHistories({ workflowsPath: path.join(here, 'workflows.ts'), replayName: 'case-histories-encrypted', dataConverter: getDataConverter(codec) }, histories);
+    const replays = Worker.runReplayHistories({ workflowsPath: path.join(here, 'workflows.ts'), bundlerOptions: WORKFLOW_BUNDLER_OPTIONS, replayName: 'case-histories-encrypted', dataConverter: getDataConverter(codec) }, histories);
     for await (const result of replays) {
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
     }
