@@ -355,12 +355,12 @@ async function reportingBench(events: number, rate: number, seconds: number) {
   const db = new pg.Client({ connectionString: stack.env.DATABASE_URL });
   await db.connect();
   const reportingPort = await freePort();
-  const { launch, waitHealthy, repoRoot, serviceTokenSecrets } = await import('@minqing/infra');
+  const { launch, waitHealthy, repoRoot, serviceTokenSecrets, serviceNodeArgs } = await import('@minqing/infra');
   const t1 = performance.now();
   const consumer = launch({
     name: 'reporting-bench',
     command: process.execPath,
-    argv: ['--import', 'tsx', path.join(repoRoot, 'services/reporting/src/server.ts')],
+    argv: [...serviceNodeArgs(), '--import', 'tsx', path.join(repoRoot, 'services/reporting/src/server.ts')],
     cwd: repoRoot,
     env: { ...process.env, ...stack.env, CASE_EVENTS_TOPIC: topic, REPORTING_GROUP_ID: `bench-${run}`, REPORTING_PORT: String(reportingPort), LOG_LEVEL: 'warn', SERVICE_TOKEN_SECRETS: serviceTokenSecrets(dir) },
     logFile: path.join(dir, 'logs', 'reporting-bench.log'),

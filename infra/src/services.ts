@@ -134,6 +134,6 @@ export async function startServices(args: {
 }
 
 /** Extra node options for every service process (MINQING_SERVICE_NODE_ARGS, split on spaces): a profiler, a heap limit. */
-function serviceNodeArgs(): string[] {
+export function serviceNodeArgs(): string[] {
   return (process.env.MINQING_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
 }
