@@ -1,44 +1,34 @@
 /**
  * Writes of the case read model: the opened case, and each lifecycle step —
- * the row, its timeline entry and its event, inside the caller's transaction.
- * The timeline's unique (case_id, step) and the case's primary key make both
- * idempotent: a retried activity finds its step recorded and changes nothing.
+ * the row, its timeline entry and its event, each in one statement (atomic on
+ * its own: a data-modifying WITH). The timeline's unique (case_id, step) and
+ * the case's primary key make both idempotent: a retried activity finds its
+ * step recorded and changes nothing.
  */
 import { EventType, eventIdFor, normaliseHelps, type CaseWorkflowInput, type PoolClient } from '@minqing/shared';
 import type { ReadModelPatch, TransitionRecord } from '@minqing/workflows';
-import { appendEvent, type OutboxTarget } from './outbox';
+import { outboxColumns, outboxEvent, type OutboxTarget } from './outbox';
 
-export async function insertOpenedCase(client: PoolClient, target: OutboxTarget, input: CaseWorkflowInput): Promise<boolean> {
+/** A pool, or a client inside the caller's transaction. */
+type Queryable = Pick<PoolClient, 'query'>;
+
+/**
+ * The opened case — its row, its first timeline entry, its 四帮四促 tags given at intake and
+ * `case.opened` — in ONE statement (one round trip in the case's first workflow task). The case's
+ * primary key is the idempotency key: the other rows are written only with a new case, so a
+ * re-run changes nothing and answers false.
+ */
+export async function insertOpenedCase(db: Queryable, target: OutboxTarget, input: CaseWorkflowInput): Promise<boolean> {
+  const { text, values } = openedStatement(target, input);
+  const { rows } = await db.query<{ inserted: number }>(text, values);
+  return rows[0]!.inserted === 1;
+}
+
+/** The statement of `insertOpenedCase` and its parameters; the event is built and checked first. */
+export function openedStatement(target: OutboxTarget, input: CaseWorkflowInput): { text: string; values: unknown[] } {
   const r = input.request;
-  const inserted = await client.query(
-    `INSERT INTO casework.cases (id, tracking_code, status, category, priority, channel, service_point_code,
-       title, description, resident_name, resident_phone, village_code, household_code, request_hash,
-       opened_by, opened_at, updated_at, dedupe_hash, resident_email, resident_language)
-     VALUES ($1,$2,'submitted',$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$15,$16,$17,$18)
-     ON CONFLICT (id) DO NOTHING`,
-    [
-      input.caseId, input.trackingCode, r.category, r.priority, r.channel, r.servicePointCode ?? null,
-      r.title, r.description, r.resident.name, r.resident.phone ?? null, r.villageCode ?? null, r.householdCode ?? null,
-      input.requestHash, input.openedBy, input.openedAt, input.dedupeHash ?? null,
-      // how the notifier reaches the resident (services/case-worker/src/notify); absent in cases opened before issue 14
-      r.resident.email ?? null, r.resident.language ?? null,
-    ],
-  );
-  if (inserted.rowCount === 0) return false; // an earlier attempt committed everything already
-  await client.query(
-    `INSERT INTO casework.case_timeline (case_id, seq, step, kind, actor, at, details)
-     VALUES ($1, 1, 'opened', 'opened', $2, $3, $4)`,
-    [input.caseId, input.openedBy, input.openedAt, { channel: r.channel, servicePointCode: r.servicePointCode ?? null }],
-  );
-  // 四帮四促 tags given at intake: the tags' revision 1 (later changes: case-helps.writer.ts)
   const helps = normaliseHelps(r.helps);
-  if (helps.length) {
-    await client.query(
-      `INSERT INTO casework.case_helps (change_id, case_id, revision, helps, actor, actor_role, at) VALUES ($1, $2, 1, $3, $4, NULL, $5)`,
-      [eventIdFor(input.caseId, 'helps:1'), input.caseId, helps, input.openedBy, input.openedAt],
-    );
-  }
-  await appendEvent(client, target, {
+  const event = outboxEvent(target, {
     id: eventIdFor(input.caseId, 'opened'),
     type: EventType.caseOpenedV1,
     subject: input.caseId,
@@ -59,7 +49,36 @@ export async function insertOpenedCase(client: PoolClient, target: OutboxTarget,
       ...(helps.length ? { helps } : {}),
     },
   });
-  return true;
+  const values: unknown[] = [
+    input.caseId, input.trackingCode, r.category, r.priority, r.channel, r.servicePointCode ?? null,
+    r.title, r.description, r.resident.name, r.resident.phone ?? null, r.villageCode ?? null, r.householdCode ?? null,
+    input.requestHash, input.openedBy, input.openedAt, input.dedupeHash ?? null,
+    // how the notifier reaches the resident (services/case-worker/src/notify); absent in cases opened before issue 14
+    r.resident.email ?? null, r.resident.language ?? null,
+  ];
+  const param = (v: unknown) => `$${values.push(v)}`;
+  const text = `WITH opened AS (
+       INSERT INTO casework.cases (id, tracking_code, status, category, priority, channel, service_point_code,
+         title, description, resident_name, resident_phone, village_code, household_code, request_hash,
+         opened_by, opened_at, updated_at, dedupe_hash, resident_email, resident_language)
+       VALUES ($1,$2,'submitted',$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$15,$16,$17,$18)
+       ON CONFLICT (id) DO NOTHING RETURNING id),
+     entry AS (
+       INSERT INTO casework.case_timeline (case_id, seq, step, kind, actor, at, details)
+       SELECT id, 1, 'opened', 'opened', $14, $15, ${param({ channel: r.channel, servicePointCode: r.servicePointCode ?? null })} FROM opened)${
+    // 四帮四促 tags given at intake: the tags' revision 1 (later changes: case-helps.writer.ts)
+    helps.length
+      ? `,
+     helps AS (
+       INSERT INTO casework.case_helps (change_id, case_id, revision, helps, actor, actor_role, at)
+       SELECT ${param(eventIdFor(input.caseId, 'helps:1'))}, id, 1, ${param(helps)}, $14, NULL, $15 FROM opened)`
+      : ''},
+     event AS (
+       INSERT INTO casework.outbox (event_id, case_id, topic, event_type, event)
+       SELECT ${param(event.id)}, id, ${outboxColumns(target, event).map(param).join(', ')} FROM opened
+       ON CONFLICT (event_id) DO NOTHING)
+   SELECT count(*)::int AS inserted FROM opened`;
+  return { text, values };
 }
 
 const COLUMNS: Record<keyof ReadModelPatch, string> = {
@@ -90,27 +109,25 @@ const COLUMNS: Record<keyof ReadModelPatch, string> = {
   pendingExtension: 'pending_extension',
 };
 
-/** One lifecycle move: the timeline entry first (its unique step is the idempotency key), the read model, the event. */
-export async function applyTransition(client: PoolClient, target: OutboxTarget, t: TransitionRecord): Promise<boolean> {
-  const inserted = await client.query(
-    `INSERT INTO casework.case_timeline (case_id, seq, step, kind, actor, at, details)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-    [t.caseId, t.seq, t.step, t.kind, t.actor?.code ?? null, t.at, t.details],
-  );
-  if (inserted.rowCount === 0) return false;
+/**
+ * One lifecycle move — the timeline entry, the read model and the event — in ONE statement, so a
+ * move costs the database one round trip inside the workflow task that waits for it (not BEGIN,
+ * three statements and COMMIT). The timeline's unique (case_id, step) is the idempotency key: the
+ * row and the event are written only with a new entry, so a re-run changes nothing and answers
+ * false. The entry's foreign key to the case refuses a step of a case that is not recorded, and
+ * the statement is atomic: nothing of it is written then.
+ */
+export async function applyTransition(db: Queryable, target: OutboxTarget, t: TransitionRecord): Promise<boolean> {
+  const { text, values } = transitionStatement(target, t);
+  const { rows } = await db.query<{ recorded: number; moved: number }>(text, values);
+  const { recorded, moved } = rows[0]!;
+  if (recorded === 1 && moved !== 1) throw new Error(`case ${t.caseId} is not in the read model`);
+  return recorded === 1;
+}
 
-  const sets: string[] = ['updated_at = $2', 'revision = revision + 1'];
-  const values: unknown[] = [t.caseId, t.at];
-  for (const [key, value] of Object.entries(t.readModel) as [keyof ReadModelPatch, unknown][]) {
-    const column = COLUMNS[key];
-    if (!column || value === undefined) continue;
-    values.push(key === 'pendingExtension' && value !== null ? JSON.stringify(value) : value);
-    sets.push(`${column} = $${values.length}`);
-  }
-  const updated = await client.query(`UPDATE casework.cases SET ${sets.join(', ')} WHERE id = $1`, values);
-  if (updated.rowCount !== 1) throw new Error(`case ${t.caseId} is not in the read model`);
-
-  await appendEvent(client, target, {
+/** The statement of `applyTransition` and its parameters; the event is built and checked first. */
+export function transitionStatement(target: OutboxTarget, t: TransitionRecord): { text: string; values: unknown[] } {
+  const event = outboxEvent(target, {
     id: eventIdFor(t.caseId, t.step),
     type: t.eventType as EventType,
     subject: t.caseId,
@@ -118,5 +135,23 @@ export async function applyTransition(client: PoolClient, target: OutboxTarget, 
     time: t.at,
     data: t.eventData as never,
   });
-  return true;
+  const values: unknown[] = [t.caseId, t.at];
+  const param = (v: unknown) => `$${values.push(v)}`;
+  const sets: string[] = ['updated_at = $2', 'revision = revision + 1'];
+  for (const [key, value] of Object.entries(t.readModel) as [keyof ReadModelPatch, unknown][]) {
+    const column = COLUMNS[key];
+    if (!column || value === undefined) continue;
+    sets.push(`${column} = ${param(key === 'pendingExtension' && value !== null ? JSON.stringify(value) : value)}`);
+  }
+  const text = `WITH entry AS (
+       INSERT INTO casework.case_timeline (case_id, seq, step, kind, actor, at, details)
+       VALUES ($1, ${param(t.seq)}, ${param(t.step)}, ${param(t.kind)}, ${param(t.actor?.code ?? null)}, $2, ${param(t.details)})
+       ON CONFLICT DO NOTHING RETURNING case_id),
+     moved AS (UPDATE casework.cases SET ${sets.join(', ')} WHERE id = (SELECT case_id FROM entry) RETURNING id),
+     event AS (
+       INSERT INTO casework.outbox (event_id, case_id, topic, event_type, event)
+       SELECT ${param(event.id)}, case_id, ${outboxColumns(target, event).map(param).join(', ')} FROM entry
+       ON CONFLICT (event_id) DO NOTHING)
+   SELECT (SELECT count(*) FROM entry)::int AS recorded, (SELECT count(*) FROM moved)::int AS moved`;
+  return { text, values };
 }

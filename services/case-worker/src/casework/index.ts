@@ -30,12 +30,12 @@ export class Casework {
 
   /** The new case, its first timeline entry and `case.opened`; false when an earlier attempt wrote them. */
   recordCaseOpened(input: CaseWorkflowInput): Promise<boolean> {
-    return inTransaction(this.deps.pool, (client) => insertOpenedCase(client, this.target, input));
+    return insertOpenedCase(this.deps.pool, this.target, input);
   }
 
   /** One lifecycle step; false when it was recorded already. */
   recordTransition(t: TransitionRecord): Promise<boolean> {
-    return inTransaction(this.deps.pool, (client) => applyTransition(client, this.target, t));
+    return applyTransition(this.deps.pool, this.target, t);
   }
 
   /** A work record and its event; false when it was recorded already. */

@@ -30,14 +30,25 @@ export interface NewEvent<T extends EventType> {
   caseId: string | null;
 }
 
-export async function appendEvent<T extends EventType>(client: PoolClient, target: OutboxTarget, e: NewEvent<T>): Promise<CloudEvent<T>> {
+/** The event of `e`, built and checked (the catalogue's schema, and that it encodes as a Kafka record) before anything is written. */
+export function outboxEvent<T extends EventType>(target: OutboxTarget, e: NewEvent<T>): CloudEvent<T> {
   const event = buildEvent({ id: e.id, source: target.source, type: e.type, subject: e.subject, time: e.time, data: e.data, partitionkey: e.partitionkey, schemaBaseUrl: target.schemaBaseUrl });
   // Fail inside the transaction, not at publish time, if the record cannot be encoded.
   toKafkaRecord(event);
+  return event;
+}
+
+/** The outbox row's columns after event_id and case_id: topic, event_type, event (the parameters of an INSERT INTO casework.outbox). */
+export function outboxColumns(target: OutboxTarget, event: CloudEvent): [string, string, CloudEvent] {
+  return [target.topic, event.type, event];
+}
+
+export async function appendEvent<T extends EventType>(client: PoolClient, target: OutboxTarget, e: NewEvent<T>): Promise<CloudEvent<T>> {
+  const event = outboxEvent(target, e);
   await client.query(
     `INSERT INTO casework.outbox (event_id, case_id, topic, event_type, event)
      VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO NOTHING`,
-    [event.id, e.caseId, target.topic, event.type, event],
+    [event.id, e.caseId, ...outboxColumns(target, event)],
   );
   return event;
 }
