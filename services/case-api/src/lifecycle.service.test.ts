@@ -33,7 +33,7 @@ describe('LifecycleService.moveAs', () => {
 });
 
 describe('LifecycleService.move: the directory facts of whom a case is given to', () => {
-  const principal = { username: 'head-1', role: 'department_head', cadreCode: 'head-1', departmentCode: 'civil', areaCodes: [] } as never;
+  const principal = { username: 'head-1', role: 'department_head', cadreCode: 'head-1', cadreRole: 'department_head', departmentCode: 'civil', areaCodes: [] } as never;
   function capturing() {
     const sent: Record<string, unknown>[] = [];
     const temporal = { workflow: { getHandle: () => ({ executeUpdate: async (_u: unknown, o: { args: Record<string, unknown>[] }) => { sent.push(o.args[0]!); return {}; } }) } } as unknown as Client;
@@ -64,7 +64,7 @@ describe('LifecycleService.move: the directory facts of whom a case is given to'
 });
 
 describe('LifecycleService.allowedMoves: the moves offered on the case page', () => {
-  const assignee = { username: 'cadre-1', role: 'staff', cadreCode: 'cadre-1', departmentCode: 'civil', areaCodes: [] } as never;
+  const assignee = { username: 'cadre-1', role: 'staff', cadreCode: 'cadre-1', cadreRole: 'staff', departmentCode: 'civil', areaCodes: [] } as never;
   const assigned = { id: 'c', status: 'assigned', assigneeCode: 'cadre-1', escalation: null, returnsCount: 1, pendingExtension: null, satisfaction: null, paused: false, dueAt: null } as never;
   /** policies by version, as published: one that allows a single return, one that allows three */
   const caps: Record<string, number> = { 'sla-once': 1, 'sla-thrice': 3 };

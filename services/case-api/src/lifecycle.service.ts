@@ -53,12 +53,13 @@ export class LifecycleService {
    */
   private readonly authorized = new WeakMap<Principal, { caseId: string; actor: m.Actor }>();
 
-  /** The roster staff member a signed-in account acts as. */
+  /**
+   * The roster staff member a signed-in account acts as: the session's own roster link and
+   * role, read with the session itself on this request (auth.hook), so no second lookup.
+   */
   async actor(p: Principal): Promise<m.Actor> {
-    if (!p.cadreCode) throw new NotRosterStaffError(p.username);
-    const found = await this.deps.actors.find(p.cadreCode);
-    if (!found) throw new NotRosterStaffError(p.username);
-    return found;
+    if (!p.cadreCode || !p.cadreRole) throw new NotRosterStaffError(p.username);
+    return { code: p.cadreCode, role: p.cadreRole };
   }
 
   /**
@@ -66,8 +67,8 @@ export class LifecycleService {
    * pure rules the workflow's validators apply, over the read model.
    */
   async allowedMoves(p: Principal, c: CaseView): Promise<MoveName[]> {
-    const actor = p.cadreCode ? await this.deps.actors.find(p.cadreCode) : null;
-    if (!actor) return [];
+    if (!p.cadreCode || !p.cadreRole) return [];
+    const actor = await this.actor(p);
     const state: MoveState = {
       caseId: c.id,
       status: c.status,
