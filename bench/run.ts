@@ -340,12 +340,16 @@ async function reportingBench(events: number, rate: number, seconds: number) {
   const readAll = new Promise<void>((resolve) => (allRead = resolve));
   const t0 = performance.now();
   let rawFirst = 0; // when its first messages arrived: from then on, the steady rate (no join, no start-up)
+  let rawCpuFrom = process.cpuUsage();
   await raw.run(async ({ messages }) => {
+    if (!rawFirst) rawCpuFrom = process.cpuUsage();
     rawFirst ||= performance.now();
     seen += messages.length;
     if (seen >= sent) allRead();
   });
   await readAll;
+  const rawCpu = process.cpuUsage(rawCpuFrom);
+  const rawCpuPerK = ((rawCpu.user + rawCpu.system) / 1000 / sent) * 1000;
   const rawSeconds = (performance.now() - t0) / 1000;
   const rawSteadySeconds = (performance.now() - rawFirst) / 1000;
   await raw.stop();
@@ -366,10 +370,16 @@ async function reportingBench(events: number, rate: number, seconds: number) {
     logFile: path.join(dir, 'logs', 'reporting-bench.log'),
     pidFile: path.join(dir, 'logs', 'reporting-bench.pid'),
   });
+  // Its CPU from the first look that found events applied (start-up behind it) to the end: ms per 1,000 events.
+  let cpuFrom: { n: number; ms: number } | null = null;
   await waitHealthy(consumer, async () => {
+    const ms = cpuMsOf(consumer.pid);
     const r = await db.query('SELECT count(*)::int AS n FROM reporting.processed_events');
+    if (!cpuFrom && r.rows[0].n > 0) cpuFrom = { n: r.rows[0].n, ms };
     if (r.rows[0].n < sent) throw new Error(`${r.rows[0].n}/${sent}`);
   }, { timeoutMs: 600_000, what: 'the reporting consumer to apply the bench events' });
+  const from = cpuFrom as { n: number; ms: number } | null;
+  const cpuPerK = from && sent > from.n ? ((cpuMsOf(consumer.pid) - from.ms) / (sent - from.n)) * 1000 : NaN;
   const reportingSeconds = (performance.now() - t1) / 1000;
   // Steady: from the first chunk's transaction (its processed_at, the same clock) to the check that saw all applied (≤ 250 ms late).
   const firstApplied = (await db.query('SELECT min(processed_at) AS t FROM reporting.processed_events')).rows[0].t as Date;
@@ -398,6 +408,7 @@ async function reportingBench(events: number, rate: number, seconds: number) {
     `  reporting consumer (validate + dedupe + project + commit): ${(sent / reportingSteadySeconds).toFixed(0)} events/s from its first chunk; ${(sent / reportingSeconds).toFixed(0)} events/s incl. start-up`,
     `  raw consumer (read only):                                   ${(sent / rawSteadySeconds).toFixed(0)} events/s from its first chunk; ${(sent / rawSeconds).toFixed(0)} events/s incl. joining`,
     `  ratio reporting/raw: ${(rawSteadySeconds / reportingSteadySeconds).toFixed(3)} (from the first chunk); ${(rawSeconds / reportingSeconds).toFixed(3)} (incl. start-up)`,
+    `  CPU per 1,000 events: reporting consumer ${cpuPerK.toFixed(0)} ms (its process; PostgreSQL's not counted), raw consumer ${rawCpuPerK.toFixed(0)} ms`,
     `  rebuild of the projection (rebuild.ts: ${rebuild.progress?.target ?? sent} events from the topic's start into shadow tables, check, swap): ${rebuildSeconds.toFixed(1)} s`,
   ];
   process.stdout.write(`${throughput.join('\n')}\n`);
