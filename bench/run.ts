@@ -54,6 +54,36 @@ function cpuMsOf(pid: number): number {
   }
 }
 
+/**
+ * CPU ms of a process and everything under it: its own time, what its reaped children spent, and
+ * its live descendants' (PostgreSQL's backends, the Temporal server's and Kafka's own threads are
+ * in their process already).
+ */
+function treeCpuMs(root: number): number {
+  const procs = new Map<number, { ppid: number; ms: number }>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const f = fs.readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      procs.set(Number(entry), { ppid: Number(f[1]), ms: ((Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * 1000) / 100 });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const under = (pid: number) => {
+    for (let p = pid, hops = 0; p > 1 && hops < 64; p = procs.get(p)?.ppid ?? 0, hops++) if (p === root) return true;
+    return false;
+  };
+  let ms = 0;
+  for (const [pid, { ms: own }] of procs) if (under(pid)) ms += own;
+  return ms;
+}
+
+/** CPU ms of each engine of the stack (PostgreSQL, Kafka, the Temporal server), by name. */
+const engineCpu = (stack: Awaited<ReturnType<typeof startStack>>) => new Map(stack.processes.map((p) => [p.name, treeCpuMs(p.pid)]));
+const engineCpuPer = (before: Map<string, number>, after: Map<string, number>, n: number) =>
+  [...after].map(([name, ms]) => `${name} ${((ms - (before.get(name) ?? ms)) / n).toFixed(0)}`).join(', ');
+
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
@@ -195,11 +225,13 @@ async function lifecycleBench(n: number, concurrency: number) {
     spans.clear();
     const ids = Array.from({ length: n }, (_, i) => i);
     const cpuBefore = services.processes.map((p) => cpuMsOf(p.pid));
+    const enginesBefore = engineCpu(stack);
     const benchCpuBefore = process.cpuUsage();
     const t0 = performance.now();
     await pool(ids, concurrency, one);
     const seconds = (performance.now() - t0) / 1000;
     const cpu = services.processes.map((p, k) => `${p.name} ${((cpuMsOf(p.pid) - cpuBefore[k]!) / n).toFixed(0)}`);
+    const engines = engineCpuPer(enginesBefore, engineCpu(stack), n);
     const benchCpu = process.cpuUsage(benchCpuBefore);
     cpu.push(`bench client ${((benchCpu.user + benchCpu.system) / 1000 / n).toFixed(0)}`);
     const sorted = [...latencies].sort((a, b) => a - b);
@@ -218,6 +250,7 @@ async function lifecycleBench(n: number, concurrency: number) {
     const client = new Client({ connection: await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS }), dataConverter });
     let rawSeconds = 0;
     let rawCpu = 0;
+    let rawEngines = '';
     const rawLatencies: number[] = [];
     const rawSpans = new Map<string, number[]>();
     const rawSpan = (name: string, since: number) => {
@@ -243,10 +276,12 @@ async function lifecycleBench(n: number, concurrency: number) {
       rawSpans.clear();
       const t1 = performance.now();
       const rawCpuBefore = process.cpuUsage();
+      const rawEnginesBefore = engineCpu(stack);
       await pool(ids, concurrency, rawOne);
       rawSeconds = (performance.now() - t1) / 1000;
       const used = process.cpuUsage(rawCpuBefore);
       rawCpu = (used.user + used.system) / 1000 / n;
+      rawEngines = engineCpuPer(rawEnginesBefore, engineCpu(stack), n);
     });
     // The Temporal history of one case against one raw lifecycle: how many events, workflow and activity tasks.
     const shape = async (workflowId: string) => {
@@ -278,7 +313,8 @@ async function lifecycleBench(n: number, concurrency: number) {
         `  where the time goes (per step, p50; accept tried ${p50(spans.get('accept tries')).toFixed(0)}× p50 while routing ran):`,
         ...stepRows,
         `  Temporal history per case: ${caseShape}; raw: ${rawShape}`,
-        `  CPU per lifecycle (ms): ${cpu.join(', ')}; raw worker + client ${rawCpu.toFixed(0)} (the Temporal server's and PostgreSQL's not counted)`,
+        `  CPU per lifecycle (ms): ${cpu.join(', ')}; engines ${engines}`,
+        `                   raw: worker + client ${rawCpu.toFixed(0)}; engines ${rawEngines}`,
         `  load average at the end: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`,
         '',
       ].join('\n'),
