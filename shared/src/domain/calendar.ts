@@ -87,24 +87,58 @@ export function startOfLocalDate(date: string, cal: BusinessCalendar): Date {
   return new Date(dayStartUtc(ms / DAY_MS, cal));
 }
 
+/**
+ * A calendar's days as numbers and its hours as minutes, worked out once per calendar object:
+ * deadlines are computed day by day, many times per case move, and parsing the same dates and
+ * times each time was most of that work. A calendar is data that is never changed in place (a
+ * new version is a new object), so the index of an object stays true.
+ */
+interface CalendarIndex {
+  /** local day numbers of `holidays` and `makeupWorkdays` */
+  holidays: Set<number>;
+  makeup: Set<number>;
+  workdays: Set<number>;
+  /** the working hours as [start, end) minutes after local midnight */
+  hours: [number, number][];
+  minutesPerDay: number;
+}
+const indexes = new WeakMap<BusinessCalendar, CalendarIndex>();
+const dayOfDate = (date: string) => Math.floor(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
+
+function indexOf(cal: BusinessCalendar): CalendarIndex {
+  let index = indexes.get(cal);
+  if (!index) {
+    const hours = cal.workingHours.map((h): [number, number] => [minutesOf(h.start), minutesOf(h.end)]);
+    index = {
+      holidays: new Set(cal.holidays.map(dayOfDate)),
+      makeup: new Set(cal.makeupWorkdays.map(dayOfDate)),
+      workdays: new Set(cal.workdays),
+      hours,
+      minutesPerDay: hours.reduce((sum, [a, b]) => sum + b - a, 0),
+    };
+    indexes.set(cal, index);
+  }
+  return index;
+}
+
 export function isWorkingDay(day: number, cal: BusinessCalendar): boolean {
-  const date = isoDate(day);
-  if (cal.makeupWorkdays.includes(date)) return true;
-  if (cal.holidays.includes(date)) return false;
+  const index = indexOf(cal);
+  if (index.makeup.has(day)) return true;
+  if (index.holidays.has(day)) return false;
   const weekday = ((new Date(day * DAY_MS).getUTCDay() + 6) % 7) + 1; // ISO weekday
-  return cal.workdays.includes(weekday);
+  return index.workdays.has(weekday);
 }
 
 /** Working intervals of a local day as [startMs, endMs) UTC instants. */
 function intervals(day: number, cal: BusinessCalendar): [number, number][] {
   if (!isWorkingDay(day, cal)) return [];
   const base = dayStartUtc(day, cal);
-  return cal.workingHours.map((h) => [base + minutesOf(h.start) * 60_000, base + minutesOf(h.end) * 60_000]);
+  return indexOf(cal).hours.map(([a, b]) => [base + a * 60_000, base + b * 60_000]);
 }
 
 /** Working minutes in one working day. */
 export function workingMinutesPerDay(cal: BusinessCalendar): number {
-  return cal.workingHours.reduce((sum, h) => sum + minutesOf(h.end) - minutesOf(h.start), 0);
+  return indexOf(cal).minutesPerDay;
 }
 
 const MAX_DAYS = 3660; // a calendar with no working time at all must not loop forever
