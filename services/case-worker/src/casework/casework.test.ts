@@ -98,7 +98,7 @@ describe('the outbox writer, through each casework write', () => {
     expect(event.dataschema).toBe('https://minqing.example/api/v1/events/schemas/org.minqing.case.opened.v1');
     expect(JSON.stringify(event)).not.toContain('王桂兰'); // no personal data in events
     expect(validateEventData(event.type as string, event.data)).toBeNull();
-    // idempotency against PostgreSQL itself: tests/integration/casework-transition.test.ts
+    // idempotency against PostgreSQL itself: tests/integration/casework-writes.test.ts
   });
 
   it('a transition: one statement writing the timeline entry, the read model and its event with the (case, step) id', () => {
@@ -112,7 +112,7 @@ describe('the outbox writer, through each casework write', () => {
     const event = values.find((v): v is Record<string, unknown> => typeof v === 'object' && v !== null && 'specversion' in v)!;
     expect(event).toMatchObject({ id: eventIdFor(caseId, '3:accepted'), type: 'org.minqing.case.accepted.v1', subject: caseId, partitionkey: caseId });
     expect(values).toContain('case-events');
-    // idempotency and atomicity against PostgreSQL itself: tests/integration/casework-transition.test.ts
+    // idempotency and atomicity against PostgreSQL itself: tests/integration/casework-writes.test.ts
   });
 
   it('refuses an event whose data does not match its schema, before anything reaches the outbox', async () => {
