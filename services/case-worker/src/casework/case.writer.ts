@@ -7,7 +7,7 @@
  */
 import { EventType, eventIdFor, normaliseHelps, type CaseWorkflowInput, type PoolClient } from '@minqing/shared';
 import type { ReadModelPatch, TransitionRecord } from '@minqing/workflows';
-import { outboxColumns, outboxEvent, type OutboxTarget } from './outbox';
+import { outboxEvent, outboxInsertFrom, type OutboxTarget } from './outbox';
 
 /** A pool, or a client inside the caller's transaction. */
 type Queryable = Pick<PoolClient, 'query'>;
@@ -73,10 +73,7 @@ export function openedStatement(target: OutboxTarget, input: CaseWorkflowInput):
        INSERT INTO casework.case_helps (change_id, case_id, revision, helps, actor, actor_role, at)
        SELECT ${param(eventIdFor(input.caseId, 'helps:1'))}, id, 1, ${param(helps)}, $14, NULL, $15 FROM opened)`
       : ''},
-     event AS (
-       INSERT INTO casework.outbox (event_id, case_id, topic, event_type, event)
-       SELECT ${param(event.id)}, id, ${outboxColumns(target, event).map(param).join(', ')} FROM opened
-       ON CONFLICT (event_id) DO NOTHING)
+     event AS (${outboxInsertFrom(target, event, 'opened', 'id', param)})
    SELECT count(*)::int AS inserted FROM opened`;
   return { text, values };
 }
@@ -148,10 +145,7 @@ export function transitionStatement(target: OutboxTarget, t: TransitionRecord): 
        VALUES ($1, ${param(t.seq)}, ${param(t.step)}, ${param(t.kind)}, ${param(t.actor?.code ?? null)}, $2, ${param(t.details)})
        ON CONFLICT DO NOTHING RETURNING case_id),
      moved AS (UPDATE casework.cases SET ${sets.join(', ')} WHERE id = (SELECT case_id FROM entry) RETURNING id),
-     event AS (
-       INSERT INTO casework.outbox (event_id, case_id, topic, event_type, event)
-       SELECT ${param(event.id)}, case_id, ${outboxColumns(target, event).map(param).join(', ')} FROM entry
-       ON CONFLICT (event_id) DO NOTHING)
+     event AS (${outboxInsertFrom(target, event, 'entry', 'case_id', param)})
    SELECT (SELECT count(*) FROM entry)::int AS recorded, (SELECT count(*) FROM moved)::int AS moved`;
   return { text, values };
 }

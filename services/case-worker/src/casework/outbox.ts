@@ -2,7 +2,7 @@
  * The one outbox writer: every event of `casework` — case lifecycle and work
  * records alike — is built here (CloudEvents via the shared `buildEvent`, which
  * validates the data against the catalogue) and inserted here, inside the
- * caller's transaction, next to the row it describes. Event ids are chosen by
+ * caller's transaction or statement, next to the row it describes. Event ids are chosen by
  * the caller and stable across retries ((case id, step), or the record id), so
  * a retried write inserts nothing and a re-published row is deduplicated downstream.
  */
@@ -38,9 +38,15 @@ export function outboxEvent<T extends EventType>(target: OutboxTarget, e: NewEve
   return event;
 }
 
-/** The outbox row's columns after event_id and case_id: topic, event_type, event (the parameters of an INSERT INTO casework.outbox). */
-export function outboxColumns(target: OutboxTarget, event: CloudEvent): [string, string, CloudEvent] {
-  return [target.topic, event.type, event];
+/**
+ * The outbox row of `event` as one data-modifying query of a larger statement (case.writer.ts
+ * writes a step and its event in one): inserted with the case id in column `caseIdColumn` of
+ * `from`, so only when `from` returned a row. `param` adds a parameter to that statement.
+ */
+export function outboxInsertFrom(target: OutboxTarget, event: CloudEvent, from: string, caseIdColumn: string, param: (value: unknown) => string): string {
+  return `INSERT INTO casework.outbox (event_id, case_id, topic, event_type, event)
+       SELECT ${param(event.id)}, ${caseIdColumn}, ${param(target.topic)}, ${param(event.type)}, ${param(event)} FROM ${from}
+       ON CONFLICT (event_id) DO NOTHING`;
 }
 
 export async function appendEvent<T extends EventType>(client: PoolClient, target: OutboxTarget, e: NewEvent<T>): Promise<CloudEvent<T>> {
@@ -48,7 +54,7 @@ export async function appendEvent<T extends EventType>(client: PoolClient, targe
   await client.query(
     `INSERT INTO casework.outbox (event_id, case_id, topic, event_type, event)
      VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO NOTHING`,
-    [event.id, e.caseId, ...outboxColumns(target, event)],
+    [event.id, e.caseId, target.topic, event.type, event],
   );
   return event;
 }
