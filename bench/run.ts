@@ -44,14 +44,20 @@ async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise
   );
 }
 
-/** CPU time (user + system) a process has used so far, in ms (Linux /proc; NaN elsewhere). */
-function cpuMsOf(pid: number): number {
+/** A process's parent and CPU times in ms (Linux /proc, clock ticks of 1/100 s): its own (utime + stime) and its reaped children's; null when it is gone. */
+function procStat(pid: number | string): { ppid: number; ownMs: number; childrenMs: number } | null {
   try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const ms = (i: number) => Number(f[i]) * 10;
+    return { ppid: Number(f[1]), ownMs: ms(11) + ms(12), childrenMs: ms(13) + ms(14) };
   } catch {
-    return NaN;
+    return null;
   }
+}
+
+/** CPU time (user + system) a process has used so far, in ms (NaN when it cannot be read). */
+function cpuMsOf(pid: number): number {
+  return procStat(pid)?.ownMs ?? NaN;
 }
 
 /**
@@ -62,13 +68,8 @@ function cpuMsOf(pid: number): number {
 function treeCpuMs(root: number): number {
   const procs = new Map<number, { ppid: number; ms: number }>();
   for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const f = fs.readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      procs.set(Number(entry), { ppid: Number(f[1]), ms: ((Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * 1000) / 100 });
-    } catch {
-      // gone meanwhile
-    }
+    const stat = /^\d+$/.test(entry) ? procStat(entry) : null; // null: not a process, or gone meanwhile
+    if (stat) procs.set(Number(entry), { ppid: stat.ppid, ms: stat.ownMs + stat.childrenMs });
   }
   const under = (pid: number) => {
     for (let p = pid, hops = 0; p > 1 && hops < 64; p = procs.get(p)?.ppid ?? 0, hops++) if (p === root) return true;

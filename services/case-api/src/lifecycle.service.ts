@@ -34,6 +34,11 @@ const STATUS_FOR: Record<string, [number, string, string]> = {
 };
 
 
+/** The roster staff member of a session; null for accounts outside the roster. */
+function actorOf(p: Principal): m.Actor | null {
+  return p.cadreCode && p.cadreRole ? { code: p.cadreCode, role: p.cadreRole } : null;
+}
+
 export class LifecycleService {
   constructor(
     private readonly deps: {
@@ -58,8 +63,9 @@ export class LifecycleService {
    * role, read with the session itself on this request (auth.hook), so no second lookup.
    */
   async actor(p: Principal): Promise<m.Actor> {
-    if (!p.cadreCode || !p.cadreRole) throw new NotRosterStaffError(p.username);
-    return { code: p.cadreCode, role: p.cadreRole };
+    const actor = actorOf(p);
+    if (!actor) throw new NotRosterStaffError(p.username);
+    return actor;
   }
 
   /**
@@ -67,8 +73,8 @@ export class LifecycleService {
    * pure rules the workflow's validators apply, over the read model.
    */
   async allowedMoves(p: Principal, c: CaseView): Promise<MoveName[]> {
-    if (!p.cadreCode || !p.cadreRole) return [];
-    const actor = await this.actor(p);
+    const actor = actorOf(p);
+    if (!actor) return [];
     const state: MoveState = {
       caseId: c.id,
       status: c.status,

@@ -7,7 +7,7 @@
  */
 import { EventType, eventIdFor, normaliseHelps, type CaseWorkflowInput, type PoolClient } from '@minqing/shared';
 import type { ReadModelPatch, TransitionRecord } from '@minqing/workflows';
-import { outboxEvent, outboxInsertFrom, type OutboxTarget } from './outbox';
+import { outboxEvent, outboxInsert, type OutboxTarget } from './outbox';
 
 /** A pool, or a client inside the caller's transaction. */
 type Queryable = Pick<PoolClient, 'query'>;
@@ -73,7 +73,7 @@ export function openedStatement(target: OutboxTarget, input: CaseWorkflowInput):
        INSERT INTO casework.case_helps (change_id, case_id, revision, helps, actor, actor_role, at)
        SELECT ${param(eventIdFor(input.caseId, 'helps:1'))}, id, 1, ${param(helps)}, $14, NULL, $15 FROM opened)`
       : ''},
-     event AS (${outboxInsertFrom(target, event, 'opened', 'id', param)})
+     event AS (${outboxInsert(target, event, { column: 'id' }, param, 'opened')})
    SELECT count(*)::int AS inserted FROM opened`;
   return { text, values };
 }
@@ -145,7 +145,7 @@ export function transitionStatement(target: OutboxTarget, t: TransitionRecord): 
        VALUES ($1, ${param(t.seq)}, ${param(t.step)}, ${param(t.kind)}, ${param(t.actor?.code ?? null)}, $2, ${param(t.details)})
        ON CONFLICT DO NOTHING RETURNING case_id),
      moved AS (UPDATE casework.cases SET ${sets.join(', ')} WHERE id = (SELECT case_id FROM entry) RETURNING id),
-     event AS (${outboxInsertFrom(target, event, 'entry', 'case_id', param)})
+     event AS (${outboxInsert(target, event, { column: 'case_id' }, param, 'entry')})
    SELECT (SELECT count(*) FROM entry)::int AS recorded, (SELECT count(*) FROM moved)::int AS moved`;
   return { text, values };
 }

@@ -39,22 +39,22 @@ export function outboxEvent<T extends EventType>(target: OutboxTarget, e: NewEve
 }
 
 /**
- * The outbox row of `event` as one data-modifying query of a larger statement (case.writer.ts
- * writes a step and its event in one): inserted with the case id in column `caseIdColumn` of
- * `from`, so only when `from` returned a row. `param` adds a parameter to that statement.
+ * The one INSERT of an outbox row: `event` for its case — a value, or a column of `from` — taken
+ * from `from` when given, and then written only when `from` returned a row: a data-modifying
+ * query of a larger statement (case.writer.ts writes a step and its event in one). `param` adds a
+ * parameter to the statement it goes into.
  */
-export function outboxInsertFrom(target: OutboxTarget, event: CloudEvent, from: string, caseIdColumn: string, param: (value: unknown) => string): string {
+export function outboxInsert(
+  target: OutboxTarget, event: CloudEvent, caseId: { value: string | null } | { column: string }, param: (value: unknown) => string, from?: string,
+): string {
   return `INSERT INTO casework.outbox (event_id, case_id, topic, event_type, event)
-       SELECT ${param(event.id)}, ${caseIdColumn}, ${param(target.topic)}, ${param(event.type)}, ${param(event)} FROM ${from}
+       SELECT ${param(event.id)}, ${'column' in caseId ? caseId.column : param(caseId.value)}, ${param(target.topic)}, ${param(event.type)}, ${param(event)}${from ? ` FROM ${from}` : ''}
        ON CONFLICT (event_id) DO NOTHING`;
 }
 
 export async function appendEvent<T extends EventType>(client: PoolClient, target: OutboxTarget, e: NewEvent<T>): Promise<CloudEvent<T>> {
   const event = outboxEvent(target, e);
-  await client.query(
-    `INSERT INTO casework.outbox (event_id, case_id, topic, event_type, event)
-     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO NOTHING`,
-    [event.id, e.caseId, target.topic, event.type, event],
-  );
+  const values: unknown[] = [];
+  await client.query(outboxInsert(target, event, { value: e.caseId }, (v) => `$${values.push(v)}`), values);
   return event;
 }
