@@ -10,9 +10,11 @@
  *   Java client's partitioner (murmur2, positive): a key lands on the partition
  *   kafkajs and every other Kafka client put it on, so a case's events stay on
  *   one partition, in order, across the client change;
- * - a consumer group hands its handler one partition's messages at a time, in
- *   offset order, and commits an offset only after the handler returned for
- *   every message before it (manual commits; nothing is auto-committed);
+ * - a consumer group hands its handler one partition's messages per call, in
+ *   offset order, one call per partition at a time (several partitions at once
+ *   with `partitionsConcurrently`, none waiting for another), and commits an
+ *   offset only after the handler returned for every message before it (manual
+ *   commits; nothing is auto-committed);
  * - a consumer whose broker went away (stopped, frozen, restarted) starts again
  *   from its group's committed offsets, backing off, until it is stopped;
  * - topics are created explicitly, never by auto-creation.
@@ -353,7 +355,7 @@ export class GroupConsumer {
         maxWaitTime: this.opts.maxWaitTime ?? FETCH_MAX_WAIT_MS,
         minBytes: this.opts.minBytes ?? FETCH_MIN_BYTES,
         maxBytes: this.opts.maxBytes ?? FETCH_MAX_BYTES,
-        highWaterMark: this.opts.readAhead ?? (this.opts.maxBatch ?? 200) * Math.max(1, this.opts.partitionsConcurrently ?? 1) * 2,
+        highWaterMark: this.readAhead(),
         deserializers: { headerKey: stringDeserializer, headerValue: stringDeserializer },
       });
       this.consumer = consumer;
@@ -402,72 +404,97 @@ export class GroupConsumer {
     started(new Error(`the consumer of ${this.opts.groupId} was stopped before it joined its group`));
   }
 
-  /** Read what the stream has, hand it over partition by partition, commit; until the stream ends or fails. */
+  /**
+   * Hand the stream's messages over, each partition in offset order, up to
+   * `partitionsConcurrently` partitions at a time, and commit after each chunk;
+   * until the stream ends or a handler fails. Each partition queues what was read
+   * for it, and a lane that finishes takes the next chunk of a partition nobody
+   * is handling (the one waiting longest first): one slow partition does not hold
+   * the others up, and a read that brought only one partition's messages does not
+   * leave the other lanes idle until that partition is done.
+   */
   private drain(stream: MessagesStream<Buffer, Buffer, string, string>, handler: (batch: MessageBatch) => Promise<void>): Promise<void> {
     const maxBatch = this.opts.maxBatch ?? 200;
-    const concurrency = Math.max(1, this.opts.partitionsConcurrently ?? 1);
+    const lanes = Math.max(1, this.opts.partitionsConcurrently ?? 1);
+    /** messages taken from the stream and not yet handed over, at most this many (the stream holds as many again) */
+    const readAhead = this.readAhead();
     return new Promise<void>((resolve, reject) => {
-      let busy = false;
+      /** by partition: its messages read and not yet handed over; the partition waiting longest comes first */
+      const queues = new Map<string, RawMessage[]>();
+      /** partitions whose chunk is with the handler now */
+      const handling = new Set<string>();
+      const running = new Set<Promise<void>>();
+      let queued = 0;
       let failed = false;
-      let pumping: Promise<void> = Promise.resolve();
+      let ended = false;
+      // Once the handler calls under way are done (a failed chunk must not overlap the same partition's redelivery).
+      const settle = (outcome: () => void) => {
+        if (ended) return;
+        ended = true;
+        void Promise.allSettled([...running]).then(outcome);
+      };
       const fail = (err: Error) => {
-        if (failed) return;
         failed = true;
-        reject(err);
+        settle(() => reject(err));
       };
-      const pump = () => {
-        if (busy || failed) return;
-        busy = true;
-        pumping = (async () => {
-          try {
-            while (!this.stopping && !failed) {
-              const read: RawMessage[] = [];
-              let m: RawMessage | null;
-              while (read.length < maxBatch * 8 && (m = stream.read() as RawMessage | null) !== null) read.push(m);
-              if (read.length === 0) break;
-              await this.handle(read, maxBatch, concurrency, handler);
-            }
-          } catch (err) {
-            fail(err as Error);
-          } finally {
-            busy = false;
-          }
-        })();
+      const fill = () => {
+        let m: RawMessage | null;
+        while (queued < readAhead && (m = stream.read() as RawMessage | null) !== null) {
+          const k = `${m.topic}:${m.partition}`;
+          const q = queues.get(k);
+          if (q) q.push(m);
+          else queues.set(k, [m]);
+          queued++;
+        }
       };
-      stream.on('readable', pump);
+      const next = () => {
+        if (failed || this.stopping) return;
+        fill();
+        for (const [k, q] of queues) {
+          if (handling.size >= lanes) break;
+          if (handling.has(k)) continue;
+          const chunk = q.splice(0, maxBatch);
+          queued -= chunk.length;
+          // To the back of the line: the other partitions' messages go first next time.
+          queues.delete(k);
+          if (q.length) queues.set(k, q);
+          handling.add(k);
+          const run = this.handleChunk(chunk, handler).then(
+            () => {
+              handling.delete(k);
+              running.delete(run);
+              next();
+            },
+            (err: Error) => {
+              handling.delete(k);
+              running.delete(run);
+              fail(err);
+            },
+          );
+          running.add(run);
+        }
+      };
+      stream.on('readable', next);
       stream.once('error', fail);
-      // Closed by stop() (or by the client): the handler call under way finishes first.
-      stream.once('close', () => void pumping.then(() => (this.stopping ? resolve() : fail(new Error('the message stream closed')))));
-      pump();
+      // Closed by stop() (or by the client): the handler calls under way finish first.
+      stream.once('close', () => settle(() => (this.stopping ? resolve() : reject(new Error('the message stream closed')))));
+      next();
     });
   }
 
-  private async handle(read: RawMessage[], maxBatch: number, concurrency: number, handler: (batch: MessageBatch) => Promise<void>): Promise<void> {
-    const byPartition = new Map<string, RawMessage[]>();
-    for (const m of read) {
-      const k = `${m.topic}:${m.partition}`;
-      const list = byPartition.get(k);
-      if (list) list.push(m);
-      else byPartition.set(k, [m]);
-    }
-    const queues = [...byPartition.values()];
-    const work = async (list: RawMessage[]) => {
-      for (let i = 0; i < list.length; i += maxBatch) {
-        if (this.stopping) return;
-        const chunk = list.slice(i, i + maxBatch);
-        await handler({ topic: chunk[0]!.topic, partition: chunk[0]!.partition, messages: chunk.map(fromRaw) });
-        // Committed after the handler resolved, in the order of the chunks, while the next chunk is handled.
-        const last = chunk[chunk.length - 1]!;
-        this.commits = this.commits.then(() => last.commit()).catch((err: Error) => {
-          // Applied but not committed: these come again (to this member or the partition's new owner) and are no-ops then.
-          this.kafka.logger?.warn({ err: err.message, groupId: this.opts.groupId, partition: last.partition }, 'offset commit failed; the messages will be delivered again');
-        });
-      }
-    };
-    let next = 0;
-    await Promise.all(Array.from({ length: Math.min(concurrency, queues.length) }, async () => {
-      while (next < queues.length) await work(queues[next++]!);
-    }));
+  /** Messages the client fetches ahead, and as many again queued here by partition (see GroupConsumerOptions.readAhead). */
+  private readAhead(): number {
+    return this.opts.readAhead ?? (this.opts.maxBatch ?? 200) * Math.max(1, this.opts.partitionsConcurrently ?? 1) * 2;
+  }
+
+  /** One partition's chunk to the handler; then its offset is committed, in the order chunks finished, while the next chunks are handled. */
+  private async handleChunk(chunk: RawMessage[], handler: (batch: MessageBatch) => Promise<void>): Promise<void> {
+    await handler({ topic: chunk[0]!.topic, partition: chunk[0]!.partition, messages: chunk.map(fromRaw) });
+    const last = chunk[chunk.length - 1]!;
+    this.commits = this.commits.then(() => last.commit()).catch((err: Error) => {
+      // Applied but not committed: these come again (to this member or the partition's new owner) and are no-ops then.
+      this.kafka.logger?.warn({ err: err.message, groupId: this.opts.groupId, partition: last.partition }, 'offset commit failed; the messages will be delivered again');
+    });
   }
 
   /** Leave the group: the handler call under way finishes first; nothing after it is committed. */
