@@ -125,34 +125,38 @@ function header(headers: RawHeaders, name: string): string | undefined {
   return one === undefined ? undefined : one.toString();
 }
 
+/** A message refused, with what it said it was (no closure per message: every event a consumer reads comes through here). */
+function refused(reason: string, id: string | undefined, type: string | undefined): DecodeResult {
+  return { ok: false, reason, id, type };
+}
+
 /** Decode and validate a Kafka message; never throws. */
 export function fromKafkaMessage(msg: { key?: Buffer | string | null; value: Buffer | string | null; headers?: RawHeaders }): DecodeResult {
   const h = msg.headers;
   const id = header(h, 'ce_id');
   const type = header(h, 'ce_type');
-  const fail = (reason: string): DecodeResult => ({ ok: false, reason, id, type });
   for (const name of REQUIRED_HEADERS) {
-    if (!header(h, name)) return fail(`missing header ${name}`);
+    if (!header(h, name)) return refused(`missing header ${name}`, id, type);
   }
-  if (header(h, 'ce_specversion') !== SPEC_VERSION) return fail(`unsupported specversion ${header(h, 'ce_specversion')}`);
+  if (header(h, 'ce_specversion') !== SPEC_VERSION) return refused(`unsupported specversion ${header(h, 'ce_specversion')}`, id, type);
   const contentType = header(h, 'content-type') ?? DATA_CONTENT_TYPE;
-  if (!contentType.startsWith(DATA_CONTENT_TYPE)) return fail(`unsupported content-type ${contentType}`);
-  if (!type || !isKnownEventType(type)) return fail(`unknown event type ${JSON.stringify(type)}`);
+  if (!contentType.startsWith(DATA_CONTENT_TYPE)) return refused(`unsupported content-type ${contentType}`, id, type);
+  if (!type || !isKnownEventType(type)) return refused(`unknown event type ${JSON.stringify(type)}`, id, type);
   const time = header(h, 'ce_time')!;
-  if (Number.isNaN(Date.parse(time))) return fail(`ce_time is not a timestamp: ${time}`);
-  if (msg.value === null) return fail('empty value');
+  if (Number.isNaN(Date.parse(time))) return refused(`ce_time is not a timestamp: ${time}`, id, type);
+  if (msg.value === null) return refused('empty value', id, type);
   let data: unknown;
   try {
     data = JSON.parse(msg.value.toString());
   } catch {
-    return fail('value is not valid JSON');
+    return refused('value is not valid JSON', id, type);
   }
   const problem = validateEventData(type, data);
-  if (problem) return fail(problem);
+  if (problem) return refused(problem, id, type);
   const subject = header(h, 'ce_subject')!;
   const partitionkey = header(h, 'ce_partitionkey') ?? subject;
   const key = msg.key?.toString();
-  if (key !== undefined && key !== partitionkey) return fail(`message key ${key} does not match the partition key ${partitionkey}`);
+  if (key !== undefined && key !== partitionkey) return refused(`message key ${key} does not match the partition key ${partitionkey}`, id, type);
   return {
     ok: true,
     event: {
