@@ -458,7 +458,8 @@ export class GroupConsumer {
         }
       };
       const next = () => {
-        if (failed || this.stopping) return;
+        // Nothing new once the member is stopping or the stream ended (what is queued comes again from the committed offsets).
+        if (failed || ended || this.stopping) return;
         fill();
         // Whole chunks first (a backlog is applied in full chunks, each costing a few fixed round trips), then whatever waits (live traffic).
         const free = [...queues].filter(([k]) => !handling.has(k));
