@@ -364,7 +364,7 @@ export class GroupConsumer {
         minBytes: this.opts.minBytes ?? FETCH_MIN_BYTES,
         maxBytes: this.opts.maxBytes ?? FETCH_MAX_BYTES,
         maxBytesPerPartition: FETCH_MAX_BYTES_PER_PARTITION,
-        highWaterMark: this.readAhead(),
+        highWaterMark: this.limits().readAhead,
         deserializers: { headerKey: stringDeserializer, headerValue: stringDeserializer },
       });
       this.consumer = consumer;
@@ -424,10 +424,8 @@ export class GroupConsumer {
    * whole chunk waiting goes before one with less.
    */
   private drain(stream: MessagesStream<Buffer, Buffer, string, string>, handler: (batch: MessageBatch) => Promise<void>): Promise<void> {
-    const maxBatch = this.opts.maxBatch ?? 200;
-    const lanes = Math.max(1, this.opts.partitionsConcurrently ?? 1);
-    /** messages taken from the stream and not yet handed over, at most this many (the stream holds as many again) */
-    const readAhead = this.readAhead();
+    // readAhead: messages taken from the stream and not yet handed over, at most this many (the stream holds as many again)
+    const { maxBatch, lanes, readAhead } = this.limits();
     return new Promise<void>((resolve, reject) => {
       /** by partition: its messages read and not yet handed over; the partition waiting longest comes first */
       const queues = new Map<string, RawMessage[]>();
@@ -435,7 +433,7 @@ export class GroupConsumer {
       const handling = new Set<string>();
       const running = new Set<Promise<void>>();
       let queued = 0;
-      let failed = false;
+      /** the stream closed or a handler failed: nothing new starts */
       let ended = false;
       // Once the handler calls under way are done (a failed chunk must not overlap the same partition's redelivery).
       const settle = (outcome: () => void) => {
@@ -443,10 +441,7 @@ export class GroupConsumer {
         ended = true;
         void Promise.allSettled([...running]).then(outcome);
       };
-      const fail = (err: Error) => {
-        failed = true;
-        settle(() => reject(err));
-      };
+      const fail = (err: Error) => settle(() => reject(err));
       const fill = () => {
         let m: RawMessage | null;
         while (queued < readAhead && (m = stream.read() as RawMessage | null) !== null) {
@@ -459,7 +454,7 @@ export class GroupConsumer {
       };
       const next = () => {
         // Nothing new once the member is stopping or the stream ended (what is queued comes again from the committed offsets).
-        if (failed || ended || this.stopping) return;
+        if (ended || this.stopping) return;
         fill();
         // Whole chunks first (a backlog is applied in full chunks, each costing a few fixed round trips), then whatever waits (live traffic).
         const free = [...queues].filter(([k]) => !handling.has(k));
@@ -471,18 +466,12 @@ export class GroupConsumer {
           queues.delete(k);
           if (q.length) queues.set(k, q);
           handling.add(k);
-          const run = this.handleChunk(chunk, handler).then(
-            () => {
-              handling.delete(k);
-              running.delete(run);
-              next();
-            },
-            (err: Error) => {
-              handling.delete(k);
-              running.delete(run);
-              fail(err);
-            },
-          );
+          const run: Promise<void> = this.handleChunk(chunk, handler).then(() => null, (err: Error) => err).then((err) => {
+            handling.delete(k);
+            running.delete(run);
+            if (err) fail(err);
+            else next();
+          });
           running.add(run);
         }
       };
@@ -494,9 +483,11 @@ export class GroupConsumer {
     });
   }
 
-  /** Messages the client fetches ahead, and as many again queued here by partition (see GroupConsumerOptions.readAhead). */
-  private readAhead(): number {
-    return this.opts.readAhead ?? (this.opts.maxBatch ?? 200) * Math.max(1, this.opts.partitionsConcurrently ?? 1) * 2;
+  /** Messages per handler call, partitions handled at once, and messages the client fetches ahead (as many again are queued here by partition). */
+  private limits(): { maxBatch: number; lanes: number; readAhead: number } {
+    const maxBatch = this.opts.maxBatch ?? 200;
+    const lanes = Math.max(1, this.opts.partitionsConcurrently ?? 1);
+    return { maxBatch, lanes, readAhead: this.opts.readAhead ?? maxBatch * lanes * 2 };
   }
 
   /** One partition's chunk to the handler; then its offset is committed, in the order chunks finished, while the next chunks are handled. */

@@ -71,6 +71,11 @@ function isoDate(day: number): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
 
+/** The day number of a date 'YYYY-MM-DD' (isoDate's inverse; NaN when it is not one). */
+function dayOfDate(date: string): number {
+  return Math.floor(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
+}
+
 /**
  * The township's local date ('YYYY-MM-DD') at an instant, by the calendar's UTC
  * offset. The one place outside the arithmetic below that turns an instant into
@@ -82,9 +87,9 @@ export function localDateOf(instant: Date, cal: BusinessCalendar): string {
 
 /** The instant a local date ('YYYY-MM-DD') begins in the township (its local midnight). */
 export function startOfLocalDate(date: string, cal: BusinessCalendar): Date {
-  const ms = Date.parse(`${date}T00:00:00Z`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(ms)) throw new RangeError(`not a date: ${date}`);
-  return new Date(dayStartUtc(ms / DAY_MS, cal));
+  const day = dayOfDate(date);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(day)) throw new RangeError(`not a date: ${date}`);
+  return new Date(dayStartUtc(day, cal));
 }
 
 /**
@@ -103,7 +108,6 @@ interface CalendarIndex {
   minutesPerDay: number;
 }
 const indexes = new WeakMap<BusinessCalendar, CalendarIndex>();
-const dayOfDate = (date: string) => Math.floor(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
 
 function indexOf(cal: BusinessCalendar): CalendarIndex {
   let index = indexes.get(cal);
