@@ -140,7 +140,9 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     temporal: deps.temporal,
     actors: new ActorRepository(deps.pool),
     caseExists: async (id) => (await deps.pool.query('SELECT 1 FROM casework.cases WHERE id = $1', [id])).rowCount === 1,
-    assertCanSee: async (p, id) => access.assertCanSee(p, await service.getCase(id)),
+    assertCanSee: async (p, id) => {
+      if (!(await access.assertCanSeeStored(p, id))) await access.assertCanSee(p, await service.getCase(id));
+    },
     maxReturnsOf: async (version) => (await policies.byVersion(version)).maxReturns,
   });
   await app.register(authRoutes, { prefix: '/api/v1', auth, audit, sessionTtlMinutes, secureCookie: deps.secureCookie ?? true });

@@ -2,7 +2,11 @@
  * The case visibility rule (shared/domain/access.ts `canSeeCase`) applied to
  * the read model: as a check on one case, and as a SQL condition on lists.
  */
-import { canSeeCase, ForbiddenError, TOWNSHIP_WIDE_ROLES, type CaseView, type Pool, type Principal } from '@minqing/shared';
+import { canSeeCase, ForbiddenError, TOWNSHIP_WIDE_ROLES, type CaseScopeFacts, type CaseView, type Pool, type Principal } from '@minqing/shared';
+
+function check(p: Principal, id: string, facts: CaseScopeFacts): void {
+  if (!canSeeCase(p, facts)) throw new ForbiddenError(`case ${id} is outside what your role and links (${p.role}) let you see`);
+}
 
 export class CaseAccess {
   constructor(private readonly pool: Pool) {}
@@ -14,9 +18,25 @@ export class CaseAccess {
       const { rows } = await this.pool.query<{ cadre_code: string | null }>('SELECT cadre_code FROM directory.households WHERE code = $1', [c.householdCode]);
       householdCadreCode = rows[0]?.cadre_code ?? null;
     }
-    if (!canSeeCase(p, { ...c, householdCadreCode })) {
-      throw new ForbiddenError(`case ${c.id} is outside what your role and links (${p.role}) let you see`);
-    }
+    check(p, c.id, { ...c, householdCadreCode });
+  }
+
+  /**
+   * The same check on a case named by id, in one query: the case's scope and its household's
+   * cadre together, none of its text (the check before every move). False when the read
+   * model has no such case (yet): the caller then looks further (CaseService.getCase).
+   */
+  async assertCanSeeStored(p: Principal, id: string): Promise<boolean> {
+    const { rows: [c] } = await this.pool.query<CaseScopeFacts>(
+      `SELECT c.department_code AS "departmentCode", c.area_code AS "areaCode", c.assignee_code AS "assigneeCode",
+              c.service_point_code AS "servicePointCode", c.opened_by AS "openedBy", h.cadre_code AS "householdCadreCode"
+         FROM casework.cases c LEFT JOIN directory.households h ON h.code = c.household_code
+        WHERE c.id = $1`,
+      [id],
+    );
+    if (!c) return false;
+    check(p, id, c);
+    return true;
   }
 
   /** The same rule as a WHERE condition on casework.cases (parameters appended to `params`). */
