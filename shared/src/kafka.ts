@@ -321,8 +321,11 @@ export class GroupConsumer {
   private stopping = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
-  /** the offset commits under way, in order: a chunk's commit does not hold up the next chunk's handler call */
+  /** by partition: the last message of the latest chunk handled and not yet committed */
+  private uncommitted = new Map<string, RawMessage>();
+  /** the commit requests under way, one at a time: a chunk's commit does not hold up the next chunk's handler call */
   private commits: Promise<void> = Promise.resolve();
+  private committing = false;
   private joined = false;
   /** why the member last left its group or failed to join (null while all is well) */
   lastError: string | null = null;
@@ -394,8 +397,8 @@ export class GroupConsumer {
       } finally {
         this.joined = false;
         this.stream = null;
-        this.consumer = null;
         await this.commits; // what was applied is committed before the member leaves (a failed commit only logs)
+        this.consumer = null;
         // Leaves the group; when the broker cannot be told (it is gone), at least drop the connections.
         await closeForced(consumer).catch(() => consumer.connections.close().catch(() => undefined));
       }
@@ -494,10 +497,33 @@ export class GroupConsumer {
   private async handleChunk(chunk: RawMessage[], handler: (batch: MessageBatch) => Promise<void>): Promise<void> {
     await handler({ topic: chunk[0]!.topic, partition: chunk[0]!.partition, messages: chunk.map(fromRaw) });
     const last = chunk[chunk.length - 1]!;
-    this.commits = this.commits.then(() => last.commit()).catch((err: Error) => {
-      // Applied but not committed: these come again (to this member or the partition's new owner) and are no-ops then.
-      this.kafka.logger?.warn({ err: err.message, groupId: this.opts.groupId, partition: last.partition }, 'offset commit failed; the messages will be delivered again');
-    });
+    this.uncommitted.set(`${last.topic}:${last.partition}`, last);
+    if (this.committing) return; // the request under way takes it along when it is done
+    this.committing = true;
+    this.commits = this.commitAll();
+  }
+
+  /**
+   * Commit what was handled: every partition waiting, in one request, until none waits. Chunks
+   * that finish while a request is under way go together in the next, so the broker gets one
+   * commit per round trip, not one per chunk (a commit is a write to its offsets log).
+   */
+  private async commitAll(): Promise<void> {
+    while (this.uncommitted.size > 0) {
+      const lasts = [...this.uncommitted.values()];
+      this.uncommitted.clear();
+      // The consumer the messages were read by; gone (left the group) means nothing more can be committed.
+      const consumer = this.consumer;
+      try {
+        if (!consumer) throw new Error('the consumer left its group');
+        // leaderEpoch -1: not checked against the partition leader's epoch (a message does not carry it).
+        await consumer.commit({ offsets: lasts.map((m) => ({ topic: m.topic, partition: m.partition, offset: m.offset + 1n, leaderEpoch: -1 })) });
+      } catch (err) {
+        // Applied but not committed: these come again (to this member or the partitions' new owner) and are no-ops then.
+        this.kafka.logger?.warn({ err: (err as Error).message, groupId: this.opts.groupId, partitions: lasts.map((m) => m.partition) }, 'offset commit failed; the messages will be delivered again');
+      }
+    }
+    this.committing = false;
   }
 
   /** Leave the group: the handler call under way finishes first; nothing after it is committed. */
