@@ -215,13 +215,11 @@ describe('signed-off reports', () => {
     expect((await http('GET', reports(`/frozen/${frozenId}`))).json.amendment).toMatchObject({ amended: false, changes: [] });
     expect((await http('POST', `${e.apiUrl}/api/v1/reports/frozen`, { groupBy: 'department', from: since, to: boundary, note: '重建之后' })).status).toBe(201);
 
-    // The swap left one set of tables, under their own names, keys and foreign keys, and no shadow behind.
+    // The swap left one set of tables, under their own names, keys and indexes, and no shadow behind.
     const schemas = await db.query(`SELECT nspname FROM pg_namespace WHERE nspname IN ('reporting_rebuild', 'reporting_retired')`);
     expect(schemas.rows).toEqual([]);
-    const indexes = (await db.query(`SELECT indexname FROM pg_indexes WHERE schemaname = 'reporting' AND tablename = 'processed_events'`)).rows.map((r) => r.indexname);
-    expect(indexes).toEqual(expect.arrayContaining(['processed_events_pkey', 'processed_events_case_idx']));
-    const fks = (await db.query(`SELECT conname FROM pg_constraint WHERE conrelid = 'reporting.case_facts'::regclass AND contype = 'f'`)).rows.map((r) => r.conname);
-    expect(fks).toEqual(['case_facts_opened_event_id_fkey']);
+    const indexes = (await db.query(`SELECT indexname FROM pg_indexes WHERE schemaname = 'reporting' AND tablename IN ('processed_events', 'case_facts')`)).rows.map((r) => r.indexname);
+    expect(indexes).toEqual(expect.arrayContaining(['processed_events_pkey', 'case_facts_pkey', 'case_facts_opened_idx']));
   }, 300_000);
 
   it('a later correction leaves the frozen figures alone and shows as an amendment', async () => {

@@ -28,6 +28,9 @@ beforeAll(async () => {
   url.pathname = `/${database}`;
   await migrate({ databaseUrl: url.toString(), dir: MIGRATIONS, schema: LIVE_SCHEMA });
   pool = createPool(url.toString());
+  // No migration keeps a foreign key among the projection tables now (their facts and event ids have
+  // one writer); the rebuild still carries one that a later migration adds, and this database has one.
+  await pool.query(`ALTER TABLE reporting.case_facts ADD CONSTRAINT case_facts_opened_event_fkey FOREIGN KEY (opened_event_id) REFERENCES reporting.processed_events (event_id)`);
   await pool.query(`INSERT INTO reporting.frozen_reports (id, group_by, definitions_version, groups, note, signed_by) VALUES ($1, 'department', 'figures-test', '[]', '', 'admin')`, [randomUUID()]);
 });
 afterAll(async () => {
@@ -94,7 +97,7 @@ describe('the shadow projection of a rebuild', () => {
 
   it('is swapped in, in one step, with the live tables’ own keys, indexes and foreign keys', async () => {
     const before = await catalog();
-    expect(before.map((r) => r.name)).toEqual(expect.arrayContaining(['processed_events_case_idx', 'case_facts_opened_event_id_fkey', 'escalations_pkey']));
+    expect(before.map((r) => r.name)).toEqual(expect.arrayContaining(['case_facts_opened_idx', 'case_facts_opened_event_fkey', 'escalations_pkey']));
     const shadow = new ShadowProjection(pool);
     await shadow.create();
     for (const [i, id] of live.entries()) await opened(SHADOW_SCHEMA, id, liveCases[i]);
