@@ -212,6 +212,28 @@ describe('an urgent case', () => {
   });
 });
 
+describe('a case whose work started', () => {
+  it('keeps its deadline timer: the resolve reminders come on time, and starting work did not cancel and restart it', async () => {
+    await jumpTo(day(81, '09:00')); // a Monday
+    const i = input('normal', day(81, '09:00'));
+    const handle = await env.client.workflow.start('caseWorkflow', { taskQueue, workflowId: i.caseId, args: [i, { calendar, slaPolicy: DEFAULT_SLA_POLICY, searchAttributes: false }] });
+    const actor = { code: 'cadre-1', role: 'staff' };
+    await waitForStatus(handle, 'assigned');
+    await handle.executeUpdate(UPDATES.acceptCase, { args: [{ actor }] });
+    await jumpTo(day(81, '10:00'));
+    expect((await handle.executeUpdate(UPDATES.startWork, { args: [{ actor }] })).status).toBe('in_progress');
+
+    await env.sleep('8 days');
+    const reminders = log.filter((t) => t.caseId === i.caseId && t.kind.startsWith('reminder_resolve'));
+    // Seven working days of 450 minutes from Monday 09:00: 50 % (1,575 min) on Thursday afternoon, 75 % the Monday after.
+    expect(reminders.map((t) => sec(t.at))).toEqual([iso8(day(84, '14:15')), iso8(day(88, '10:52:30'))]);
+    // One timer cancelled: the sign-for one, when the case was accepted (its plan moved); starting work left the resolve timer running.
+    const events = (await handle.fetchHistory()).events ?? [];
+    expect(events.filter((e) => e.timerCanceledEventAttributes).length).toBe(1);
+    await saveHistory(env.client, 'work-started-keeps-timer', i.caseId);
+  });
+});
+
 async function waitForStatus(handle: { query: (q: typeof getCaseState) => Promise<{ status: string }> }, status: string) {
   for (let k = 0; k < 100; k++) {
     if ((await handle.query(getCaseState)).status === status) return;

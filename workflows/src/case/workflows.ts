@@ -13,7 +13,7 @@
  * calendar a case starts with stay with it (they are part of its input).
  */
 import {
-  allHandlersFinished, ApplicationFailure, condition, patched, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes,
+  allHandlersFinished, ApplicationFailure, CancellationScope, condition, patched, proxyActivities, proxyLocalActivities, setHandler, sleep, upsertSearchAttributes,
 } from '@temporalio/workflow';
 import { Mutex } from 'async-mutex';
 import {
@@ -57,6 +57,14 @@ const LOCAL_STEPS_PATCH = 'local-step-records-issue-12';
  * task's time). Decided once at the first workflow task, like LOCAL_STEPS_PATCH.
  */
 const LOCAL_INTAKE_PATCH = 'local-intake-issue-12';
+/**
+ * Cases started since this patch keep their deadline timer across a step that leaves the next
+ * reminder or escalation where it was (work started, an extension asked for, a note): before, every
+ * step cancelled the timer and started the same one again, two commands more for the server to
+ * store while the cadre waits. A timer is replaced only when the plan moves. Decided once at the
+ * first workflow task, like LOCAL_STEPS_PATCH.
+ */
+const KEEP_TIMER_PATCH = 'keep-unchanged-timer-issue-12';
 
 export interface CaseWorkflowOptions {
   /** policy and calendar this case runs under; default: the current ones */
@@ -84,6 +92,7 @@ export async function caseWorkflow(input: CaseWorkflowInput, options: CaseWorkfl
   const finished = () => isTerminal(d.s.status);
   const localSteps = patched(LOCAL_STEPS_PATCH);
   const localIntake = patched(LOCAL_INTAKE_PATCH);
+  const keepTimer = patched(KEEP_TIMER_PATCH);
   const { recordCaseOpened, routeCase } = localIntake ? local : remote;
   const recordTransition = localSteps ? local.recordTransition : remote.recordTransition;
 
@@ -154,12 +163,30 @@ export async function caseWorkflow(input: CaseWorkflowInput, options: CaseWorkfl
   });
 
   // ---- timers: reminders and escalations, re-planned after every step ----
+  /** the deadline timer running (keepTimer): when it fires, and whether it has */
+  let armed: { at: number; fired: Promise<boolean>; scope: CancellationScope } | null = null;
+  /** Wait for a step or for `at` (null: no timer); true when a step came first. */
+  const stepOrTimer = async (changed: () => boolean, at: number | null): Promise<boolean> => {
+    if (!keepTimer) return at === null ? (await condition(changed), true) : condition(changed, Math.max(1, at - Date.now()));
+    if (armed && armed.at !== at) {
+      armed.scope.cancel(); // the plan moved (an already fired timer cancels nothing)
+      armed = null;
+    }
+    if (!armed && at !== null) {
+      const scope = new CancellationScope();
+      armed = { at, scope, fired: scope.run(() => sleep(Math.max(1, at - Date.now()))).then(() => true, () => false) };
+    }
+    if (!armed) return (await condition(changed), true);
+    const moved = await Promise.race([condition(changed).then(() => true), armed.fired.then(() => false)]);
+    if (!moved) armed = null;
+    return moved;
+  };
   for (;;) {
     while (!finished()) {
       const seen = version;
       const next = d.clock ? clocks.nextTimerEvent(d.clock, env.policy.reminders, env.cal) : null;
       const changed = () => version !== seen || finished();
-      const moved = next ? await condition(changed, Math.max(1, next.at.getTime() - Date.now())) : (await condition(changed), true);
+      const moved = await stepOrTimer(changed, next ? next.at.getTime() : null);
       if (moved || !next || !d.clock) continue;
       await lock.runExclusive(async () => {
         if (version !== seen || !d.clock) return; // a move got in first; re-plan
