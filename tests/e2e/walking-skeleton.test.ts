@@ -94,11 +94,15 @@ describe('opening a case', () => {
     expect(opened.status).toBe(201);
     const id = opened.json.id;
     const { message } = await findMessage(e.KAFKA_BROKERS, e.caseEventsTopic, (m) => m.key?.toString() === id && header(m, 'ce_type') === 'org.minqing.case.opened.v1');
+    // The count before: once this case is counted and nothing else is on its way (cases an earlier
+    // test file opened last may still be in the outbox or on the topic, and would land in between).
+    const groupId = await reportingGroupId();
     const before = await eventually(async () => {
-      const s = await summary();
       const counted = await db.query('SELECT 1 FROM reporting.case_facts WHERE case_id = $1', [id]);
-      return counted.rowCount === 1 ? s : undefined;
-    }, 'first delivery counted');
+      const waiting = await db.query('SELECT 1 FROM casework.outbox WHERE published_at IS NULL LIMIT 1');
+      if (counted.rowCount !== 1 || waiting.rowCount !== 0 || !(await committedToEnd(e.KAFKA_BROKERS, groupId, e.caseEventsTopic))) return undefined;
+      return summary();
+    }, 'first delivery counted, and nothing else on its way');
 
     // Redeliver the very same record (same ce_id), then open a marker case, and
     // wait until the consumer has committed past both.
@@ -115,8 +119,6 @@ describe('opening a case', () => {
       },
       'marker published',
     );
-    // The stack's own reporting group (other tests may run reporting copies in groups of their own).
-    const groupId = await reportingGroupId();
     await eventually(() => committedToEnd(e.KAFKA_BROKERS, groupId, e.caseEventsTopic), 'the reporting consumer to commit up to the end of the topic');
 
     const after = await summary();
