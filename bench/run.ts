@@ -653,6 +653,19 @@ async function routed(db: pg.Client | pg.Pool, caseId: string): Promise<void> {
   throw new Error(`case ${caseId} was not routed within 30 s`);
 }
 
+/**
+ * Until the case's workflow has no task pending: its intake task (open, route, start the deadline
+ * timer) has completed. The read model shows the routing before that task ends, and an Update sent
+ * in between waits for it; a cadre, who accepts a case they found in their list, never does.
+ */
+async function atRest(client: Client, caseId: string): Promise<void> {
+  for (let i = 0; i < 1200; i++) {
+    if (!(await client.workflow.getHandle(caseId).describe()).raw.pendingWorkflowTask) return;
+    await sleep(5);
+  }
+  throw new Error(`case ${caseId}'s workflow still had a task pending after 6 s`);
+}
+
 /** The second reference of the moves bench: the bare workflow's Update that awaits one no-op local activity. */
 const BARE_STEP = 'bare Update + 1 local activity';
 
@@ -717,6 +730,7 @@ async function movesBench(samples: number, rate: number) {
         await timed(BARE_STEP, () => bare.executeUpdate(bareStep, { args: [i] }), keep);
         const opened = await timed('openCase', () => call('POST', `${api}/cases`, openBody(t, `moves ${run} ${i}`), { ...hall, 'idempotency-key': `moves-${run}-${i}` }), keep);
         await routed(db, opened.id);
+        await atRest(client, opened.id);
         await timed('accept', () => call('POST', `${api}/cases/${opened.id}/accept`, {}, as), keep);
         await timed('start', () => call('POST', `${api}/cases/${opened.id}/start`, {}, as), keep);
         await timed('resolve', () => call('POST', `${api}/cases/${opened.id}/resolve`, { reply: '已解决' }, as), keep);
