@@ -416,14 +416,15 @@ async function reportingBench(events: number, rate: number, seconds: number) {
     pidFile: path.join(dir, 'logs', 'reporting-bench.pid'),
   });
   // Its CPU from the first look that found events applied (start-up behind it) to the end: ms per 1,000 events.
-  let cpuFrom: { n: number; ms: number; engines: Map<string, number> } | null = null;
+  type Mark = { n: number; ms: number; engines: Map<string, number> };
+  let cpuFrom: Mark | null = null;
   await waitHealthy(consumer, async () => {
     const ms = cpuMsOf(consumer.pid);
     const r = await db.query('SELECT count(*)::int AS n FROM reporting.processed_events');
     if (!cpuFrom && r.rows[0].n > 0) cpuFrom = { n: r.rows[0].n, ms, engines: engineCpu(stack) };
     if (r.rows[0].n < sent) throw new Error(`${r.rows[0].n}/${sent}`);
   }, { timeoutMs: 600_000, what: 'the reporting consumer to apply the bench events' });
-  const from = cpuFrom as { n: number; ms: number; engines: Map<string, number> } | null;
+  const from = cpuFrom as Mark | null;
   const cpuPerK = from && sent > from.n ? ((cpuMsOf(consumer.pid) - from.ms) / (sent - from.n)) * 1000 : NaN;
   const engines = from && sent > from.n ? engineCpuPer(from.engines, engineCpu(stack), (sent - from.n) / 1000) : '';
   const reportingSeconds = (performance.now() - t1) / 1000;

@@ -418,7 +418,7 @@ export class GroupConsumer {
 
   /**
    * Hand the stream's messages over, each partition in offset order, up to
-   * `partitionsConcurrently` partitions at a time, and commit after each chunk;
+   * `partitionsConcurrently` partitions at a time, and commit what each chunk applied;
    * until the stream ends or a handler fails. Each partition queues what was read
    * for it, and a lane that finishes takes the next chunk of a partition nobody
    * is handling (the one waiting longest first): one slow partition does not hold
@@ -493,7 +493,7 @@ export class GroupConsumer {
     return { maxBatch, lanes, readAhead: this.opts.readAhead ?? maxBatch * lanes * 2 };
   }
 
-  /** One partition's chunk to the handler; then its offset is committed, in the order chunks finished, while the next chunks are handled. */
+  /** One partition's chunk to the handler; then its offset is committed (with the other partitions' waiting, see commitAll) while the next chunks are handled. */
   private async handleChunk(chunk: RawMessage[], handler: (batch: MessageBatch) => Promise<void>): Promise<void> {
     await handler({ topic: chunk[0]!.topic, partition: chunk[0]!.partition, messages: chunk.map(fromRaw) });
     const last = chunk[chunk.length - 1]!;

@@ -163,8 +163,8 @@ export async function caseWorkflow(input: CaseWorkflowInput, options: CaseWorkfl
   });
 
   // ---- timers: reminders and escalations, re-planned after every step ----
-  /** the deadline timer running (keepTimer): when it fires, and whether it has */
-  let armed: { at: number; fired: Promise<boolean>; scope: CancellationScope } | null = null;
+  /** the deadline timer running (keepTimer): when it is due, and a promise that settles when it fires */
+  let armed: { at: number; fired: Promise<void>; scope: CancellationScope } | null = null;
   /** Wait for a step or for `at` (null: no timer); true when a step came first. */
   const stepOrTimer = async (changed: () => boolean, at: number | null): Promise<boolean> => {
     if (!keepTimer) return at === null ? (await condition(changed), true) : condition(changed, Math.max(1, at - Date.now()));
@@ -174,7 +174,8 @@ export async function caseWorkflow(input: CaseWorkflowInput, options: CaseWorkfl
     }
     if (!armed && at !== null) {
       const scope = new CancellationScope();
-      armed = { at, scope, fired: scope.run(() => sleep(Math.max(1, at - Date.now()))).then(() => true, () => false) };
+      // A cancelled timer is never raced again (armed is replaced first): its rejection only needs catching.
+      armed = { at, scope, fired: scope.run(() => sleep(Math.max(1, at - Date.now()))).catch(() => undefined) };
     }
     if (!armed) return (await condition(changed), true);
     const moved = await Promise.race([condition(changed).then(() => true), armed.fired.then(() => false)]);
